@@ -1,0 +1,39 @@
+import edge from 'edge.js'
+import { BaseMail } from '@adonisjs/mail'
+import i18nManager from '@adonisjs/i18n/services/main'
+import type { I18n } from '@adonisjs/i18n'
+
+export type MailContent = {
+  subject: string
+  greeting?: string
+  paragraphs: string[]
+  action?: { label: string; url: string }
+  /** Untrusted text quoted in the mail (e.g. a ticket message); always escaped. */
+  quote?: string
+  after?: string[]
+}
+
+/**
+ * Base for every portal mail: written in the recipient's language, with an
+ * HTML and a plain-text part and the operator's footer. Subclasses only say
+ * what the mail says; layout and escaping live in the two shared templates.
+ */
+export default abstract class PortalMail extends BaseMail {
+  constructor(
+    protected recipient: string,
+    protected locale: string = 'de'
+  ) {
+    super()
+  }
+
+  protected abstract content(t: I18n['t'], i18n: I18n): MailContent
+
+  async prepare() {
+    const i18n = i18nManager.locale(i18nManager.supportedLocales().includes(this.locale) ? this.locale : 'de')
+    const content = this.content(i18n.t.bind(i18n), i18n)
+    const state = { ...content, i18n, locale: i18n.locale }
+    this.message.to(this.recipient).subject(content.subject)
+    this.message.html(await edge.render('emails/layout_html', state))
+    this.message.text(await edge.render('emails/layout_text', state))
+  }
+}

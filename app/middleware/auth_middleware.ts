@@ -1,0 +1,27 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import type { NextFn } from '@adonisjs/core/types/http'
+import { SessionPolicy } from '#services/auth/session_policy'
+
+/**
+ * Merchant area guard. Besides "is logged in" it enforces what a payment portal
+ * needs: a locked or disabled user is logged out on the next request, sessions
+ * end after 12 hours whatever the activity, and authenticated pages are never cached.
+ */
+export default class AuthMiddleware {
+  async handle(ctx: HttpContext, next: NextFn) {
+    const guard = ctx.auth.use('web')
+    const loggedIn = await guard.check()
+    const user = guard.user
+
+    if (!loggedIn || !user || !user.isActive || SessionPolicy.isExpired(ctx.session)) {
+      if (loggedIn) await guard.logout()
+      const target = ctx.request.method() === 'GET' ? ctx.request.url(true) : '/'
+      const query = target && target !== '/' ? `?redirect=${encodeURIComponent(target)}` : ''
+      return ctx.response.redirect(`/login${query}`)
+    }
+
+    ctx.response.header('Cache-Control', 'no-store')
+    if ('view' in ctx) ctx.view.share({ currentUser: user })
+    return next()
+  }
+}

@@ -1,0 +1,64 @@
+import { DateTime } from 'luxon'
+import { BaseModel, belongsTo, column } from '@adonisjs/lucid/orm'
+import type { BelongsTo } from '@adonisjs/lucid/types/relations'
+import Terminal from '#models/terminal'
+import Customer from '#models/customer'
+
+export const TRANSACTION_TYPES = ['sale', 'refund', 'reversal', 'preauth'] as const
+export const TRANSACTION_STATUSES = ['approved', 'declined'] as const
+export const CARD_BRANDS = ['girocard', 'visa', 'mastercard', 'maestro', 'vpay', 'amex', 'other'] as const
+export type CardBrand = (typeof CARD_BRANDS)[number]
+
+/** A card transaction. Only the masked PAN (first 6 + last 4 at most) is ever stored. */
+export default class Transaction extends BaseModel {
+  @column({ isPrimary: true })
+  declare id: number
+
+  @column()
+  declare reference: string
+
+  @column()
+  declare customerId: number
+
+  @column()
+  declare terminalId: number
+
+  @column.dateTime()
+  declare occurredAt: DateTime
+
+  @column()
+  declare type: (typeof TRANSACTION_TYPES)[number]
+
+  @column()
+  declare status: (typeof TRANSACTION_STATUSES)[number]
+
+  @column()
+  declare amountMinor: number
+
+  @column()
+  declare currency: string
+
+  @column()
+  declare cardBrand: CardBrand
+
+  @column()
+  declare panMasked: string | null
+
+  @column()
+  declare panLast4: string | null
+
+  @column()
+  declare authCode: string | null
+
+  @column()
+  declare receiptNumber: string | null
+
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+
+  @belongsTo(() => Terminal)
+  declare terminal: BelongsTo<typeof Terminal>
+
+  @belongsTo(() => Customer)
+  declare customer: BelongsTo<typeof Customer>
+}

@@ -1,0 +1,16 @@
+/**
+ * Only same-site paths are followed after login or a language switch:
+ * `//evil.example`, `/\evil.example`, `https://…` and control characters fall back.
+ */
+export function safeRedirectTarget(value: unknown, fallback = '/') {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 512) return fallback
+  if (!value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return fallback
+  if (/[\u0000-\u001f\\]/.test(value)) return fallback
+  try {
+    const parsed = new URL(value, 'http://portal.invalid')
+    if (parsed.host !== 'portal.invalid') return fallback
+    return parsed.pathname + parsed.search
+  } catch {
+    return fallback
+  }
+}

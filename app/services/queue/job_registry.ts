@@ -1,0 +1,15 @@
+import type { Job } from 'bullmq'
+import type { QueueName } from '#services/queue/queues'
+import { sendMailJob } from '#jobs/send_mail'
+
+export type JobDefinition = {
+  name: string
+  handle(job: Job): Promise<unknown>
+  failed?(job: Job, error: Error): Promise<unknown> | unknown
+}
+
+/** Which handlers each queue's worker runs. Add a job here when you add a file under app/jobs. */
+export const jobsByQueue: Record<QueueName, JobDefinition[]> = {
+  mail: [sendMailJob],
+  invoices: [],
+}

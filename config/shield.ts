@@ -1,0 +1,37 @@
+import { isHttps } from '#config/app'
+import { defineConfig } from '@adonisjs/shield'
+
+/*
+| Strict CSP: no inline script or style; a per-request nonce where a tag needs it.
+| CSRF on every form (and the XSRF cookie for the live-feed subscription POST).
+*/
+const shieldConfig = defineConfig({
+  csp: {
+    enabled: true,
+    directives: {
+      defaultSrc: [`'self'`],
+      scriptSrc: [`'self'`, '@nonce'],
+      styleSrc: [`'self'`, '@nonce'],
+      workerSrc: [`'self'`],
+      connectSrc: [`'self'`],
+      imgSrc: [`'self'`, 'data:'],
+      fontSrc: [`'self'`],
+      objectSrc: [`'none'`],
+      baseUri: [`'none'`],
+      formAction: [`'self'`],
+      frameAncestors: [`'none'`],
+    },
+    reportOnly: false,
+  },
+  csrf: {
+    enabled: true,
+    exceptRoutes: (ctx) => ctx.request.url().startsWith('/api/'),
+    enableXsrfCookie: true,
+    methods: ['POST', 'PUT', 'PATCH', 'DELETE'],
+  },
+  xFrame: { enabled: true, action: 'DENY' },
+  hsts: { enabled: isHttps, maxAge: '365 days', includeSubDomains: true },
+  contentTypeSniffing: { enabled: true },
+})
+
+export default shieldConfig

@@ -1,0 +1,6 @@
+/*
+| Live feed channels and their authorization.
+*/
+import transmit from '@adonisjs/transmit/services/main'
+
+transmit.registerRoutes()
