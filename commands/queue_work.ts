@@ -12,8 +12,8 @@ export default class QueueWork extends BaseCommand {
   declare queue: string[] | undefined
 
   async run() {
-    const queues = (this.queue?.length ? this.queue : QUEUE_NAMES).filter((name): name is QueueName =>
-      (QUEUE_NAMES as readonly string[]).includes(name)
+    const queues = (this.queue?.length ? this.queue : QUEUE_NAMES).filter(
+      (name): name is QueueName => (QUEUE_NAMES as readonly string[]).includes(name)
     )
     const pool = new WorkerPool().start({ queues })
     this.app.terminating(async () => {

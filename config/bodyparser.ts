@@ -9,7 +9,12 @@ const bodyParserConfig = defineConfig({
   },
   json: {
     convertEmptyStringsToNull: false,
-    types: ['application/json', 'application/json-patch+json', 'application/vnd.api+json', 'application/csp-report'],
+    types: [
+      'application/json',
+      'application/json-patch+json',
+      'application/vnd.api+json',
+      'application/csp-report',
+    ],
     limit: '2mb',
   },
   multipart: {

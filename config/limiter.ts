@@ -1,11 +1,11 @@
-import app from '@adonisjs/core/services/app'
+import env from '#start/env'
 import { defineConfig, stores } from '@adonisjs/limiter'
 import type { InferLimiters } from '@adonisjs/limiter/types'
 
 const limiterConfig = defineConfig({
   default: 'redis',
   stores: {
-    redis: stores.redis({ connectionName: 'main', keyPrefix: app.inTest ? 'kp-test:rl' : 'kp:rl' }),
+    redis: stores.redis({ connectionName: 'main', keyPrefix: `${env.get('QUEUE_PREFIX', 'kp')}:rl` }),
     memory: stores.memory({}),
   },
 })

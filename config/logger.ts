@@ -16,12 +16,27 @@ const loggerConfig = defineConfig({
       name: 'kundenportal',
       level: env.get('LOG_LEVEL', 'info'),
       redact: {
-        paths: ['password', '*.password', 'token', '*.token', 'authorization', '*.authorization', 'pan', '*.pan'],
+        paths: [
+          'password',
+          '*.password',
+          'token',
+          '*.token',
+          'authorization',
+          '*.authorization',
+          'pan',
+          '*.pan',
+        ],
         censor: '[redacted]',
       },
       transport: {
         targets: logFile
-          ? targets().push({ target: 'pino/file', level: env.get('LOG_LEVEL', 'info'), options: { destination: app.makePath(logFile), mkdir: true } }).toArray()
+          ? targets()
+              .push({
+                target: 'pino/file',
+                level: env.get('LOG_LEVEL', 'info'),
+                options: { destination: app.makePath(logFile), mkdir: true },
+              })
+              .toArray()
           : targets()
               .pushIf(!app.inProduction, targets.pretty())
               .pushIf(app.inProduction, targets.file({ destination: 1 }))

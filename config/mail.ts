@@ -4,7 +4,9 @@ import { defineConfig, transports } from '@adonisjs/mail'
 /* "Name <address>" or a bare address. */
 function parseFrom(value: string) {
   const match = value.match(/^\s*"?([^"<]*?)"?\s*<([^>]+)>\s*$/)
-  return match ? { name: match[1].trim(), address: match[2].trim() } : { name: '', address: value.trim() }
+  return match
+    ? { name: match[1].trim(), address: match[2].trim() }
+    : { name: '', address: value.trim() }
 }
 
 /*

@@ -6,6 +6,10 @@ import { redis } from '@adonisjs/transmit/transports/redis'
 export default defineConfig({
   pingInterval: '25s',
   transport: {
-    driver: redis({ host: env.get('REDIS_HOST'), port: env.get('REDIS_PORT'), password: env.get('REDIS_PASSWORD') }),
+    driver: redis({
+      host: env.get('REDIS_HOST'),
+      port: env.get('REDIS_PORT'),
+      password: env.get('REDIS_PASSWORD'),
+    }),
   },
 })

@@ -8,7 +8,12 @@ export default class LocaleController {
   async update({ request, response, auth }: HttpContext) {
     const locale = String(request.input('locale', ''))
     if (i18nManager.supportedLocales().includes(locale)) {
-      response.plainCookie(LOCALE_COOKIE, locale, { encode: false, maxAge: '365d', httpOnly: true, sameSite: 'lax' })
+      response.plainCookie(LOCALE_COOKIE, locale, {
+        encode: false,
+        maxAge: '365d',
+        httpOnly: true,
+        sameSite: 'lax',
+      })
       const user = (await auth.use('web').check()) ? auth.use('web').user : null
       if (user && user.locale !== locale) {
         user.locale = locale

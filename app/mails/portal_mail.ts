@@ -29,7 +29,9 @@ export default abstract class PortalMail extends BaseMail {
   protected abstract content(t: I18n['t'], i18n: I18n): MailContent
 
   async prepare() {
-    const i18n = i18nManager.locale(i18nManager.supportedLocales().includes(this.locale) ? this.locale : 'de')
+    const i18n = i18nManager.locale(
+      i18nManager.supportedLocales().includes(this.locale) ? this.locale : 'de'
+    )
     const content = this.content(i18n.t.bind(i18n), i18n)
     const state = { ...content, i18n, locale: i18n.locale }
     this.message.to(this.recipient).subject(content.subject)

@@ -9,7 +9,9 @@ export default class ApiTokenMiddleware {
     const match = header.match(/^Bearer\s+(\S+)$/i)
     const token = match ? await ApiTokenService.verify(match[1]) : null
     if (!token) {
-      return ctx.response.status(401).json({ error: 'unauthorized', message: 'A valid API token is required.' })
+      return ctx.response
+        .status(401)
+        .json({ error: 'unauthorized', message: 'A valid API token is required.' })
     }
     return next()
   }

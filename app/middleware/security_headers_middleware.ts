@@ -5,7 +5,10 @@ import type { NextFn } from '@adonisjs/core/types/http'
 export default class SecurityHeadersMiddleware {
   async handle(ctx: HttpContext, next: NextFn) {
     ctx.response.header('Referrer-Policy', 'strict-origin-when-cross-origin')
-    ctx.response.header('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=()')
+    ctx.response.header(
+      'Permissions-Policy',
+      'camera=(), microphone=(), geolocation=(), payment=()'
+    )
     ctx.response.header('Cross-Origin-Opener-Policy', 'same-origin')
     return next()
   }

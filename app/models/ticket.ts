@@ -3,7 +3,13 @@ import { BaseModel, column, hasMany } from '@adonisjs/lucid/orm'
 import type { HasMany } from '@adonisjs/lucid/types/relations'
 import TicketMessage from '#models/ticket_message'
 
-export const TICKET_CATEGORIES = ['account_locked', 'registration', 'invoice', 'master_data', 'other'] as const
+export const TICKET_CATEGORIES = [
+  'account_locked',
+  'registration',
+  'invoice',
+  'master_data',
+  'other',
+] as const
 export const TICKET_STATUSES = ['open', 'answered', 'closed'] as const
 
 /** A contact-form request. Its text is untrusted and always rendered escaped. */

@@ -6,7 +6,15 @@ import Customer from '#models/customer'
 
 export const TRANSACTION_TYPES = ['sale', 'refund', 'reversal', 'preauth'] as const
 export const TRANSACTION_STATUSES = ['approved', 'declined'] as const
-export const CARD_BRANDS = ['girocard', 'visa', 'mastercard', 'maestro', 'vpay', 'amex', 'other'] as const
+export const CARD_BRANDS = [
+  'girocard',
+  'visa',
+  'mastercard',
+  'maestro',
+  'vpay',
+  'amex',
+  'other',
+] as const
 export type CardBrand = (typeof CARD_BRANDS)[number]
 
 /** A card transaction. Only the masked PAN (first 6 + last 4 at most) is ever stored. */

@@ -6,7 +6,13 @@ import { withAuthFinder } from '@adonisjs/auth/mixins/lucid'
 import type { ManyToMany } from '@adonisjs/lucid/types/relations'
 import Customer from '#models/customer'
 
-export const USER_STATES = ['pending_verification', 'pending_approval', 'active', 'locked', 'disabled'] as const
+export const USER_STATES = [
+  'pending_verification',
+  'pending_approval',
+  'active',
+  'locked',
+  'disabled',
+] as const
 export type UserState = (typeof USER_STATES)[number]
 export type LockReason = 'failed_logins' | 'by_support'
 

@@ -15,7 +15,11 @@ async function probe(fn: () => Promise<unknown>, timeoutMs = 2000): Promise<Prob
     ])
     return { ok: true, ms: Math.round(performance.now() - started) }
   } catch (error) {
-    return { ok: false, ms: Math.round(performance.now() - started), error: (error as Error).message.slice(0, 120) }
+    return {
+      ok: false,
+      ms: Math.round(performance.now() - started),
+      error: (error as Error).message.slice(0, 120),
+    }
   } finally {
     clearTimeout(timer)
   }

@@ -60,7 +60,12 @@ export default class extends BaseSchema {
     /* one row per customer and run: what the admin page shows as done / failed / pending */
     this.schema.createTable('invoice_run_items', (table) => {
       table.increments('id')
-      table.integer('invoice_run_id').unsigned().notNullable().references('id').inTable('invoice_runs')
+      table
+        .integer('invoice_run_id')
+        .unsigned()
+        .notNullable()
+        .references('id')
+        .inTable('invoice_runs')
       table.integer('customer_id').unsigned().notNullable().references('id').inTable('customers')
       /* pending | done | skipped | failed */
       table.string('status', 10).notNullable().defaultTo('pending')
@@ -74,7 +79,13 @@ export default class extends BaseSchema {
 
     this.schema.createTable('invoice_lines', (table) => {
       table.increments('id')
-      table.integer('invoice_id').unsigned().notNullable().references('id').inTable('invoices').onDelete('CASCADE')
+      table
+        .integer('invoice_id')
+        .unsigned()
+        .notNullable()
+        .references('id')
+        .inTable('invoices')
+        .onDelete('CASCADE')
       table.integer('position').notNullable()
       table.string('description', 255).notNullable()
       table.string('terminal_id', 8).nullable()

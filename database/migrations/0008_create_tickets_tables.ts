@@ -5,7 +5,13 @@ export default class extends BaseSchema {
     this.schema.createTable('tickets', (table) => {
       table.increments('id')
       table.string('reference', 20).nullable().unique()
-      table.integer('user_id').unsigned().nullable().references('id').inTable('users').onDelete('SET NULL')
+      table
+        .integer('user_id')
+        .unsigned()
+        .nullable()
+        .references('id')
+        .inTable('users')
+        .onDelete('SET NULL')
       table.string('name', 120).notNullable()
       table.string('email', 254).notNullable()
       table.string('customer_number', 20).nullable()
@@ -23,7 +29,13 @@ export default class extends BaseSchema {
 
     this.schema.createTable('ticket_messages', (table) => {
       table.increments('id')
-      table.integer('ticket_id').unsigned().notNullable().references('id').inTable('tickets').onDelete('CASCADE')
+      table
+        .integer('ticket_id')
+        .unsigned()
+        .notNullable()
+        .references('id')
+        .inTable('tickets')
+        .onDelete('CASCADE')
       /* requester | staff */
       table.string('author_type', 10).notNullable()
       table.integer('staff_user_id').unsigned().nullable().references('id').inTable('staff_users')

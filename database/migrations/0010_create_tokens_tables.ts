@@ -5,7 +5,13 @@ export default class extends BaseSchema {
   async up() {
     this.schema.createTable('one_time_tokens', (table) => {
       table.increments('id')
-      table.integer('user_id').unsigned().notNullable().references('id').inTable('users').onDelete('CASCADE')
+      table
+        .integer('user_id')
+        .unsigned()
+        .notNullable()
+        .references('id')
+        .inTable('users')
+        .onDelete('CASCADE')
       /* verify_email | password_reset | email_change */
       table.string('purpose', 20).notNullable()
       table.string('token_hash', 64).notNullable().unique()

@@ -14,7 +14,8 @@ export default class DemoMailsController {
 
   async show({ params, view, response }: HttpContext) {
     if (!demoMode || !/^[\w-]+$/.test(params.id)) return response.notFound()
-    const mail = (await readMailDir(this.dir(), 500)).find((entry) => entry.id === params.id)
+    const mails = await readMailDir(this.dir(), 500)
+    const mail = mails.find((entry) => entry.id === params.id)
     if (!mail) return response.notFound()
     return view.render('pages/dev/mail', { mail })
   }

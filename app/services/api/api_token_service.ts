@@ -22,7 +22,10 @@ export const ApiTokenService = {
   },
 
   async verify(plain: string) {
-    const token = await ApiToken.query().where('token_hash', sha256(plain)).whereNull('revoked_at').first()
+    const token = await ApiToken.query()
+      .where('token_hash', sha256(plain))
+      .whereNull('revoked_at')
+      .first()
     if (token && (!token.lastUsedAt || token.lastUsedAt < DateTime.utc().minus({ minutes: 1 }))) {
       token.lastUsedAt = DateTime.utc()
       await token.save()

@@ -15,9 +15,7 @@ export class SmtpSink extends EventEmitter {
   #server?: SMTPServer
   readonly mails: SunkMail[] = []
 
-  constructor(
-    readonly options: { port: number; host?: string; dir?: string }
-  ) {
+  constructor(readonly options: { port: number; host?: string; dir?: string }) {
     super()
   }
 
@@ -104,7 +102,8 @@ export function recipients(mail: SunkMail) {
 export async function readMailDir(dir: string, limit = 100) {
   let names: string[] = []
   try {
-    names = (await readdir(dir)).filter((name) => name.endsWith('.eml'))
+    const all = await readdir(dir)
+    names = all.filter((name) => name.endsWith('.eml'))
   } catch {
     return []
   }

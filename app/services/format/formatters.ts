@@ -5,13 +5,17 @@ const intlLocale = (locale: string) => (locale === 'en' ? 'en-GB' : 'de-DE')
 
 /** Money from integer minor units: de `1.234,56 €`, en `€1,234.56`. */
 export function formatMoney(minor: number, locale: string, currency = 'EUR') {
-  return new Intl.NumberFormat(intlLocale(locale), { style: 'currency', currency }).format(minor / 100)
+  return new Intl.NumberFormat(intlLocale(locale), { style: 'currency', currency }).format(
+    minor / 100
+  )
 }
 
 /** Date and time in Berlin time: de `26.11.2026 14:05`, en `26/11/2026 14:05`. */
 export function formatDateTime(value: DateTime | Date | string | null | undefined, locale: string) {
   const dt = toDateTime(value)
-  return dt ? dt.setZone(TZ).toFormat(locale === 'en' ? 'dd/MM/yyyy HH:mm' : 'dd.MM.yyyy HH:mm') : ''
+  return dt
+    ? dt.setZone(TZ).toFormat(locale === 'en' ? 'dd/MM/yyyy HH:mm' : 'dd.MM.yyyy HH:mm')
+    : ''
 }
 
 export function formatDate(value: DateTime | Date | string | null | undefined, locale: string) {

@@ -18,7 +18,12 @@ export function getQueue(name: QueueName): Queue {
   return queue
 }
 
-export async function enqueue(name: QueueName, jobName: string, data: unknown, options: JobsOptions = {}) {
+export async function enqueue(
+  name: QueueName,
+  jobName: string,
+  data: unknown,
+  options: JobsOptions = {}
+) {
   return getQueue(name).add(jobName, data, options)
 }
 

@@ -4,7 +4,10 @@ import { queueConnection, queuePrefix } from '#services/queue/connection'
 import type { QueueName } from '#services/queue/queues'
 import { jobsByQueue } from '#services/queue/job_registry'
 
-export type WorkerPoolOptions = { queues?: QueueName[]; concurrency?: Partial<Record<QueueName, number>> }
+export type WorkerPoolOptions = {
+  queues?: QueueName[]
+  concurrency?: Partial<Record<QueueName, number>>
+}
 
 /**
  * The BullMQ workers of one worker process. Jobs are dispatched by name to the
@@ -36,14 +39,31 @@ export class WorkerPool {
         }
       )
       worker.on('failed', (job, error) => {
-        logger.warn({ queue: name, job: job?.name, id: job?.id, attempt: job?.attemptsMade, err: error.message }, 'job failed')
+        logger.warn(
+          {
+            queue: name,
+            job: job?.name,
+            id: job?.id,
+            attempt: job?.attemptsMade,
+            err: error.message,
+          },
+          'job failed'
+        )
         const handler = handlers.find((entry) => entry.name === job?.name)
         const exhausted = job && job.attemptsMade >= (job.opts.attempts ?? 1)
-        if (job && exhausted && handler && 'failed' in handler && typeof handler.failed === 'function') {
+        if (
+          job &&
+          exhausted &&
+          handler &&
+          'failed' in handler &&
+          typeof handler.failed === 'function'
+        ) {
           Promise.resolve(handler.failed(job as never, error)).catch(() => {})
         }
       })
-      worker.on('error', (error) => logger.error({ queue: name, err: error.message }, 'worker error'))
+      worker.on('error', (error) =>
+        logger.error({ queue: name, err: error.message }, 'worker error')
+      )
       this.workers.push(worker)
     }
     return this

@@ -1,0 +1,34 @@
+import env from '#start/env'
+import db from '@adonisjs/lucid/services/db'
+import redis from '@adonisjs/redis/services/main'
+
+const TABLES = [
+  'invoice_lines',
+  'invoice_run_items',
+  'invoices',
+  'invoice_runs',
+  'invoice_number_sequences',
+  'ticket_messages',
+  'tickets',
+  'audit_events',
+  'one_time_tokens',
+  'api_tokens',
+  'transactions',
+  'customer_user',
+  'terminals',
+  'customers',
+  'users',
+  'staff_users',
+]
+
+/** Empties every table and the test rate-limit keys, so tests never depend on order. */
+export async function resetState() {
+  /* one connection for all statements: FOREIGN_KEY_CHECKS is per connection */
+  await db.transaction(async (trx) => {
+    await trx.rawQuery('SET FOREIGN_KEY_CHECKS=0')
+    for (const table of TABLES) await trx.rawQuery(`TRUNCATE TABLE \`${table}\``)
+    await trx.rawQuery('SET FOREIGN_KEY_CHECKS=1')
+  })
+  const keys = await redis.keys(`${env.get('QUEUE_PREFIX', 'kp-test')}:rl*`)
+  if (keys.length) await redis.del(...keys)
+}
