@@ -1,5 +1,6 @@
 import { configApp } from '@adonisjs/eslint-config'
 
-export default configApp({
-  ignores: ['.adonisjs/**', 'tmp/**', 'storage/**', 'public/**', 'build/**'],
-})
+export default configApp(
+  { ignores: ['.adonisjs/**', 'tmp/**', 'storage/**', 'public/**', 'build/**'] },
+  { rules: { '@unicorn/no-await-expression-member': 'off' } }
+)

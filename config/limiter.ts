@@ -5,7 +5,10 @@ import type { InferLimiters } from '@adonisjs/limiter/types'
 const limiterConfig = defineConfig({
   default: 'redis',
   stores: {
-    redis: stores.redis({ connectionName: 'main', keyPrefix: `${env.get('QUEUE_PREFIX', 'kp')}:rl` }),
+    redis: stores.redis({
+      connectionName: 'main',
+      keyPrefix: `${env.get('QUEUE_PREFIX', 'kp')}:rl`,
+    }),
     memory: stores.memory({}),
   },
 })

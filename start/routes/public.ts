@@ -14,3 +14,6 @@ router
   })
   .prefix('/demo/mails')
   .as('demo_mails')
+
+router.get('/altcha/challenge', [controllers.Captcha, 'challenge']).as('captcha.challenge')
+router.get('/vendor/altcha/:file', [controllers.Captcha, 'asset']).as('captcha.asset')

@@ -1,0 +1,33 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import AuditEvent from '#models/audit_event'
+
+export type AuditActor = { type: 'user' | 'staff' | 'system' | 'anonymous'; id?: number | null }
+
+export type AuditEntry = {
+  action: string
+  actor: AuditActor
+  subjectUserId?: number | null
+  meta?: Record<string, unknown> | null
+  /** the request, for IP and user agent */
+  ctx?: Pick<HttpContext, 'request'> | null
+}
+
+/**
+ * The audit trail: who did what, when, to whom, from where. Never pass a
+ * password, token or mail body in `meta`.
+ */
+export const AuditService = {
+  /** Writes one audit event. */
+  async record(entry: AuditEntry) {
+    const request = entry.ctx?.request
+    return AuditEvent.create({
+      action: entry.action,
+      actorType: entry.actor.type,
+      actorId: entry.actor.id ?? null,
+      subjectUserId: entry.subjectUserId ?? null,
+      ip: request ? request.ip() : null,
+      userAgent: request ? (request.header('user-agent') ?? '').slice(0, 255) : null,
+      meta: entry.meta ?? null,
+    })
+  },
+}
