@@ -1,0 +1,60 @@
+import type { BaseCommand } from '@adonisjs/core/ace'
+import type { CsvSource } from '#services/import/csv_lines'
+import type { ImportCounts, ImportSummary, Importer } from '#services/import/import_summary'
+
+const number = new Intl.NumberFormat('en-US')
+
+/**
+ * Runs an importer for an ace command: bad rows as `line N: reason` on stdout, progress on
+ * stderr, a summary at the end, exit code 1 when the file or any row failed.
+ */
+export async function runImportCommand(
+  command: BaseCommand,
+  importer: Importer,
+  source: CsvSource,
+  options: { batchSize?: number; progressEvery?: number } = {}
+): Promise<ImportSummary> {
+  const logger = command.logger
+  const summary = await importer(source, {
+    ...options,
+    maxErrors: 0,
+    onRowError: (error) => logger.log(`line ${error.line}: ${error.reason}`),
+    onProgress: (counts) => logger.logError(`… ${describe(counts)}, RSS ${rssMiB()} MiB`),
+  })
+  if (summary.fileError) {
+    logger.error(summary.fileError)
+    command.exitCode = 1
+    return summary
+  }
+  const seconds = summary.durationMs / 1000
+  const rate = Math.round(summary.read / Math.max(seconds, 0.001))
+  const text = `${describe(summary)} in ${seconds.toFixed(1)} s (${number.format(rate)} rows/s, peak RSS ${peakRssMiB()} MiB)`
+  if (summary.failed > 0) {
+    logger.warning(text)
+    logger.error(
+      `${number.format(summary.failed)} row(s) failed; the good rows are loaded. Fix the lines above and import the file again (re-running is safe).`
+    )
+    command.exitCode = 1
+  } else {
+    logger.success(text)
+  }
+  return summary
+}
+
+function describe(counts: ImportCounts) {
+  return [
+    `read ${number.format(counts.read)}`,
+    `inserted ${number.format(counts.inserted)}`,
+    `updated ${number.format(counts.updated)}`,
+    `unchanged ${number.format(counts.unchanged)}`,
+    `failed ${number.format(counts.failed)}`,
+  ].join(', ')
+}
+
+function rssMiB() {
+  return Math.round(process.memoryUsage.rss() / 1048576)
+}
+
+function peakRssMiB() {
+  return Math.round(process.resourceUsage().maxRSS / 1024)
+}

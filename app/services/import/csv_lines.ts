@@ -1,0 +1,151 @@
+import { createReadStream } from 'node:fs'
+import { StringDecoder } from 'node:string_decoder'
+import type { Readable } from 'node:stream'
+import { parse } from 'csv-parse/sync'
+import { CsvError } from 'csv-parse'
+
+/** One data line of the file: its fields, or why they could not be read. */
+export type CsvRow = { line: number; fields: string[] } | { line: number; error: string }
+
+export type CsvSource = string | Readable
+
+export interface CsvFile {
+  delimiter: ';' | ','
+  /** Header names, trimmed and lower-cased. */
+  header: string[]
+  /** Data rows in file order, a chunk of the file at a time. */
+  rows: AsyncGenerator<CsvRow[]>
+}
+
+/**
+ * Opens a UTF-8 CSV file (with or without BOM) and detects `;` or `,` from the header line.
+ *
+ * Records are framed by physical line (a master-data field never holds a line break), so a
+ * broken quote costs exactly its own line instead of swallowing the rest of the file. Lines
+ * without a quote are split directly; lines with one go through csv-parse.
+ */
+export async function openCsv(source: CsvSource): Promise<CsvFile> {
+  const stream = typeof source === 'string' ? createReadStream(source) : source
+  const lines = physicalLines(stream)
+  const first = await lines.next()
+  if (first.done || first.value.length === 0) {
+    return { delimiter: ',', header: [], rows: emptyRows() }
+  }
+  const [headerLine, ...rest] = first.value
+  const delimiter = detectDelimiter(headerLine.text)
+  const headerRow = splitLine(headerLine.text, delimiter, 1)
+  const header =
+    'fields' in headerRow ? headerRow.fields.map((name) => name.trim().toLowerCase()) : []
+  return { delimiter, header, rows: dataRows(rest, lines, delimiter) }
+}
+
+async function* emptyRows(): AsyncGenerator<CsvRow[]> {}
+
+async function* dataRows(
+  first: Line[],
+  lines: AsyncGenerator<Line[]>,
+  delimiter: string
+): AsyncGenerator<CsvRow[]> {
+  yield toRows(first, delimiter)
+  for await (const chunk of lines) yield toRows(chunk, delimiter)
+}
+
+function toRows(lines: Line[], delimiter: string): CsvRow[] {
+  const rows: CsvRow[] = []
+  for (const { text, line } of lines) {
+    if (isBlank(text, delimiter)) continue
+    rows.push(splitLine(text, delimiter, line))
+  }
+  return rows
+}
+
+export function detectDelimiter(headerLine: string): ';' | ',' {
+  return count(headerLine, ';') > count(headerLine, ',') ? ';' : ','
+}
+
+/** Splits one physical line into fields; a quoting error becomes the row's error. */
+export function splitLine(text: string, delimiter: string, line: number): CsvRow {
+  if (text.includes('\uFFFD')) return { line, error: 'not valid UTF-8 (save the file as UTF-8)' }
+  if (!text.includes('"')) return { line, fields: text.split(delimiter) }
+  try {
+    return { line, fields: parseOne(text, delimiter, false) }
+  } catch (error) {
+    /* a quote inside an unquoted field (Bäckerei "Anker") is unambiguous: accept it */
+    if (error instanceof CsvError && (error.code as string) === 'INVALID_OPENING_QUOTE') {
+      try {
+        return { line, fields: parseOne(text, delimiter, true) }
+      } catch (relaxedError) {
+        return { line, error: quoteError(relaxedError) }
+      }
+    }
+    return { line, error: quoteError(error) }
+  }
+}
+
+function parseOne(text: string, delimiter: string, relaxQuotes: boolean): string[] {
+  const records: string[][] = parse(text, {
+    delimiter,
+    relax_quotes: relaxQuotes,
+    relax_column_count: true,
+  })
+  return records[0] ?? []
+}
+
+function quoteError(error: unknown): string {
+  if (error instanceof CsvError) {
+    if (error.code === 'CSV_QUOTE_NOT_CLOSED') return 'broken quote: a quoted field is not closed'
+    if (error.code === 'CSV_INVALID_CLOSING_QUOTE') {
+      return 'broken quote: text follows the closing quote of a field'
+    }
+    return `broken quote: ${error.message}`
+  }
+  throw error
+}
+
+function isBlank(text: string, delimiter: string) {
+  for (const char of text) {
+    if (char !== delimiter && char !== ' ' && char !== '\t') return false
+  }
+  return true
+}
+
+function count(text: string, char: string) {
+  let n = 0
+  for (let i = text.indexOf(char); i !== -1; i = text.indexOf(char, i + 1)) n++
+  return n
+}
+
+interface Line {
+  text: string
+  line: number
+}
+
+/** Decodes the stream as UTF-8, drops a BOM and yields its physical lines a chunk at a time. */
+async function* physicalLines(stream: Readable): AsyncGenerator<Line[]> {
+  const decoder = new StringDecoder('utf8')
+  let carry = ''
+  let lineNumber = 0
+  let started = false
+  for await (const chunk of stream) {
+    let text = carry + (typeof chunk === 'string' ? chunk : decoder.write(chunk))
+    if (!started && text.length > 0) {
+      started = true
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+    }
+    const lines: Line[] = []
+    let start = 0
+    for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
+      lines.push({ text: stripCr(text.slice(start, end)), line: ++lineNumber })
+      start = end + 1
+    }
+    carry = text.slice(start)
+    if (lines.length) yield lines
+  }
+  carry += decoder.end()
+  if (!started && carry.charCodeAt(0) === 0xfeff) carry = carry.slice(1)
+  if (carry.length) yield [{ text: stripCr(carry), line: ++lineNumber }]
+}
+
+function stripCr(text: string) {
+  return text.endsWith('\r') ? text.slice(0, -1) : text
+}

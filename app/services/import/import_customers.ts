@@ -1,0 +1,74 @@
+import type { CsvSource } from '#services/import/csv_lines'
+import type { ImportOptions, ImportSummary } from '#services/import/import_summary'
+import * as check from '#services/import/normalizers'
+import { Problem } from '#services/import/normalizers'
+import { runImport, type ImportSpec } from '#services/import/run_import'
+import { upsertBatch, type RowValues } from '#services/import/upsert_batch'
+
+export const CUSTOMER_COLUMNS = [
+  'customer_number',
+  'company_name',
+  'street',
+  'postal_code',
+  'city',
+  'country',
+  'email',
+  'phone',
+  'vat_id',
+  'iban',
+] as const
+
+/**
+ * Imports customers from a CSV file or stream: an idempotent upsert by customer number.
+ * Bad rows are reported in the summary (and to `onRowError`); good rows still load.
+ */
+export function importCustomers(
+  source: CsvSource,
+  options: ImportOptions = {}
+): Promise<ImportSummary> {
+  return runImport(source, customerSpec(options.connection), options)
+}
+
+function customerSpec(connection?: string): ImportSpec<RowValues> {
+  const seen = new Set<string>()
+  const target = {
+    table: 'customers',
+    key: 'customer_number',
+    columns: CUSTOMER_COLUMNS,
+    connection,
+  }
+  return {
+    columns: CUSTOMER_COLUMNS,
+    parse([number, company, street, postalCode, city, country, email, phone, vatId, iban]) {
+      const customerNumber = check.customerNumber(number)
+      if (customerNumber instanceof Problem) return customerNumber
+      if (seen.has(customerNumber)) {
+        return new Problem(
+          `duplicate customer_number ${customerNumber} (already earlier in this file)`
+        )
+      }
+      seen.add(customerNumber)
+      const row = {
+        customer_number: customerNumber,
+        company_name: check.text(company, 'company_name', 200),
+        street: check.text(street, 'street', 200, false),
+        postal_code: check.text(postalCode, 'postal_code', 10, false),
+        city: check.text(city, 'city', 100, false),
+        country: check.country(country),
+        email: check.email(email),
+        phone: check.phone(phone),
+        vat_id: check.vatId(vatId),
+        iban: check.iban(iban),
+      }
+      const problems = Object.values(row).filter((value) => value instanceof Problem)
+      return problems.length ? problems : (row as RowValues)
+    },
+    async write(rows, counts) {
+      await upsertBatch(
+        target,
+        rows.map((row) => row.value),
+        counts
+      )
+    },
+  }
+}

@@ -1,0 +1,79 @@
+import type { CsvSource } from '#services/import/csv_lines'
+
+export interface ImportError {
+  /** Physical line in the file; the header is line 1. */
+  line: number
+  reason: string
+}
+
+export interface ImportCounts {
+  /** Data rows read (blank lines are not rows). */
+  read: number
+  inserted: number
+  /** Existing rows whose values changed. */
+  updated: number
+  /** Existing rows that already held exactly these values (nothing written). */
+  unchanged: number
+  failed: number
+}
+
+export interface ImportSummary extends ImportCounts {
+  /** The first `maxErrors` row errors, by line. */
+  errors: ImportError[]
+  /** Set when the file as a whole could not be imported (missing, wrong header). */
+  fileError: string | null
+  durationMs: number
+}
+
+export interface ImportOptions {
+  /** Called every `progressEvery` rows read. */
+  onProgress?: (counts: ImportCounts) => void
+  /** Called for each bad row, in line order. */
+  onRowError?: (error: ImportError) => void
+  progressEvery?: number
+  /** Rows per multi-row upsert statement. */
+  batchSize?: number
+  /** How many row errors the summary keeps (all are passed to `onRowError`). */
+  maxErrors?: number
+  /** Lucid connection name; the default connection when omitted. */
+  connection?: string
+}
+
+export type Importer = (source: CsvSource, options?: ImportOptions) => Promise<ImportSummary>
+
+/** Counts and errors of one run; errors of a batch are released in line order. */
+export class SummaryBuilder {
+  readonly counts: ImportCounts = { read: 0, inserted: 0, updated: 0, unchanged: 0, failed: 0 }
+  readonly #errors: ImportError[] = []
+  #pending: ImportError[] = []
+  readonly #started = performance.now()
+
+  constructor(private options: ImportOptions) {}
+
+  fail(line: number, reason: string) {
+    this.counts.failed++
+    this.#pending.push({ line, reason })
+  }
+
+  /** Hands the errors collected so far to the caller, sorted by line. */
+  releaseErrors() {
+    if (this.#pending.length === 0) return
+    const pending = this.#pending.sort((a, b) => a.line - b.line)
+    this.#pending = []
+    const max = this.options.maxErrors ?? 1000
+    for (const error of pending) {
+      if (this.#errors.length < max) this.#errors.push(error)
+      this.options.onRowError?.(error)
+    }
+  }
+
+  finish(fileError: string | null = null): ImportSummary {
+    this.releaseErrors()
+    return {
+      ...this.counts,
+      errors: this.#errors,
+      fileError,
+      durationMs: Math.round(performance.now() - this.#started),
+    }
+  }
+}

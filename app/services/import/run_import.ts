@@ -1,0 +1,94 @@
+import { openCsv, type CsvFile, type CsvSource } from '#services/import/csv_lines'
+import { Problem } from '#services/import/normalizers'
+import {
+  SummaryBuilder,
+  type ImportCounts,
+  type ImportOptions,
+  type ImportSummary,
+} from '#services/import/import_summary'
+
+export interface ParsedRow<T> {
+  line: number
+  value: T
+}
+
+/** What differs between the customer and the terminal import. */
+export interface ImportSpec<T> {
+  /** Header columns in their documented order. */
+  columns: readonly string[]
+  /** Checks and normalizes one row's fields (given in `columns` order). */
+  parse(fields: string[]): T | Problem | Problem[]
+  /** Writes one batch; reports rows it rejects with `fail(line, reason)`. */
+  write(
+    rows: ParsedRow<T>[],
+    counts: ImportCounts,
+    fail: (line: number, reason: string) => void
+  ): Promise<void>
+}
+
+/** Streams a CSV file through `spec` in batches; bad rows are collected, good rows written. */
+export async function runImport<T>(
+  source: CsvSource,
+  spec: ImportSpec<T>,
+  options: ImportOptions = {}
+): Promise<ImportSummary> {
+  const summary = new SummaryBuilder(options)
+  const counts = summary.counts
+  const batchSize = options.batchSize ?? 1000
+  const progressEvery = options.progressEvery ?? 50_000
+  const fail = (line: number, reason: string) => summary.fail(line, reason)
+
+  let file: CsvFile
+  try {
+    file = await openCsv(source)
+  } catch (error) {
+    if (isFileSystemError(error)) return summary.finish(`cannot read the file: ${error.message}`)
+    throw error
+  }
+  const headerProblem = checkHeader(file.header, spec.columns)
+  if (headerProblem) return summary.finish(headerProblem)
+  const positions = spec.columns.map((column) => file.header.indexOf(column))
+
+  let batch: ParsedRow<T>[] = []
+  const flush = async () => {
+    await spec.write(batch, counts, fail)
+    batch = []
+    summary.releaseErrors()
+  }
+  for await (const rows of file.rows) {
+    for (const row of rows) {
+      counts.read++
+      if ('error' in row) {
+        fail(row.line, row.error)
+      } else if (row.fields.length !== file.header.length) {
+        fail(row.line, `expected ${file.header.length} columns, found ${row.fields.length}`)
+      } else {
+        const parsed = spec.parse(positions.map((position) => row.fields[position]))
+        if (parsed instanceof Problem) fail(row.line, parsed.reason)
+        else if (Array.isArray(parsed)) fail(row.line, parsed.map((p) => p.reason).join('; '))
+        else batch.push({ line: row.line, value: parsed })
+      }
+      if (batch.length >= batchSize) await flush()
+      if (counts.read % progressEvery === 0) options.onProgress?.({ ...counts })
+    }
+  }
+  await flush()
+  return summary.finish()
+}
+
+function checkHeader(header: string[], columns: readonly string[]): string | null {
+  if (header.length === 0) return 'the file is empty (a header line is expected)'
+  const missing = columns.filter((column) => !header.includes(column))
+  const doubled = header.filter((name, index) => name !== '' && header.indexOf(name) !== index)
+  if (missing.length === 0 && doubled.length === 0) return null
+  const reasons = []
+  if (missing.length) reasons.push(`missing column(s) ${missing.join(', ')}`)
+  if (doubled.length) reasons.push(`column(s) ${doubled.join(', ')} appear twice`)
+  return `line 1: wrong header: ${reasons.join('; ')}. Expected: ${columns.join(',')}`
+}
+
+function isFileSystemError(error: unknown): error is NodeJS.ErrnoException {
+  return (
+    error instanceof Error && ['ENOENT', 'EISDIR', 'EACCES'].includes((error as any).code ?? '')
+  )
+}
