@@ -2,6 +2,7 @@ import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
 import { WorkerPool } from '#services/queue/worker_pool'
 import { QUEUE_NAMES, type QueueName } from '#services/queue/queues'
+import { registerInvoiceScheduler } from '#services/invoices/invoice_scheduler'
 
 export default class QueueWork extends BaseCommand {
   static commandName = 'queue:work'
@@ -16,6 +17,7 @@ export default class QueueWork extends BaseCommand {
       (name): name is QueueName => (QUEUE_NAMES as readonly string[]).includes(name)
     )
     const pool = new WorkerPool().start({ queues })
+    if (queues.includes('invoices')) await registerInvoiceScheduler()
     this.app.terminating(async () => {
       this.logger.info('worker stopping: finishing or releasing running jobs')
       await pool.close()

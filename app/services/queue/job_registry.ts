@@ -1,6 +1,9 @@
 import type { Job } from 'bullmq'
 import type { QueueName } from '#services/queue/queues'
 import { sendMailJob } from '#jobs/send_mail'
+import { startInvoiceRunJob } from '#jobs/start_invoice_run'
+import { generateInvoiceJob } from '#jobs/generate_invoice'
+import { sendInvoiceMailJob } from '#jobs/send_invoice_mail'
 
 export type JobDefinition = {
   name: string
@@ -11,5 +14,5 @@ export type JobDefinition = {
 /** Which handlers each queue's worker runs. Add a job here when you add a file under app/jobs. */
 export const jobsByQueue: Record<QueueName, JobDefinition[]> = {
   mail: [sendMailJob],
-  invoices: [],
+  invoices: [startInvoiceRunJob, generateInvoiceJob, sendInvoiceMailJob],
 }

@@ -1,0 +1,32 @@
+import type { Job } from 'bullmq'
+import { DateTime } from 'luxon'
+import { BillingPeriod } from '#services/invoices/billing_period'
+import { InvoiceRunService } from '#services/invoices/invoice_run_service'
+
+export type StartInvoiceRunPayload = { period?: string; triggeredBy?: string }
+
+/** Starts the run for a period (default: the previous month); fans out one job per customer. */
+export const startInvoiceRunJob = {
+  queue: 'invoices' as const,
+  name: 'start_invoice_run',
+  /** the scheduler's id: upserting it again replaces, never duplicates */
+  schedulerId: 'monthly-invoice-run',
+  cron: '0 3 1 * *',
+  tz: 'Europe/Berlin',
+  options: {
+    attempts: 5,
+    backoff: { type: 'exponential' as const, delay: 5000 },
+    removeOnComplete: { age: 90 * 24 * 3600 },
+    removeOnFail: { age: 90 * 24 * 3600 },
+  },
+
+  async handle(job: Job<StartInvoiceRunPayload>) {
+    /* the scheduler's job carries no period: bill the month before its scheduled time */
+    const period = job.data.period
+      ? BillingPeriod.parse(job.data.period)
+      : BillingPeriod.previous(DateTime.fromMillis(job.timestamp))
+    if (!period) throw new Error(`invalid period ${job.data.period}`)
+    const run = await new InvoiceRunService().start(period, job.data.triggeredBy ?? 'scheduler')
+    return { runId: run.id, period: period.key }
+  },
+}

@@ -1,0 +1,43 @@
+import type { I18n } from '@adonisjs/i18n'
+import { DateTime } from 'luxon'
+import PortalMail from '#mails/portal_mail'
+import { appUrl } from '#config/app'
+import { formatDate, formatMoney } from '#services/format/formatters'
+
+export type InvoiceMailData = {
+  number: string
+  period: string
+  grossMinor: number
+  dueDate: string
+}
+
+/** "Your new invoice is ready": no attachment, a link to the archive (login required). */
+export default class InvoiceIssuedMail extends PortalMail {
+  constructor(
+    recipient: string,
+    locale: string,
+    protected invoice: InvoiceMailData
+  ) {
+    super(recipient, locale)
+  }
+
+  protected content(t: I18n['t'], i18n: I18n) {
+    const locale = i18n.locale
+    const period = DateTime.fromFormat(this.invoice.period, 'yyyy-MM', { locale }).toFormat(
+      'LLLL yyyy'
+    )
+    return {
+      subject: t('invoices.mail.subject', { number: this.invoice.number, period }),
+      greeting: t('mail.greeting'),
+      paragraphs: [
+        t('invoices.mail.body', {
+          number: this.invoice.number,
+          period,
+          amount: formatMoney(this.invoice.grossMinor, locale),
+        }),
+        t('invoices.mail.due', { date: formatDate(this.invoice.dueDate, locale) }),
+      ],
+      action: { label: t('invoices.mail.action'), url: `${appUrl}/invoices` },
+    }
+  }
+}

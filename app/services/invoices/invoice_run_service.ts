@@ -1,0 +1,283 @@
+import { createHash } from 'node:crypto'
+import { DateTime } from 'luxon'
+import db from '@adonisjs/lucid/services/db'
+import logger from '@adonisjs/core/services/logger'
+import type Invoice from '#models/invoice'
+import InvoiceRun from '#models/invoice_run'
+import InvoiceRunItem from '#models/invoice_run_item'
+import { getQueue } from '#services/queue/queues'
+import { BillingPeriod } from '#services/invoices/billing_period'
+import { InvoiceIssuer } from '#services/invoices/invoice_issuer'
+import { generateInvoiceJob, type GenerateInvoicePayload } from '#jobs/generate_invoice'
+import { sendInvoiceMailJob } from '#jobs/send_invoice_mail'
+
+const now = () => DateTime.utc().toFormat('yyyy-MM-dd HH:mm:ss')
+
+/**
+ * The monthly run: one invoice_runs row per period, one item per customer,
+ * one BullMQ job per item with a deterministic id. Starting a period again
+ * re-queues only what is not finished; the issuer makes every job idempotent.
+ */
+export class InvoiceRunService {
+  constructor(readonly issuer = new InvoiceIssuer()) {}
+
+  /** Starts (or resumes) the run of a closed period and queues its customers. */
+  async start(
+    period: BillingPeriod,
+    triggeredBy: string,
+    options: { enqueue?: boolean } = {}
+  ): Promise<InvoiceRun> {
+    if (!period.isClosed()) throw new Error(`period ${period.key} has not ended yet`)
+    await db
+      .connection()
+      .getWriteClient()
+      .table('invoice_runs')
+      .insert({
+        period: period.key,
+        status: 'running',
+        triggered_by: triggeredBy.slice(0, 60),
+        started_at: now(),
+        created_at: now(),
+        updated_at: now(),
+      })
+      .onConflict('period')
+      .ignore()
+    const run = await InvoiceRun.findByOrFail('period', period.key)
+
+    const customers = await db.from('customers').select('id').orderBy('id')
+    const rows = customers.map((customer) => ({
+      invoice_run_id: run.id,
+      customer_id: customer.id,
+      status: 'pending',
+      attempts: 0,
+      created_at: now(),
+      updated_at: now(),
+    }))
+    for (let index = 0; index < rows.length; index += 500) {
+      await db
+        .connection()
+        .getWriteClient()
+        .table('invoice_run_items')
+        .insert(rows.slice(index, index + 500))
+        .onConflict(['invoice_run_id', 'customer_id'])
+        .ignore()
+    }
+    const total = await this.#count(run.id)
+    await db
+      .from('invoice_runs')
+      .where('id', run.id)
+      .update({ customers_total: total, updated_at: now() })
+
+    if (options.enqueue === false) return run.refresh()
+    const pending = await InvoiceRunItem.query()
+      .where('invoice_run_id', run.id)
+      .where('status', 'pending')
+      .select('customer_id')
+    await this.#enqueue(
+      run.id,
+      period.key,
+      pending.map((item) => item.customerId)
+    )
+    const failed = await InvoiceRunItem.query()
+      .where('invoice_run_id', run.id)
+      .where('status', 'failed')
+    for (const item of failed) await this.retry(item.id)
+    await this.#refreshRunStatus(run.id)
+    return run.refresh()
+  }
+
+  /** The job body: issue one customer's invoice, record the outcome, mail the customer. */
+  async processItem({ runId, customerId, period: periodKey }: GenerateInvoicePayload) {
+    const period = BillingPeriod.parse(periodKey)!
+    await db
+      .from('invoice_run_items')
+      .where({ invoice_run_id: runId, customer_id: customerId })
+      .increment('attempts', 1)
+    try {
+      const prepared = await this.issuer.prepare(customerId, period)
+      if (prepared.status === 'skipped') {
+        await this.#setItem(runId, customerId, { status: 'skipped', last_error: null })
+        await this.#refreshRunStatus(runId)
+        return { status: 'skipped' }
+      }
+      const invoice = await this.issuer.finish(prepared.invoice)
+      await this.#setItem(runId, customerId, {
+        status: 'done',
+        last_error: null,
+        invoice_id: invoice.id,
+      })
+      await this.enqueueMails(invoice)
+      await this.#refreshRunStatus(runId)
+      return { status: 'done', invoiceId: invoice.id, number: invoice.number }
+    } catch (error) {
+      await this.#setItem(runId, customerId, { last_error: errorText(error) })
+      throw error
+    }
+  }
+
+  /** Called once a job has used up its attempts: the item shows as failed on the admin page. */
+  async markFailed({ runId, customerId }: GenerateInvoicePayload, error: Error) {
+    await this.#setItem(runId, customerId, { status: 'failed', last_error: errorText(error) })
+    await this.#refreshRunStatus(runId)
+  }
+
+  /** Puts a failed item back in the queue (admin "retry"). */
+  async retry(itemId: number): Promise<boolean> {
+    const item = await InvoiceRunItem.find(itemId)
+    if (!item || item.status !== 'failed') return false
+    const run = await InvoiceRun.findOrFail(item.invoiceRunId)
+    await this.#setItem(run.id, item.customerId, { status: 'pending' })
+    const jobId = generateInvoiceJob.jobId(run.period, item.customerId)
+    const job = await getQueue('invoices').getJob(jobId)
+    if (job && (await job.isFailed())) await job.retry('failed')
+    else await this.#enqueue(run.id, run.period, [item.customerId])
+    await this.#refreshRunStatus(run.id)
+    return true
+  }
+
+  /** One mail job per recipient (customer e-mail, linked active users); ids make it once only. */
+  async enqueueMails(invoice: Invoice) {
+    if (invoice.status !== 'issued' || !invoice.number) return
+    const customer = await db.from('customers').where('id', invoice.customerId).first()
+    const users = await db
+      .from('users')
+      .join('customer_user', 'customer_user.user_id', 'users.id')
+      .where('customer_user.customer_id', invoice.customerId)
+      .where('users.state', 'active')
+      .select('users.email', 'users.locale')
+    const recipients = new Map<string, string>()
+    if (customer?.email) recipients.set(customer.email.trim().toLowerCase(), 'de')
+    for (const user of users) recipients.set(user.email.trim().toLowerCase(), user.locale || 'de')
+
+    const data = {
+      number: invoice.number,
+      period: invoice.period,
+      grossMinor: invoice.grossMinor,
+      dueDate: invoice.dueDate!.toISODate()!,
+    }
+    await getQueue('invoices').addBulk(
+      [...recipients].map(([recipient, locale]) => ({
+        name: sendInvoiceMailJob.name,
+        data: { recipient, locale, invoice: data },
+        opts: {
+          ...sendInvoiceMailJob.options,
+          jobId: `invoice-mail-${invoice.id}-${createHash('sha256').update(recipient).digest('hex').slice(0, 16)}`,
+        },
+      }))
+    )
+  }
+
+  /**
+   * The same run without the queue, in this process (demo seeding, and the
+   * benchmark's baseline): every customer one after another.
+   */
+  async runSynchronously(period: BillingPeriod, triggeredBy: string) {
+    const run = await this.start(period, triggeredBy, { enqueue: false })
+    const items = await InvoiceRunItem.query()
+      .where('invoice_run_id', run.id)
+      .whereIn('status', ['pending', 'failed'])
+      .orderBy('customer_id')
+    const result = { done: 0, skipped: 0, failed: 0 }
+    for (const item of items) {
+      const payload = { runId: run.id, customerId: item.customerId, period: period.key }
+      try {
+        const outcome = await this.processItem(payload)
+        result[outcome.status === 'done' ? 'done' : 'skipped']++
+      } catch (error) {
+        await this.markFailed(payload, error as Error)
+        result.failed++
+      }
+    }
+    return result
+  }
+
+  /** Runs with their item counts for the admin page, newest period first. */
+  async overview(limit = 24) {
+    const runs = await InvoiceRun.query().orderBy('period', 'desc').limit(limit)
+    const counts = await db
+      .from('invoice_run_items')
+      .whereIn(
+        'invoice_run_id',
+        runs.map((run) => run.id)
+      )
+      .groupBy('invoice_run_id', 'status')
+      .select('invoice_run_id', 'status')
+      .count('* as total')
+    return runs.map((run) => {
+      const byStatus = { pending: 0, done: 0, skipped: 0, failed: 0 }
+      for (const row of counts.filter((entry) => entry.invoice_run_id === run.id)) {
+        byStatus[row.status as keyof typeof byStatus] = Number(row.total)
+      }
+      return { run, ...byStatus }
+    })
+  }
+
+  /** Failed items with customer and error, for the admin page. */
+  async failedItems(limit = 200) {
+    return InvoiceRunItem.query()
+      .where('status', 'failed')
+      .preload('customer')
+      .orderBy('updated_at', 'desc')
+      .limit(limit)
+  }
+
+  async #enqueue(runId: number, period: string, customerIds: number[]) {
+    if (!customerIds.length) return
+    await getQueue('invoices').addBulk(
+      customerIds.map((customerId) => ({
+        name: generateInvoiceJob.name,
+        data: { runId, customerId, period } satisfies GenerateInvoicePayload,
+        opts: {
+          ...generateInvoiceJob.options,
+          jobId: generateInvoiceJob.jobId(period, customerId),
+        },
+      }))
+    )
+  }
+
+  async #setItem(runId: number, customerId: number, values: Record<string, unknown>) {
+    await db
+      .from('invoice_run_items')
+      .where({ invoice_run_id: runId, customer_id: customerId })
+      .update({ ...values, updated_at: now() })
+  }
+
+  async #count(runId: number) {
+    const row = await db
+      .from('invoice_run_items')
+      .where('invoice_run_id', runId)
+      .count('* as total')
+    return Number(row[0].total)
+  }
+
+  async #refreshRunStatus(runId: number) {
+    const rows = await db
+      .from('invoice_run_items')
+      .where('invoice_run_id', runId)
+      .whereIn('status', ['pending', 'failed'])
+      .groupBy('status')
+      .select('status')
+      .count('* as total')
+    const count = (status: string) => Number(rows.find((row) => row.status === status)?.total ?? 0)
+    const status =
+      count('pending') > 0
+        ? 'running'
+        : count('failed') > 0
+          ? 'completed_with_failures'
+          : 'completed'
+    await db
+      .from('invoice_runs')
+      .where('id', runId)
+      .update({
+        status,
+        finished_at: status === 'running' ? null : now(),
+        updated_at: now(),
+      })
+    if (status !== 'running') logger.info({ runId, status }, 'invoice run finished')
+  }
+}
+
+function errorText(error: unknown) {
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+  return message.slice(0, 500)
+}
