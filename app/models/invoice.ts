@@ -57,13 +57,13 @@ export default class Invoice extends BaseModel {
   @column({ serializeAs: null })
   declare filePath: string | null
 
-  @column()
+  @column({ columnName: 'file_sha256' })
   declare fileSha256: string | null
 
   @column({ serializeAs: null })
   declare xmlPath: string | null
 
-  @column()
+  @column({ columnName: 'xml_sha256' })
   declare xmlSha256: string | null
 
   @column()
