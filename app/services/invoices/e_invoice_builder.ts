@@ -174,7 +174,7 @@ export class EInvoiceBuilder {
       ...(customer.email
         ? { 'cbc:EndpointID': customer.email, 'cbc:EndpointID@schemeID': 'EM' }
         : {}),
-      'cac:PartyIdentification': [{ 'cbc:ID': customer.customerNumber }],
+      'cac:PartyIdentification': { 'cbc:ID': customer.customerNumber },
       'cac:PartyName': { 'cbc:Name': customer.companyName },
       'cac:PostalAddress': {
         'cbc:StreetName': customer.street || '-',

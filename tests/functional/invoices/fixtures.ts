@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto'
+import { DateTime } from 'luxon'
+import db from '@adonisjs/lucid/services/db'
+import type Customer from '#models/customer'
+import type Terminal from '#models/terminal'
+import Invoice from '#models/invoice'
+import InvoiceRun from '#models/invoice_run'
+import { BillingPeriod } from '#services/invoices/billing_period'
+
+/** A closed month to bill in tests (two months back, so it has always ended). */
+export function testPeriod(monthsBack = 2) {
+  return BillingPeriod.previous(DateTime.now().minus({ months: monthsBack - 1 }))
+}
+
+type TxInput = {
+  type?: 'sale' | 'refund' | 'reversal' | 'preauth'
+  status?: 'approved' | 'declined'
+  amountMinor: number
+  cardBrand?: string
+  day?: number
+}
+
+/** Inserts transactions for a terminal on days of the period (Berlin noon). */
+export async function addTransactions(
+  customer: Customer,
+  terminal: Terminal,
+  period: BillingPeriod,
+  rows: TxInput[]
+) {
+  await db.table('transactions').multiInsert(
+    rows.map((row) => ({
+      reference: randomUUID(),
+      customer_id: customer.id,
+      terminal_id: terminal.id,
+      occurred_at: period.start
+        .set({ day: row.day ?? 10, hour: 12 })
+        .toUTC()
+        .toFormat('yyyy-MM-dd HH:mm:ss'),
+      type: row.type ?? 'sale',
+      status: row.status ?? 'approved',
+      amount_minor: row.amountMinor,
+      currency: 'EUR',
+      card_brand: row.cardBrand ?? 'girocard',
+      pan_masked: '672559******1234',
+      pan_last4: '1234',
+      created_at: DateTime.utc().toFormat('yyyy-MM-dd HH:mm:ss'),
+    }))
+  )
+}
+
+export async function waitUntil<T>(
+  probe: () => Promise<T | null | undefined | false>,
+  { timeoutMs = 30_000, intervalMs = 100, what = 'condition' } = {}
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    const value = await probe()
+    if (value) return value
+    await new Promise((resolve) => setTimeout(resolve, intervalMs))
+  }
+  throw new Error(`timed out waiting for ${what}`)
+}
+
+/** Waits until the period's run has no pending item left. */
+export async function waitForRun(period: BillingPeriod, timeoutMs = 60_000) {
+  return waitUntil(
+    async () => {
+      const run = await InvoiceRun.findBy('period', period.key)
+      return run && run.status !== 'running' ? run : null
+    },
+    { timeoutMs, what: `invoice run ${period.key}` }
+  )
+}
+
+export async function invoicesOf(period: BillingPeriod) {
+  return Invoice.query().where('period', period.key).orderBy('number')
+}
+
+/** The numbers must be RE-<year>-000001 … without gaps or repeats. */
+export function expectedNumbers(year: number, count: number) {
+  return Array.from({ length: count }, (_, i) => `RE-${year}-${String(i + 1).padStart(6, '0')}`)
+}
