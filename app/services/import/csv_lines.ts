@@ -1,8 +1,6 @@
 import { createReadStream } from 'node:fs'
 import { StringDecoder } from 'node:string_decoder'
 import type { Readable } from 'node:stream'
-import { parse } from 'csv-parse/sync'
-import { CsvError } from 'csv-parse'
 
 /** One data line of the file: its fields, or why they could not be read. */
 export type CsvRow = { line: number; fields: string[] } | { line: number; error: string }
@@ -21,8 +19,8 @@ export interface CsvFile {
  * Opens a UTF-8 CSV file (with or without BOM) and detects `;` or `,` from the header line.
  *
  * Records are framed by physical line (a master-data field never holds a line break), so a
- * broken quote costs exactly its own line instead of swallowing the rest of the file. Lines
- * without a quote are split directly; lines with one go through csv-parse.
+ * broken quote costs exactly its own line instead of swallowing the rest of the file
+ * (docs/adr/0101-import-line-framing.md).
  */
 export async function openCsv(source: CsvSource): Promise<CsvFile> {
   const stream = typeof source === 'string' ? createReadStream(source) : source
@@ -67,39 +65,54 @@ export function detectDelimiter(headerLine: string): ';' | ',' {
 export function splitLine(text: string, delimiter: string, line: number): CsvRow {
   if (text.includes('\uFFFD')) return { line, error: 'not valid UTF-8 (save the file as UTF-8)' }
   if (!text.includes('"')) return { line, fields: text.split(delimiter) }
-  try {
-    return { line, fields: parseOne(text, delimiter, false) }
-  } catch (error) {
-    /* a quote inside an unquoted field (Bäckerei "Anker") is unambiguous: accept it */
-    if (error instanceof CsvError && (error.code as string) === 'INVALID_OPENING_QUOTE') {
-      try {
-        return { line, fields: parseOne(text, delimiter, true) }
-      } catch (relaxedError) {
-        return { line, error: quoteError(relaxedError) }
+  const fields = splitQuoted(text, delimiter)
+  return typeof fields === 'string' ? { line, error: fields } : { line, fields }
+}
+
+/**
+ * RFC 4180 for one line: a field in quotes may hold the delimiter and doubled quotes ("");
+ * a quote inside an unquoted field (Bäckerei "Anker") is taken literally. Returns the
+ * reason when a quoted field is not closed or text follows its closing quote.
+ */
+function splitQuoted(text: string, delimiter: string): string[] | string {
+  const fields: string[] = []
+  let position = 0
+  while (true) {
+    if (text[position] === '"') {
+      let value = ''
+      let from = position + 1
+      while (true) {
+        const quote = text.indexOf('"', from)
+        if (quote === -1) return 'broken quote: a quoted field is not closed'
+        value += text.slice(from, quote)
+        if (text[quote + 1] === '"') {
+          value += '"'
+          from = quote + 2
+          continue
+        }
+        position = quote + 1
+        break
       }
+      fields.push(value)
+      if (position === text.length) return fields
+      if (text[position] !== delimiter) {
+        return `broken quote: text follows the closing quote of field ${fields.length}`
+      }
+      position++
+    } else {
+      const next = text.indexOf(delimiter, position)
+      if (next === -1) {
+        fields.push(text.slice(position))
+        return fields
+      }
+      fields.push(text.slice(position, next))
+      position = next + 1
     }
-    return { line, error: quoteError(error) }
-  }
-}
-
-function parseOne(text: string, delimiter: string, relaxQuotes: boolean): string[] {
-  const records: string[][] = parse(text, {
-    delimiter,
-    relax_quotes: relaxQuotes,
-    relax_column_count: true,
-  })
-  return records[0] ?? []
-}
-
-function quoteError(error: unknown): string {
-  if (error instanceof CsvError) {
-    if (error.code === 'CSV_QUOTE_NOT_CLOSED') return 'broken quote: a quoted field is not closed'
-    if (error.code === 'CSV_INVALID_CLOSING_QUOTE') {
-      return 'broken quote: text follows the closing quote of a field'
+    if (position === text.length) {
+      fields.push('')
+      return fields
     }
-    return `broken quote: ${error.message}`
   }
-  throw error
 }
 
 function isBlank(text: string, delimiter: string) {

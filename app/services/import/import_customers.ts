@@ -3,7 +3,7 @@ import type { ImportOptions, ImportSummary } from '#services/import/import_summa
 import * as check from '#services/import/normalizers'
 import { Problem } from '#services/import/normalizers'
 import { runImport, type ImportSpec } from '#services/import/run_import'
-import { upsertBatch, type RowValues } from '#services/import/upsert_batch'
+import { readExisting, writeChanged, type RowValues } from '#services/import/upsert_batch'
 
 export const CUSTOMER_COLUMNS = [
   'customer_number',
@@ -26,16 +26,15 @@ export function importCustomers(
   source: CsvSource,
   options: ImportOptions = {}
 ): Promise<ImportSummary> {
-  return runImport(source, customerSpec(options.connection), options)
+  return runImport(source, customerSpec(), options)
 }
 
-function customerSpec(connection?: string): ImportSpec<RowValues> {
+function customerSpec(): ImportSpec<RowValues> {
   const seen = new Set<string>()
   const target = {
     table: 'customers',
     key: 'customer_number',
     columns: CUSTOMER_COLUMNS,
-    connection,
   }
   return {
     columns: CUSTOMER_COLUMNS,
@@ -63,12 +62,14 @@ function customerSpec(connection?: string): ImportSpec<RowValues> {
       const problems = Object.values(row).filter((value) => value instanceof Problem)
       return problems.length ? problems : (row as RowValues)
     },
-    async write(rows, counts) {
-      await upsertBatch(
+    async write(rows, { counts, reader, writer }) {
+      const values = rows.map((row) => row.value)
+      const existing = await readExisting(
+        await reader(),
         target,
-        rows.map((row) => row.value),
-        counts
+        values.map((row) => row.customer_number as string)
       )
+      await writeChanged(await writer(), target, values, existing, counts)
     },
   }
 }

@@ -33,6 +33,8 @@ export interface ImportOptions {
   progressEvery?: number
   /** Rows per multi-row upsert statement. */
   batchSize?: number
+  /** Rows per transaction (several batches share one commit). */
+  commitEvery?: number
   /** How many row errors the summary keeps (all are passed to `onRowError`). */
   maxErrors?: number
   /** Lucid connection name; the default connection when omitted. */
@@ -41,7 +43,7 @@ export interface ImportOptions {
 
 export type Importer = (source: CsvSource, options?: ImportOptions) => Promise<ImportSummary>
 
-/** Counts and errors of one run; errors of a batch are released in line order. */
+/** Counts and errors of one run; a batch's errors are released together, in line order. */
 export class SummaryBuilder {
   readonly counts: ImportCounts = { read: 0, inserted: 0, updated: 0, unchanged: 0, failed: 0 }
   readonly #errors: ImportError[] = []
@@ -55,20 +57,24 @@ export class SummaryBuilder {
     this.#pending.push({ line, reason })
   }
 
-  /** Hands the errors collected so far to the caller, sorted by line. */
-  releaseErrors() {
-    if (this.#pending.length === 0) return
-    const pending = this.#pending.sort((a, b) => a.line - b.line)
+  /** Takes the errors collected since the last call (the current batch's). */
+  takePending(): ImportError[] {
+    const pending = this.#pending
     this.#pending = []
+    return pending
+  }
+
+  /** Hands a batch's errors to the caller, sorted by line. */
+  release(errors: ImportError[]) {
     const max = this.options.maxErrors ?? 1000
-    for (const error of pending) {
+    for (const error of errors.sort((a, b) => a.line - b.line)) {
       if (this.#errors.length < max) this.#errors.push(error)
       this.options.onRowError?.(error)
     }
   }
 
   finish(fileError: string | null = null): ImportSummary {
-    this.releaseErrors()
+    this.release(this.takePending())
     return {
       ...this.counts,
       errors: this.#errors,

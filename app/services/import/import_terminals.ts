@@ -1,10 +1,10 @@
-import db from '@adonisjs/lucid/services/db'
+import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import type { CsvSource } from '#services/import/csv_lines'
 import type { ImportOptions, ImportSummary } from '#services/import/import_summary'
 import * as check from '#services/import/normalizers'
 import { Problem } from '#services/import/normalizers'
 import { runImport, type ImportSpec } from '#services/import/run_import'
-import { upsertBatch, type RowValues } from '#services/import/upsert_batch'
+import { readExisting, writeChanged, type RowValues } from '#services/import/upsert_batch'
 import { TidSet } from '#services/import/tid_set'
 
 export const TERMINAL_COLUMNS = [
@@ -43,17 +43,16 @@ export function importTerminals(
   source: CsvSource,
   options: ImportOptions = {}
 ): Promise<ImportSummary> {
-  return runImport(source, terminalSpec(options.connection), options)
+  return runImport(source, terminalSpec(), options)
 }
 
-function terminalSpec(connection?: string): ImportSpec<TerminalRow> {
+function terminalSpec(): ImportSpec<TerminalRow> {
   const seen = new TidSet()
   const target = {
     table: 'terminals',
     key: 'terminal_id',
     columns: WRITTEN_COLUMNS,
     dateColumns: ['installed_at'],
-    connection,
   }
   return {
     columns: TERMINAL_COLUMNS,
@@ -78,11 +77,20 @@ function terminalSpec(connection?: string): ImportSpec<TerminalRow> {
       const problems = Object.values(row).filter((value) => value instanceof Problem)
       return problems.length ? problems : (row as TerminalRow)
     },
-    async write(rows, counts, fail) {
-      const customerIds = await findCustomerIds(
-        rows.map((row) => row.value.customer_number),
-        connection
-      )
+    async write(rows, { counts, fail, reader, writer }) {
+      const client = await reader()
+      /* both look-ups at once: they are independent round trips */
+      const [customerIds, existing] = await Promise.all([
+        findCustomerIds(
+          client,
+          rows.map((row) => row.value.customer_number)
+        ),
+        readExisting(
+          client,
+          target,
+          rows.map((row) => row.value.terminal_id as string)
+        ),
+      ])
       const values: RowValues[] = []
       for (const { line, value } of rows) {
         const { customer_number: customerNumber, ...rest } = value
@@ -90,14 +98,13 @@ function terminalSpec(connection?: string): ImportSpec<TerminalRow> {
         if (customerId === undefined) fail(line, `unknown customer_number ${customerNumber}`)
         else values.push({ ...rest, customer_id: customerId })
       }
-      await upsertBatch(target, values, counts)
+      await writeChanged(await writer(), target, values, existing, counts)
     },
   }
 }
 
-async function findCustomerIds(numbers: string[], connection?: string) {
-  const rows: { id: number; customer_number: string }[] = await db
-    .connection(connection)
+async function findCustomerIds(client: QueryClientContract, numbers: string[]) {
+  const rows: { id: number; customer_number: string }[] = await client
     .knexQuery()
     .from('customers')
     .select('id', 'customer_number')

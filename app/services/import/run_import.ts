@@ -1,16 +1,12 @@
+import db from '@adonisjs/lucid/services/db'
+import { BatchWriter, type ParsedRow, type WriteBatch } from '#services/import/batch_writer'
 import { openCsv, type CsvFile, type CsvSource } from '#services/import/csv_lines'
 import { Problem } from '#services/import/normalizers'
 import {
   SummaryBuilder,
-  type ImportCounts,
   type ImportOptions,
   type ImportSummary,
 } from '#services/import/import_summary'
-
-export interface ParsedRow<T> {
-  line: number
-  value: T
-}
 
 /** What differs between the customer and the terminal import. */
 export interface ImportSpec<T> {
@@ -19,11 +15,7 @@ export interface ImportSpec<T> {
   /** Checks and normalizes one row's fields (given in `columns` order). */
   parse(fields: string[]): T | Problem | Problem[]
   /** Writes one batch; reports rows it rejects with `fail(line, reason)`. */
-  write(
-    rows: ParsedRow<T>[],
-    counts: ImportCounts,
-    fail: (line: number, reason: string) => void
-  ): Promise<void>
+  write: WriteBatch<T>
 }
 
 /** Streams a CSV file through `spec` in batches; bad rows are collected, good rows written. */
@@ -49,30 +41,40 @@ export async function runImport<T>(
   if (headerProblem) return summary.finish(headerProblem)
   const positions = spec.columns.map((column) => file.header.indexOf(column))
 
+  const writer = new BatchWriter<T>(
+    db.connection(options.connection),
+    spec.write,
+    summary,
+    options.commitEvery ?? 10_000
+  )
   let batch: ParsedRow<T>[] = []
-  const flush = async () => {
-    await spec.write(batch, counts, fail)
-    batch = []
-    summary.releaseErrors()
-  }
-  for await (const rows of file.rows) {
-    for (const row of rows) {
-      counts.read++
-      if ('error' in row) {
-        fail(row.line, row.error)
-      } else if (row.fields.length !== file.header.length) {
-        fail(row.line, `expected ${file.header.length} columns, found ${row.fields.length}`)
-      } else {
-        const parsed = spec.parse(positions.map((position) => row.fields[position]))
-        if (parsed instanceof Problem) fail(row.line, parsed.reason)
-        else if (Array.isArray(parsed)) fail(row.line, parsed.map((p) => p.reason).join('; '))
-        else batch.push({ line: row.line, value: parsed })
+  try {
+    for await (const rows of file.rows) {
+      for (const row of rows) {
+        counts.read++
+        if ('error' in row) {
+          fail(row.line, row.error)
+        } else if (row.fields.length !== file.header.length) {
+          fail(row.line, `expected ${file.header.length} columns, found ${row.fields.length}`)
+        } else {
+          const parsed = spec.parse(positions.map((position) => row.fields[position]))
+          if (parsed instanceof Problem) fail(row.line, parsed.reason)
+          else if (Array.isArray(parsed)) fail(row.line, parsed.map((p) => p.reason).join('; '))
+          else batch.push({ line: row.line, value: parsed })
+        }
+        if (batch.length >= batchSize) {
+          await writer.push(batch, summary.takePending())
+          batch = []
+        }
+        if (counts.read % progressEvery === 0) options.onProgress?.({ ...counts })
       }
-      if (batch.length >= batchSize) await flush()
-      if (counts.read % progressEvery === 0) options.onProgress?.({ ...counts })
     }
+    if (batch.length) await writer.push(batch, summary.takePending())
+    await writer.finish()
+  } catch (error) {
+    await writer.abort()
+    throw error
   }
-  await flush()
   return summary.finish()
 }
 

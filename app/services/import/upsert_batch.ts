@@ -1,4 +1,5 @@
-import db from '@adonisjs/lucid/services/db'
+import type { RawQueryBindings } from '@adonisjs/lucid/types/querybuilder'
+import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import type { ImportCounts } from '#services/import/import_summary'
 
 export type RowValues = Record<string, string | number | null>
@@ -11,49 +12,72 @@ export interface UpsertTarget {
   columns: readonly string[]
   /** Date columns, read back as YYYY-MM-DD for the comparison. */
   dateColumns?: readonly string[]
-  connection?: string
 }
 
-/**
- * Writes one batch as a single multi-row upsert (ON DUPLICATE KEY UPDATE on MySQL,
- * ON CONFLICT DO UPDATE on SQLite). The batch's existing rows are read first, so only new
- * or changed rows are written and the counts say honestly what happened.
- */
-export async function upsertBatch(target: UpsertTarget, rows: RowValues[], counts: ImportCounts) {
-  if (rows.length === 0) return
-  const client = db.connection(target.connection)
+/** The stored rows of a batch's keys, by key. */
+export async function readExisting(
+  client: QueryClientContract,
+  target: UpsertTarget,
+  keys: string[]
+) {
   const isMysql = client.dialect.name === 'mysql'
   const selects = target.columns.map((column) =>
     target.dateColumns?.includes(column) && isMysql
       ? client.knexRawQuery(`DATE_FORMAT(??, '%Y-%m-%d') as ??`, [column, column])
       : column
   )
-  const keys = rows.map((row) => row[target.key] as string)
-  const existing = new Map<string, RowValues>()
-  for (const row of await client
+  const rows: RowValues[] = await client
     .knexQuery()
     .from(target.table)
     .select(selects)
-    .whereIn(target.key, keys)) {
-    existing.set(String(row[target.key]), row)
-  }
+    .whereIn(target.key, keys)
+  return new Map(rows.map((row) => [String(row[target.key]), row]))
+}
 
+/**
+ * Writes the new and changed rows of a batch as one multi-row upsert (ON DUPLICATE KEY
+ * UPDATE on MySQL, ON CONFLICT DO UPDATE on SQLite); unchanged rows are not written, so
+ * the counts say honestly what happened.
+ */
+export async function writeChanged(
+  client: QueryClientContract,
+  target: UpsertTarget,
+  rows: RowValues[],
+  existing: Map<string, RowValues>,
+  counts: ImportCounts
+) {
   const now = new Date().toISOString().slice(0, 19).replace('T', ' ')
-  const writes: RowValues[] = []
+  const columns = [...target.columns, 'created_at', 'updated_at']
+  const bindings: (string | number | null)[] = []
+  let written = 0
   for (const row of rows) {
-    const before = existing.get(row[target.key] as string)
+    const before = existing.get(String(row[target.key]))
     if (!before) counts.inserted++
     else if (target.columns.some((column) => !same(before[column], row[column]))) counts.updated++
     else {
       counts.unchanged++
       continue
     }
-    writes.push({ ...row, created_at: now, updated_at: now })
+    for (const column of target.columns) bindings.push(row[column])
+    bindings.push(now, now)
+    written++
   }
-  if (writes.length === 0) return
+  if (written === 0) return
 
-  const merge = [...target.columns.filter((column) => column !== target.key), 'updated_at']
-  await client.knexQuery().table(target.table).insert(writes).onConflict(target.key).merge(merge)
+  const q = client.dialect.name === 'mysql' ? (name: string) => `\`${name}\`` : quoteSqlite
+  const tuple = `(${columns.map(() => '?').join(',')})`
+  const updates = [...target.columns.filter((column) => column !== target.key), 'updated_at']
+  const conflict =
+    client.dialect.name === 'mysql'
+      ? `ON DUPLICATE KEY UPDATE ${updates.map((c) => `${q(c)} = VALUES(${q(c)})`).join(', ')}`
+      : `ON CONFLICT (${q(target.key)}) DO UPDATE SET ${updates.map((c) => `${q(c)} = excluded.${q(c)}`).join(', ')}`
+  const sql = `INSERT INTO ${q(target.table)} (${columns.map(q).join(', ')}) VALUES ${new Array(written).fill(tuple).join(',')} ${conflict}`
+  /* Lucid's binding type leaves out null, which knex binds as NULL */
+  await client.rawQuery(sql, bindings as unknown as RawQueryBindings)
+}
+
+function quoteSqlite(name: string) {
+  return `"${name}"`
 }
 
 function same(stored: unknown, incoming: string | number | null) {
