@@ -9,8 +9,11 @@ import { redis } from '@adonisjs/transmit/transports/redis'
 | processes that serve or publish live events (web, test, the worker) get one;
 | ace commands like codegen must be able to exit.
 */
-const wantsTransport =
-  ['web', 'test'].includes(app.getEnvironment()) || process.argv.includes('queue:work')
+const script = process.argv[1] ?? ''
+const isAceCommand = /(^|[/\\])ace(\.js)?$/.test(script)
+const wantsTransport = isAceCommand
+  ? process.argv.includes('queue:work')
+  : ['web', 'test'].includes(app.getEnvironment())
 
 export default defineConfig({
   pingInterval: '25s',
