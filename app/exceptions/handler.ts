@@ -1,6 +1,7 @@
 import app from '@adonisjs/core/services/app'
 import { type HttpContext, ExceptionHandler } from '@adonisjs/core/http'
 import type { StatusPageRange, StatusPageRenderer } from '@adonisjs/core/types/http'
+import { renderApiBodyError } from '#services/api/api_errors'
 
 /** The one place that maps exceptions to pages and status codes. */
 export default class HttpExceptionHandler extends ExceptionHandler {
@@ -17,6 +18,7 @@ export default class HttpExceptionHandler extends ExceptionHandler {
   async handle(error: unknown, ctx: HttpContext) {
     if (ctx.request.url().startsWith('/api/')) {
       ctx.request.request.headers.accept = 'application/json'
+      if (renderApiBodyError(error, ctx)) return
     }
     return super.handle(error, ctx)
   }
