@@ -150,8 +150,12 @@ function start(label, command, args, options = {}) {
   return entry
 }
 
-/** Runs `node ace <args>` to the end; returns its stdout. */
-function ace(args, { quiet = false } = {}) {
+/**
+ * Runs `node ace <args>` to the end and returns its stdout. With `doneWhen`, the
+ * command counts as finished when its output matches (then it is stopped):
+ * `node ace codegen` writes its files but does not exit by itself.
+ */
+function ace(args, { quiet = false, doneWhen } = {}) {
   return new Promise((done, reject) => {
     const child = spawn(process.execPath, ['ace', ...args], {
       cwd: ROOT,
@@ -163,6 +167,11 @@ function ace(args, { quiet = false } = {}) {
     child.stdout.on('data', (chunk) => {
       out += chunk
       if (!quiet) process.stdout.write(chunk)
+      if (doneWhen?.test(out)) {
+        child.removeAllListeners('exit')
+        child.kill('SIGKILL')
+        done(out)
+      }
     })
     child.stderr.on('data', (chunk) => (err += chunk))
     child.on('error', reject)
@@ -285,6 +294,8 @@ async function ensureRedis() {
     'no',
     '--daemonize',
     'no',
+    '--loglevel',
+    'warning',
   ])
   for (let i = 0; i < 50; i++) {
     if (await redisAnswers()) return
@@ -360,7 +371,7 @@ async function main() {
   say('Kundenportal demo: preparing …')
   await ensureRedis()
 
-  await ace(['codegen'], { quiet: true })
+  await ace(['codegen'], { quiet: true, doneWhen: /Codegen files generated/ })
   await ace(['migration:run', '--force'], { quiet: true })
   say('Database migrated (SQLite).')
   const seedOutput = await ace(['demo:seed', '--json'], { quiet: true })
