@@ -1,9 +1,41 @@
 import router from '@adonisjs/core/services/router'
 import { middleware } from '#start/kernel'
 import { controllers } from '#generated/controllers'
+import type { HttpContext } from '@adonisjs/core/http'
+import type { NextFn } from '@adonisjs/core/types/http'
+import { CustomerScope } from '#services/merchant/customer_scope'
+
+/* Every merchant page gets the user's customer scope (linked customers narrowed by the switch). */
+async function customerScope(ctx: HttpContext, next: NextFn) {
+  ctx.customerScope = await CustomerScope.resolve(ctx)
+  ctx.view.share({ customerScope: ctx.customerScope })
+  return next()
+}
 
 router
   .group(() => {
     router.get('/', [controllers.merchant.Dashboard, 'show']).as('dashboard')
+    router.get('/customer', [controllers.merchant.Customers, 'show']).as('customer.show')
+    router.get('/terminals', [controllers.merchant.Terminals, 'index']).as('terminals.index')
+    router.get('/terminals/:tid', [controllers.merchant.Terminals, 'show']).as('terminals.show')
+    router
+      .get('/transactions.csv', [controllers.merchant.TransactionExports, 'download'])
+      .as('transactions.export')
+    router
+      .get('/transactions/live', [controllers.merchant.Transactions, 'live'])
+      .as('transactions.live')
+    router
+      .get('/transactions', [controllers.merchant.Transactions, 'index'])
+      .as('transactions.index')
+    router
+      .get('/transactions/:id', [controllers.merchant.Transactions, 'show'])
+      .where('id', /^\d{1,19}$/)
+      .as('transactions.show')
+    router
+      .post('/customer-switch', [controllers.merchant.CustomerSwitch, 'update'])
+      .as('customer_switch.update')
   })
-  .use(middleware.auth())
+  .use([middleware.auth(), customerScope])
+
+/* chart.js from our own origin (strict CSP, no CDN) */
+router.get('/vendor/chart.umd.min.js', [controllers.merchant.Vendor, 'chart']).as('vendor.chart')

@@ -1,0 +1,12 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import Customer from '#models/customer'
+
+export default class CustomersController {
+  /** Master data of the chosen customer(s); changes go through the contact form. */
+  async show({ view, customerScope }: HttpContext) {
+    const customers = await Customer.query()
+      .whereIn('id', customerScope.ids)
+      .orderBy('customer_number')
+    return view.render('pages/merchant/customer', { customers })
+  }
+}

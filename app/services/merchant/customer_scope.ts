@@ -1,0 +1,107 @@
+import { Exception } from '@adonisjs/core/exceptions'
+import type { HttpContext } from '@adonisjs/core/http'
+import db from '@adonisjs/lucid/services/db'
+
+export const SCOPE_SESSION_KEY = 'merchant.customer'
+export const ALL = 'all'
+
+export type ScopeCustomer = { id: number; customerNumber: string; companyName: string }
+
+/**
+ * The one 404 every out-of-scope id, customer number or TID gets: the same
+ * status and page as a record that does not exist, so nothing can be probed.
+ */
+export class OutOfScope extends Exception {
+  static status = 404
+  static code = 'E_NOT_FOUND'
+  static message = 'Not found'
+}
+
+/**
+ * Which customers a merchant request may see: the user's linked customers
+ * (customer_user), narrowed by the current choice — one customer number or
+ * "all" — from `?customer=` (this request) or the session (the header switch).
+ */
+export class CustomerScope {
+  constructor(
+    readonly linked: ScopeCustomer[],
+    readonly choice: string
+  ) {}
+
+  /** The customers the current page shows (never empty for a linked user). */
+  get chosen(): ScopeCustomer[] {
+    if (this.choice === ALL) return this.linked
+    return this.linked.filter((c) => c.customerNumber === this.choice)
+  }
+
+  /** The customer ids every merchant query is limited to. */
+  get ids(): number[] {
+    return this.chosen.map((c) => c.id)
+  }
+
+  get hasSeveral() {
+    return this.linked.length > 1
+  }
+
+  /** Query-string value that pins a URL to the current choice. */
+  get param() {
+    return this.choice
+  }
+
+  /** Throws the shared 404 unless the customer id is in the current choice. */
+  assertCustomer(customerId: number | null | undefined) {
+    if (!customerId || !this.ids.includes(Number(customerId))) throw new OutOfScope()
+  }
+
+  /** The user's linked customers, oldest link first. */
+  static async linkedCustomers(userId: number): Promise<ScopeCustomer[]> {
+    const rows = await db
+      .from('customer_user')
+      .join('customers', 'customers.id', 'customer_user.customer_id')
+      .where('customer_user.user_id', userId)
+      .orderBy('customer_user.id', 'asc')
+      .select('customers.id', 'customers.customer_number', 'customers.company_name')
+    return rows.map((row) => ({
+      id: Number(row.id),
+      customerNumber: row.customer_number,
+      companyName: row.company_name,
+    }))
+  }
+
+  /**
+   * Resolves the scope of a request. A `?customer=` naming a customer that is not
+   * linked gives the shared 404; a stale session choice falls back to "all".
+   */
+  static async resolve(ctx: HttpContext): Promise<CustomerScope> {
+    const user = ctx.auth.use('web').user!
+    const linked = await CustomerScope.linkedCustomers(user.id)
+    const fromQuery = ctx.request.qs().customer
+    if (fromQuery !== undefined && fromQuery !== '') {
+      const wanted = normalizeChoice(fromQuery)
+      if (!CustomerScope.isValidChoice(linked, wanted)) throw new OutOfScope()
+      return new CustomerScope(linked, wanted)
+    }
+    const stored = normalizeChoice(ctx.session.get(SCOPE_SESSION_KEY, ALL))
+    const choice = CustomerScope.isValidChoice(linked, stored) ? stored : ALL
+    if (linked.length === 1) return new CustomerScope(linked, linked[0].customerNumber)
+    return new CustomerScope(linked, choice)
+  }
+
+  static isValidChoice(linked: ScopeCustomer[], choice: string) {
+    return choice === ALL || linked.some((c) => c.customerNumber === choice)
+  }
+}
+
+/** Customer numbers are compared in their stored form: trimmed, upper case, no spaces. */
+export function normalizeChoice(value: unknown) {
+  if (typeof value !== 'string') return ''
+  const trimmed = value.trim()
+  if (trimmed.toLowerCase() === ALL) return ALL
+  return trimmed.toUpperCase().replace(/\s+/g, '')
+}
+
+declare module '@adonisjs/core/http' {
+  interface HttpContext {
+    customerScope: CustomerScope
+  }
+}

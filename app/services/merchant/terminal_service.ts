@@ -1,0 +1,135 @@
+import { DateTime } from 'luxon'
+import db from '@adonisjs/lucid/services/db'
+import type { CustomerScope } from '#services/merchant/customer_scope'
+import { OutOfScope } from '#services/merchant/customer_scope'
+import { ZONE, type TransactionFilter } from '#services/merchant/transaction_filter'
+import {
+  TURNOVER_SQL,
+  TransactionQuery,
+  sqlTime,
+  toUtc,
+} from '#services/merchant/transaction_query'
+import { toRow } from '#services/merchant/transaction_list_service'
+
+export type TerminalView = {
+  id: number
+  tid: string
+  customerNumber: string
+  model: string
+  serialNumber: string
+  street: string
+  postalCode: string
+  city: string
+  status: string
+  installedAt: DateTime | null
+  lastTransactionAt: DateTime | null
+}
+
+const COLUMNS = [
+  'term.id',
+  'term.terminal_id',
+  'term.model',
+  'term.serial_number',
+  'term.street',
+  'term.postal_code',
+  'term.city',
+  'term.status',
+  'term.installed_at',
+  'c.customer_number',
+]
+
+function toView(raw: Record<string, any>): TerminalView {
+  return {
+    id: Number(raw.id),
+    tid: raw.terminal_id,
+    customerNumber: raw.customer_number,
+    model: raw.model,
+    serialNumber: raw.serial_number,
+    street: raw.street,
+    postalCode: raw.postal_code,
+    city: raw.city,
+    status: raw.status,
+    installedAt: raw.installed_at ? toUtc(raw.installed_at) : null,
+    lastTransactionAt: raw.last_at ? toUtc(raw.last_at) : null,
+  }
+}
+
+/** Terminals of the scope; the last transaction per terminal comes from the terminal keyset index. */
+export const TerminalService = {
+  async list(scope: CustomerScope) {
+    const rows = await db
+      .from('terminals as term')
+      .join('customers as c', 'c.id', 'term.customer_id')
+      .whereIn('term.customer_id', scope.ids)
+      .select(COLUMNS)
+      .select(
+        db.raw(
+          '(SELECT MAX(x.occurred_at) FROM transactions x WHERE x.terminal_id = term.id) as last_at'
+        )
+      )
+      .orderBy('c.customer_number')
+      .orderBy('term.terminal_id')
+    return rows.map(toView)
+  },
+
+  /** A terminal by TID within the scope, or the shared 404. */
+  async find(scope: CustomerScope, tid: string) {
+    if (!/^\d{8}$/.test(tid)) throw new OutOfScope()
+    const raw = await db
+      .from('terminals as term')
+      .join('customers as c', 'c.id', 'term.customer_id')
+      .where('term.terminal_id', tid)
+      .whereIn('term.customer_id', scope.ids)
+      .select(COLUMNS)
+      .select(
+        db.raw(
+          '(SELECT MAX(x.occurred_at) FROM transactions x WHERE x.terminal_id = term.id) as last_at'
+        )
+      )
+      .first()
+    if (!raw) throw new OutOfScope()
+    return toView(raw)
+  },
+
+  /** The terminal's latest transactions (any age) and its turnover this and last month. */
+  async activity(scope: CustomerScope, terminal: TerminalView, limit = 20) {
+    const now = DateTime.now().setZone(ZONE)
+    const monthStart = now.startOf('month')
+    const lastMonthStart = monthStart.minus({ months: 1 })
+    const filter: TransactionFilter = {
+      fromDate: '2000-01-01',
+      toDate: now.toISODate()!,
+      start: DateTime.fromISO('2000-01-01', { zone: 'utc' }),
+      end: now.plus({ days: 1 }).startOf('day').toUTC(),
+      terminal: terminal.tid,
+      terminalDbId: terminal.id,
+    }
+    const recent = (await TransactionQuery.page(scope.ids, filter, {}, limit)).map(toRow)
+    const sums = await db
+      .from('transactions')
+      .where('terminal_id', terminal.id)
+      .whereIn('customer_id', scope.ids)
+      .where('occurred_at', '>=', sqlTime(lastMonthStart))
+      .select(
+        db.raw(
+          `COALESCE(SUM(CASE WHEN occurred_at >= ? THEN ${TURNOVER_SQL} ELSE 0 END), 0) as this_month`,
+          [sqlTime(monthStart)]
+        ),
+        db.raw(
+          `COALESCE(SUM(CASE WHEN occurred_at < ? THEN ${TURNOVER_SQL} ELSE 0 END), 0) as last_month`,
+          [sqlTime(monthStart)]
+        ),
+        db.raw(
+          `SUM(CASE WHEN occurred_at >= ? AND status = 'approved' THEN 1 ELSE 0 END) as approved_this_month`,
+          [sqlTime(monthStart)]
+        )
+      )
+      .first()
+    return {
+      recent,
+      thisMonth: Number(sums?.this_month ?? 0),
+      lastMonth: Number(sums?.last_month ?? 0),
+      approvedThisMonth: Number(sums?.approved_this_month ?? 0),
+    }
+  },
+}

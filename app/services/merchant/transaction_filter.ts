@@ -1,0 +1,102 @@
+import { DateTime } from 'luxon'
+import type { CardBrand } from '#models/transaction'
+
+export const ZONE = 'Europe/Berlin'
+export const DEFAULT_DAYS = 7
+
+/** A validated, normalized transaction filter (period in Berlin days, amounts in cents). */
+export type TransactionFilter = {
+  fromDate: string
+  toDate: string
+  /** start of `fromDate` in Berlin, as UTC */
+  start: DateTime
+  /** start of the day after `toDate` in Berlin, as UTC (exclusive) */
+  end: DateTime
+  terminal?: string
+  terminalDbId?: number
+  brand?: CardBrand
+  type?: string
+  status?: string
+  amountMin?: number
+  amountMax?: number
+  q?: string
+}
+
+export type FilterInput = {
+  from?: string
+  to?: string
+  terminal?: string
+  brand?: CardBrand
+  type?: string
+  status?: string
+  amount_min?: string
+  amount_max?: string
+  q?: string
+}
+
+/** Today in Berlin as yyyy-MM-dd. */
+export function berlinToday() {
+  return DateTime.now().setZone(ZONE).toISODate()!
+}
+
+/**
+ * Builds the filter from validated input; the period defaults to the last 7
+ * days (today included). Returns null when the dates do not exist or are reversed.
+ */
+export function buildFilter(input: FilterInput): TransactionFilter | null {
+  const today = DateTime.now().setZone(ZONE).startOf('day')
+  const from = input.from
+    ? DateTime.fromISO(input.from, { zone: ZONE })
+    : today.minus({ days: DEFAULT_DAYS - 1 })
+  const to = input.to ? DateTime.fromISO(input.to, { zone: ZONE }) : today
+  if (!from.isValid || !to.isValid || to < from) return null
+  const min = input.amount_min ? toMinor(input.amount_min) : undefined
+  const max = input.amount_max ? toMinor(input.amount_max) : undefined
+  if (min !== undefined && max !== undefined && max < min) return null
+  return {
+    fromDate: from.toISODate()!,
+    toDate: to.toISODate()!,
+    start: from.startOf('day').toUTC(),
+    end: to.plus({ days: 1 }).startOf('day').toUTC(),
+    terminal: input.terminal,
+    brand: input.brand,
+    type: input.type,
+    status: input.status,
+    amountMin: min,
+    amountMax: max,
+    q: input.q || undefined,
+  }
+}
+
+/** "12,50" / "12.50" / "12" euros → 1250 cents. */
+export function toMinor(value: string) {
+  const [whole, fraction = ''] = value.replace(',', '.').split('.')
+  return Number(whole) * 100 + Number(fraction.padEnd(2, '0'))
+}
+
+/** Whole months between the two Berlin dates, counting a started month (for the export limit). */
+export function spansMoreThanMonths(filter: TransactionFilter, months: number) {
+  const from = DateTime.fromISO(filter.fromDate, { zone: ZONE })
+  const to = DateTime.fromISO(filter.toDate, { zone: ZONE })
+  return to >= from.plus({ months })
+}
+
+/** The filter as query-string pairs (for links, the export and the live endpoint). */
+export function filterParams(filter: TransactionFilter, customer: string) {
+  const params = new URLSearchParams()
+  params.set('from', filter.fromDate)
+  params.set('to', filter.toDate)
+  if (filter.terminal) params.set('terminal', filter.terminal)
+  if (filter.brand) params.set('brand', filter.brand)
+  if (filter.type) params.set('type', filter.type)
+  if (filter.status) params.set('status', filter.status)
+  if (filter.amountMin !== undefined) params.set('amount_min', minorToInput(filter.amountMin))
+  if (filter.amountMax !== undefined) params.set('amount_max', minorToInput(filter.amountMax))
+  if (filter.q) params.set('q', filter.q)
+  params.set('customer', customer)
+  return params
+}
+
+export function minorToInput(minor: number) {
+  return (minor / 100).toFixed(2)
+}

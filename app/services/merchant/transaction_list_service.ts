@@ -1,0 +1,145 @@
+import db from '@adonisjs/lucid/services/db'
+import type { DateTime } from 'luxon'
+import type { CustomerScope } from '#services/merchant/customer_scope'
+import { OutOfScope } from '#services/merchant/customer_scope'
+import type { TransactionFilter } from '#services/merchant/transaction_filter'
+import {
+  TransactionQuery,
+  decodeCursor,
+  encodeCursor,
+  toUtc,
+} from '#services/merchant/transaction_query'
+
+export const PAGE_SIZE = 50
+
+/** One transaction as pages and the export show it: the card only as brand + last 4. */
+export type TransactionRow = {
+  id: number
+  occurredAt: DateTime
+  tid: string
+  customerNumber: string
+  type: string
+  status: string
+  amountMinor: number
+  currency: string
+  cardBrand: string
+  last4: string | null
+  authCode: string | null
+  receiptNumber: string | null
+  reference: string
+}
+
+export function toRow(raw: Record<string, any>): TransactionRow {
+  return {
+    id: Number(raw.id),
+    occurredAt: toUtc(raw.occurred_at),
+    tid: raw.tid,
+    customerNumber: raw.customer_number,
+    type: raw.type,
+    status: raw.status,
+    amountMinor: Number(raw.amount_minor),
+    currency: raw.currency,
+    cardBrand: raw.card_brand,
+    last4: raw.pan_last4 && /^\d{4}$/.test(raw.pan_last4) ? raw.pan_last4 : null,
+    authCode: raw.auth_code,
+    receiptNumber: raw.receipt_number,
+    reference: raw.reference,
+  }
+}
+
+export const TransactionListService = {
+  /**
+   * Resolves a TID filter to the terminal's row id — only within the scope;
+   * any other TID gives the shared 404.
+   */
+  async scopeFilter(scope: CustomerScope, filter: TransactionFilter) {
+    if (!filter.terminal) return filter
+    const terminal = await db
+      .from('terminals')
+      .where('terminal_id', filter.terminal)
+      .whereIn('customer_id', scope.ids)
+      .select('id')
+      .first()
+    if (!terminal) throw new OutOfScope()
+    return { ...filter, terminalDbId: Number(terminal.id) }
+  },
+
+  /** One keyset page (newest first), its neighbours' cursors and the filtered totals. */
+  async list(
+    scope: CustomerScope,
+    filter: TransactionFilter,
+    cursors: { after?: string; before?: string }
+  ) {
+    const ids = scope.ids
+    /* read before the page, so the live feed misses nothing inserted meanwhile */
+    const sinceId = await TransactionListService.maxId()
+    let seek = { after: decodeCursor(cursors.after), before: decodeCursor(cursors.before) }
+    let raw = await TransactionQuery.page(ids, filter, seek, PAGE_SIZE + 1)
+    let hasNext = false
+    let hasPrev = false
+    if (seek.before) {
+      hasPrev = raw.length > PAGE_SIZE
+      raw = raw.slice(0, PAGE_SIZE).reverse()
+      hasNext = true
+      if (!hasPrev) {
+        /* back at the top: show the real first page (with the live feed) */
+        seek = { after: undefined, before: undefined }
+        raw = await TransactionQuery.page(ids, filter, seek, PAGE_SIZE + 1)
+      }
+    }
+    if (!seek.before) {
+      hasNext = raw.length > PAGE_SIZE
+      raw = raw.slice(0, PAGE_SIZE)
+      hasPrev = Boolean(seek.after)
+    }
+    const rows = raw.map(toRow)
+    const totals = await TransactionQuery.totals(ids, filter)
+    return {
+      rows,
+      totals,
+      sinceId,
+      isFirstPage: !seek.after && !seek.before,
+      next: hasNext && raw.length ? encodeCursor(raw[raw.length - 1]) : null,
+      prev: hasPrev && raw.length ? encodeCursor(raw[0]) : null,
+    }
+  },
+
+  /** Matching rows inserted after `sinceId` (the live feed's fetch). */
+  async newRows(scope: CustomerScope, filter: TransactionFilter, sinceId: number) {
+    const raw = await TransactionQuery.newerThan(scope.ids, filter, sinceId)
+    return raw.map(toRow)
+  },
+
+  /** A single transaction of the scope, or the shared 404. */
+  async find(scope: CustomerScope, id: number) {
+    const raw = await db
+      .from('transactions as t')
+      .join('terminals as term', 'term.id', 't.terminal_id')
+      .join('customers as c', 'c.id', 't.customer_id')
+      .where('t.id', id)
+      .whereIn('t.customer_id', scope.ids)
+      .select([
+        't.id',
+        't.occurred_at',
+        't.type',
+        't.status',
+        't.amount_minor',
+        't.currency',
+        't.card_brand',
+        't.pan_last4',
+        't.auth_code',
+        't.receipt_number',
+        't.reference',
+        'term.terminal_id as tid',
+        'c.customer_number',
+      ])
+      .first()
+    if (!raw) throw new OutOfScope()
+    return toRow(raw)
+  },
+
+  async maxId() {
+    const row = await db.from('transactions').max('id as max').first()
+    return Number(row?.max ?? 0)
+  },
+}
