@@ -1,0 +1,44 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import { staffLoginValidator } from '#validators/staff'
+import { StaffLoginService } from '#services/staff/staff_login_service'
+import { SessionPolicy } from '#services/auth/session_policy'
+import { SessionRegistry } from '#services/accounts/session_registry'
+
+/** Admin login, step one (e-mail + password), and logout. */
+export default class SessionController {
+  async show({ view }: HttpContext) {
+    return view.render('pages/admin/login')
+  }
+
+  async store(ctx: HttpContext) {
+    const { request, response, session, auth, i18n } = ctx
+    const { email, password } = await request.validateUsing(staffLoginValidator)
+    const staff = await StaffLoginService.checkPassword(email, password, ctx)
+    if (!staff) {
+      session.flash('error', i18n.t('admin.login.failed'))
+      session.flashOnly(['email'])
+      return response.redirect().toRoute('admin.login')
+    }
+    /* login() renews the session id; the second factor is still outstanding */
+    await auth.use('admin').login(staff)
+    session.put('staff_2fa_passed', false)
+    SessionPolicy.start(session, {
+      ip: request.ip(),
+      userAgent: request.header('user-agent') ?? '',
+    })
+    await SessionRegistry.track(session, SessionRegistry.staffTag(staff.id))
+    return response.redirect().toRoute(staff.totpEnabledAt ? 'admin.totp' : 'admin.enrol')
+  }
+
+  async destroy({ auth, session, response, i18n }: HttpContext) {
+    const guard = auth.use('admin')
+    if (await guard.check()) {
+      await session.untag(SessionRegistry.staffTag(guard.user!.id))
+      await guard.logout()
+    }
+    session.forget('staff_2fa_passed')
+    session.regenerate()
+    session.flash('success', i18n.t('admin.login.logged_out'))
+    return response.redirect().toRoute('admin.login')
+  }
+}

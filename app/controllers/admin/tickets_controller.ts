@@ -1,0 +1,50 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import Ticket, { TICKET_CATEGORIES, TICKET_STATUSES } from '#models/ticket'
+import { TicketService } from '#services/support/ticket_service'
+import { ticketReplyValidator, ticketStatusValidator } from '#validators/ticket'
+
+/** /admin/tickets: the contact-form requests and their conversation. */
+export default class TicketsController {
+  async index({ request, view }: HttpContext) {
+    const filters = {
+      status: String(request.input('status', 'open')),
+      category: String(request.input('category', '')),
+      page: Number(request.input('page', 1)) || 1,
+    }
+    const tickets = await TicketService.list(filters)
+    tickets.baseUrl(request.url())
+    tickets.queryString({ status: filters.status, category: filters.category })
+    return view.render('pages/admin/tickets/index', {
+      tickets,
+      filters,
+      statuses: TICKET_STATUSES,
+      categories: TICKET_CATEGORIES,
+    })
+  }
+
+  async show({ params, view, response }: HttpContext) {
+    const detail = await TicketService.detail(Number(params.id))
+    if (!detail) return response.notFound()
+    return view.render('pages/admin/tickets/show', detail)
+  }
+
+  async reply(ctx: HttpContext) {
+    const { params, request, response, session, i18n, auth } = ctx
+    const ticket = await Ticket.find(params.id)
+    if (!ticket) return response.notFound()
+    const { body } = await request.validateUsing(ticketReplyValidator)
+    await TicketService.reply(ticket, auth.use('admin').user!, body, ctx)
+    session.flash('success', i18n.t('admin.tickets.replied', { reference: ticket.reference }))
+    return response.redirect().toRoute('admin.tickets.show', { id: ticket.id })
+  }
+
+  async status(ctx: HttpContext) {
+    const { params, request, response, session, i18n, auth } = ctx
+    const ticket = await Ticket.find(params.id)
+    if (!ticket) return response.notFound()
+    const { status } = await request.validateUsing(ticketStatusValidator)
+    await TicketService.setStatus(ticket, status, auth.use('admin').user!, ctx)
+    session.flash('success', i18n.t(`admin.tickets.${status === 'closed' ? 'closed' : 'reopened'}`))
+    return response.redirect().toRoute('admin.tickets.show', { id: ticket.id })
+  }
+}

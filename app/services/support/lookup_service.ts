@@ -1,0 +1,54 @@
+import Customer from '#models/customer'
+import Terminal from '#models/terminal'
+
+const PER_PAGE = 25
+const escapeLike = (term: string) => `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+
+/** Read-only look-ups of master data for support, with the users linked to each customer. */
+export const LookupService = {
+  /** Customers by number, company name, city or e-mail. */
+  async customers(q: string, page: number) {
+    const query = Customer.query().orderBy('customer_number', 'asc')
+    const term = q.trim().slice(0, 100)
+    if (term) {
+      query.where((where) => {
+        where
+          .where('customer_number', term.toUpperCase().replace(/\s+/g, ''))
+          .orWhereILike('company_name', escapeLike(term))
+          .orWhereILike('city', escapeLike(term))
+          .orWhereILike('email', escapeLike(term))
+      })
+    }
+    return query.paginate(Math.max(1, page), PER_PAGE)
+  },
+
+  async customer(id: number) {
+    return Customer.query()
+      .where('id', id)
+      .preload('terminals', (terminals) => terminals.orderBy('terminal_id', 'asc'))
+      .preload('users', (users) => users.orderBy('email', 'asc'))
+      .first()
+  },
+
+  /** Terminals by TID, serial number or city. */
+  async terminals(q: string, page: number) {
+    const query = Terminal.query().preload('customer').orderBy('terminal_id', 'asc')
+    const term = q.trim().slice(0, 100)
+    if (term) {
+      query.where((where) => {
+        where
+          .where('terminal_id', term.replace(/\s+/g, ''))
+          .orWhere('serial_number', term)
+          .orWhereILike('city', escapeLike(term))
+      })
+    }
+    return query.paginate(Math.max(1, page), PER_PAGE)
+  },
+
+  async terminal(id: number) {
+    const terminal = await Terminal.query().where('id', id).preload('customer').first()
+    if (!terminal) return null
+    await terminal.customer.load('users', (users) => users.orderBy('email', 'asc'))
+    return terminal
+  },
+}

@@ -1,0 +1,48 @@
+import User, { USER_STATES, type UserState } from '#models/user'
+import AuditEvent from '#models/audit_event'
+import { SessionRegistry } from '#services/accounts/session_registry'
+
+export type UserSearch = { q?: string; state?: string; page?: number }
+
+const PER_PAGE = 25
+
+/** Support's look-up of merchant users: search and the detail page's data. */
+export const UserDirectory = {
+  /** Users matching an e-mail, name or customer number fragment, newest first. */
+  async search({ q, state, page = 1 }: UserSearch) {
+    const query = User.query().preload('customers').orderBy('created_at', 'desc')
+    const term = (q ?? '').trim().slice(0, 100)
+    if (term) {
+      const like = `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+      const customerNumber = term.toUpperCase().replace(/\s+/g, '')
+      query.where((where) => {
+        where
+          .whereILike('email', like)
+          .orWhereILike('full_name', like)
+          .orWhereHas('customers', (customers) => {
+            customers.where('customer_number', customerNumber)
+          })
+      })
+    }
+    if (state && (USER_STATES as readonly string[]).includes(state)) {
+      query.where('state', state as UserState)
+    }
+    return query.paginate(Math.max(1, page), PER_PAGE)
+  },
+
+  /** Everything the user detail page shows. */
+  async detail(id: number) {
+    const user = await User.query().where('id', id).preload('customers').first()
+    if (!user) return null
+    const [audit, lastLogins, sessions] = await Promise.all([
+      AuditEvent.query().where('subject_user_id', id).orderBy('id', 'desc').limit(50),
+      AuditEvent.query()
+        .where('subject_user_id', id)
+        .where('action', 'login.succeeded')
+        .orderBy('id', 'desc')
+        .limit(5),
+      SessionRegistry.list(SessionRegistry.userTag(id)).catch(() => []),
+    ])
+    return { user, audit, lastLogins, sessions }
+  },
+}
