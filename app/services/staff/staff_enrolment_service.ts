@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon'
 import type { HttpContext } from '@adonisjs/core/http'
-import StaffUser from '#models/staff_user'
+import type StaffUser from '#models/staff_user'
 import { AuditService } from '#services/audit/audit_service'
 import { TotpService } from '#services/staff/totp_service'
 
