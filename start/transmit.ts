@@ -1,6 +1,19 @@
 /*
-| Live feed channels and their authorization.
+| Live feed channels and their authorization. Streams and subscriptions need a
+| logged-in merchant (guard `web`); each customer channel only its linked users.
 */
+import app from '@adonisjs/core/services/app'
 import transmit from '@adonisjs/transmit/services/main'
+import { middleware } from '#start/kernel'
+import { LiveAccess } from '#services/ingest/live_access'
 
-transmit.registerRoutes()
+transmit.registerRoutes((route) => route.middleware(middleware.auth()))
+
+transmit.on('connect', ({ uid, context }) => LiveAccess.streamOpened(uid, context))
+transmit.on('disconnect', ({ uid, context }) => LiveAccess.streamClosed(uid, context))
+
+transmit.authorize<{ id: string }>('customers/:id/transactions', (ctx, { id }) =>
+  LiveAccess.mayWatchCustomer(ctx, id)
+)
+
+app.terminating(() => LiveAccess.endStreams())

@@ -1,0 +1,12 @@
+import router from '@adonisjs/core/services/router'
+import { middleware } from '#start/kernel'
+import { controllers } from '#generated/controllers'
+
+/* The processing host's ingest API: bearer token, JSON, no session or CSRF. */
+router
+  .group(() => {
+    router.post('/transactions', [controllers.api.Transactions, 'store']).as('transactions.store')
+  })
+  .prefix('/api/v1')
+  .as('api.v1')
+  .use(middleware.apiToken())

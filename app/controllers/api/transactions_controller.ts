@@ -1,0 +1,29 @@
+import { inject } from '@adonisjs/core'
+import type { HttpContext } from '@adonisjs/core/http'
+import { IngestService, MAX_ITEMS_PER_REQUEST } from '#services/ingest/ingest_service'
+
+/** `POST /api/v1/transactions`: the processing host pushes card transactions in batches. */
+@inject()
+export default class TransactionsController {
+  constructor(protected ingest: IngestService) {}
+
+  async store({ request, response }: HttpContext) {
+    const items = request.body()?.transactions
+    if (!request.is(['json']) || !Array.isArray(items) || items.length === 0) {
+      return response.unprocessableEntity({
+        error: 'invalid_body',
+        message:
+          'Send Content-Type: application/json and a body {"transactions": [ ... ]} with 1 to 1000 items.',
+      })
+    }
+    if (items.length > MAX_ITEMS_PER_REQUEST) {
+      return response.status(413).json({
+        error: 'too_many_items',
+        message: `At most ${MAX_ITEMS_PER_REQUEST} transactions per request; this one has ${items.length}. Split it into smaller batches.`,
+      })
+    }
+    const result = await this.ingest.ingest(items)
+    /* 422 only when nothing of the batch was acceptable; otherwise each item says what happened */
+    return response.status(result.counts.rejected === items.length ? 422 : 200).json(result)
+  }
+}

@@ -1,0 +1,222 @@
+import { DateTime } from 'luxon'
+import db from '@adonisjs/lucid/services/db'
+import { fieldsWithPan } from '#services/ingest/pan_guard'
+import { LiveFeed, type LiveTransaction } from '#services/ingest/live_feed'
+import {
+  ingestItemValidator,
+  normalizeMaskedPan,
+  type IngestItem,
+} from '#validators/transaction_ingest'
+
+export const MAX_ITEMS_PER_REQUEST = 1000
+
+export type ItemError = { field: string; rule: string; message: string }
+export type ItemResult =
+  | { index: number; status: 'created'; reference: string; id: number }
+  | { index: number; status: 'duplicate'; reference: string }
+  | { index: number; status: 'rejected'; reference?: string; errors: ItemError[] }
+
+export type IngestResult = {
+  results: ItemResult[]
+  counts: { created: number; duplicate: number; rejected: number }
+}
+
+type Row = LiveTransaction & { index: number; terminalRowId: number }
+
+const COLUMNS = [
+  'reference',
+  'customer_id',
+  'terminal_id',
+  'occurred_at',
+  'type',
+  'status',
+  'amount_minor',
+  'currency',
+  'card_brand',
+  'pan_masked',
+  'pan_last4',
+  'auth_code',
+  'receipt_number',
+  'created_at',
+] as const
+
+const PAN_MESSAGE =
+  'Contains a full card number (13–19 digits passing the Luhn check); the item was refused and nothing of it was stored. Send pan_masked with at most the first 6 and last 4 digits.'
+
+/** Takes a batch from the processing host: validates each item, stores the good ones, publishes them. */
+export class IngestService {
+  /** Validates every item on its own, stores the valid new ones in one transaction, returns per-item answers. */
+  async ingest(items: unknown[]): Promise<IngestResult> {
+    const results: ItemResult[] = new Array(items.length)
+    const valid: { index: number; item: IngestItem }[] = []
+
+    for (const [index, raw] of items.entries()) {
+      /* first, before anything else looks at the item: a full PAN anywhere refuses it */
+      const panFields = fieldsWithPan(raw)
+      if (panFields.length) {
+        const errors = panFields.map((field) => ({
+          field,
+          rule: 'card_number',
+          message: PAN_MESSAGE,
+        }))
+        results[index] = { index, status: 'rejected', errors }
+        continue
+      }
+      const [error, item] = await ingestItemValidator.tryValidate(raw)
+      if (error) {
+        results[index] = { index, status: 'rejected', reference: echo(raw), errors: error.messages }
+      } else {
+        valid.push({ index, item })
+      }
+    }
+
+    const rows = await this.#resolveTerminals(valid, results)
+    const created = await this.#store(rows)
+    for (const row of rows) {
+      results[row.index] = created.has(row.index)
+        ? { index: row.index, status: 'created', reference: row.reference, id: row.id }
+        : { index: row.index, status: 'duplicate', reference: row.reference }
+    }
+    return { results, counts: count(results) }
+  }
+
+  /** Maps each TID to its terminal row and customer; unknown TIDs reject their item. */
+  async #resolveTerminals(valid: { index: number; item: IngestItem }[], results: ItemResult[]) {
+    const tids = [...new Set(valid.map(({ item }) => item.terminal_id))]
+    const terminals = tids.length
+      ? await db
+          .from('terminals')
+          .whereIn('terminal_id', tids)
+          .select('id', 'terminal_id', 'customer_id')
+      : []
+    const byTid = new Map(terminals.map((t) => [String(t.terminal_id), t]))
+    const seen = new Set<string>()
+    const rows: Row[] = []
+    for (const { index, item } of valid) {
+      const terminal = byTid.get(item.terminal_id)
+      if (!terminal) {
+        results[index] = {
+          index,
+          status: 'rejected',
+          reference: item.reference,
+          errors: [{ field: 'terminal_id', rule: 'exists', message: 'Unknown Terminal-ID' }],
+        }
+        continue
+      }
+      const row = toRow(index, item, terminal)
+      /* a repeat of a reference within the batch is a duplicate of the first */
+      if (seen.has(row.reference)) row.id = -1
+      seen.add(row.reference)
+      rows.push(row)
+    }
+    return rows
+  }
+
+  /**
+   * One multi-row INSERT that skips existing references, in one transaction;
+   * RETURNING tells which rows were really new, even under concurrent batches.
+   * Returns the indexes of the created items.
+   */
+  async #store(rows: Row[]) {
+    const fresh = rows.filter((row) => row.id !== -1)
+    const created = new Set<number>()
+    if (!fresh.length) return created
+
+    const now = DateTime.utc().toFormat('yyyy-MM-dd HH:mm:ss')
+    const bindings: (string | number | null)[] = []
+    for (const row of fresh) {
+      bindings.push(
+        row.reference,
+        row.customer_id,
+        row.terminalRowId,
+        toSqlDateTime(row.occurred_at),
+        row.type,
+        row.status,
+        row.amount_minor,
+        row.currency,
+        row.card_brand,
+        row.pan_masked,
+        row.pan_last4,
+        row.auth_code,
+        row.receipt_number,
+        now
+      )
+    }
+    const placeholders = `(${COLUMNS.map(() => '?').join(',')})`
+    const values = fresh.map(() => placeholders).join(',')
+    const columns = COLUMNS.join(',')
+    const sqlite = db.connection().dialect.name.includes('sqlite')
+    const sql = sqlite
+      ? `INSERT INTO transactions (${columns}) VALUES ${values} ON CONFLICT(reference) DO NOTHING RETURNING id, reference`
+      : `INSERT IGNORE INTO transactions (${columns}) VALUES ${values} RETURNING id, reference`
+
+    const inserted = await db.transaction(async (trx) => {
+      const result = await trx.rawQuery(sql, bindings)
+      return (sqlite ? result : result[0]) as { id: number; reference: string }[]
+    })
+
+    const byReference = new Map(fresh.map((row) => [row.reference, row]))
+    const published: LiveTransaction[] = []
+    for (const { id, reference } of inserted) {
+      const row = byReference.get(reference)
+      if (!row) continue
+      row.id = Number(id)
+      created.add(row.index)
+      published.push(toLive(row))
+    }
+    /* after the commit: a subscriber never sees a transaction that was rolled back */
+    LiveFeed.publishTransactions(published)
+    return created
+  }
+}
+
+function toRow(
+  index: number,
+  item: IngestItem,
+  terminal: { id: number; terminal_id: string; customer_id: number }
+): Row {
+  const panMasked = item.pan_masked ? normalizeMaskedPan(item.pan_masked) : null
+  const last4 = panMasked?.slice(-4)
+  return {
+    index,
+    id: 0,
+    terminalRowId: terminal.id,
+    customer_id: terminal.customer_id,
+    reference: item.reference,
+    terminal_id: String(terminal.terminal_id),
+    occurred_at: DateTime.fromISO(item.occurred_at, { setZone: true }).toUTC().toISO()!,
+    type: item.type,
+    status: item.status,
+    amount_minor: item.amount_minor,
+    currency: item.currency,
+    card_brand: item.card_brand,
+    pan_masked: panMasked,
+    pan_last4: last4 && /^\d{4}$/.test(last4) ? last4 : null,
+    auth_code: item.auth_code ?? null,
+    receipt_number: item.receipt_number ?? null,
+  }
+}
+
+/** The row without the service's bookkeeping fields: what subscribers get. */
+function toLive(row: Row): LiveTransaction {
+  const live: Partial<Row> = { ...row }
+  delete live.index
+  delete live.terminalRowId
+  return live as LiveTransaction
+}
+
+function toSqlDateTime(iso: string) {
+  return DateTime.fromISO(iso, { zone: 'utc' }).toFormat('yyyy-MM-dd HH:mm:ss')
+}
+
+/** The item's reference, for the answer, when it is a plain string (PAN items never get here). */
+function echo(raw: unknown) {
+  const reference = (raw as { reference?: unknown } | null)?.reference
+  return typeof reference === 'string' ? reference.slice(0, 64) : undefined
+}
+
+function count(results: ItemResult[]) {
+  const counts = { created: 0, duplicate: 0, rejected: 0 }
+  for (const result of results) counts[result.status]++
+  return counts
+}

@@ -1,0 +1,82 @@
+/*
+| Finds full card numbers (PANs) anywhere in an ingest item, so the item can be
+| refused before anything is stored or logged. A PAN is 13–19 digits that pass
+| the Luhn check; it may be written in groups with spaces, dashes or dots
+| between them ("4111 1111 1111 1111"). See docs/adr/0401-pan-guard.md.
+*/
+
+/** Digit groups and the separators between them, e.g. "4111 1111-1111". */
+const DIGIT_GROUPS = /\d+(?:[ \-.]{1,3}\d+)*/g
+const SEPARATORS = /[ \-.]{1,3}/
+
+/** The Luhn checksum over a string of digits. */
+export function passesLuhn(digits: string) {
+  let sum = 0
+  let double = false
+  for (let i = digits.length - 1; i >= 0; i--) {
+    let d = digits.charCodeAt(i) - 48
+    if (double) {
+      d *= 2
+      if (d > 9) d -= 9
+    }
+    sum += d
+    double = !double
+  }
+  return sum % 10 === 0
+}
+
+/**
+ * True when the text holds a 13–19 digit run that passes Luhn: a plain run of
+ * digits, or consecutive digit groups joined by single separators.
+ */
+export function containsPan(text: string) {
+  if (text.length < 13) return false
+  for (const match of text.matchAll(DIGIT_GROUPS)) {
+    const groups = match[0].split(SEPARATORS)
+    for (let start = 0; start < groups.length; start++) {
+      let digits = ''
+      for (let end = start; end < groups.length; end++) {
+        digits += groups[end]
+        if (digits.length > 19) break
+        if (digits.length >= 13 && passesLuhn(digits)) return true
+      }
+    }
+  }
+  return false
+}
+
+/**
+ * Where in an item a PAN hides: the top-level field names whose value (or key,
+ * at any depth) contains one. Numbers count too; integers beyond 2^53 have lost
+ * digits already and are treated as a possible PAN.
+ */
+export function fieldsWithPan(item: unknown): string[] {
+  if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+    return holdsPan(item) ? ['item'] : []
+  }
+  const fields: string[] = []
+  for (const [key, value] of Object.entries(item)) {
+    if (containsPan(key) || holdsPan(value)) fields.push(safeFieldName(key))
+  }
+  return fields
+}
+
+function holdsPan(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return containsPan(value)
+  if (typeof value === 'number') {
+    return (Number.isInteger(value) && !Number.isSafeInteger(value)) || containsPan(String(value))
+  }
+  if (typeof value === 'bigint') return containsPan(value.toString())
+  if (value === null || typeof value !== 'object') return false
+  /* deeper than any valid item: refuse rather than walk an attacker's structure */
+  if (depth > 8) return true
+  for (const [key, inner] of Object.entries(value)) {
+    if (containsPan(key) || holdsPan(inner, depth + 1)) return true
+  }
+  return false
+}
+
+/** A field name is echoed in the answer; one that itself holds a PAN is not. */
+function safeFieldName(key: string) {
+  return containsPan(key) ? '(field name)' : key.slice(0, 64)
+}

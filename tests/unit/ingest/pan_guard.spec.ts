@@ -1,0 +1,65 @@
+import { test } from '@japa/runner'
+import { containsPan, fieldsWithPan, passesLuhn } from '#services/ingest/pan_guard'
+import { isSafelyMasked } from '#validators/transaction_ingest'
+
+test.group('PAN guard', () => {
+  test('Luhn accepts valid and refuses altered numbers', ({ assert }) => {
+    assert.isTrue(passesLuhn('4929480352831741'))
+    assert.isFalse(passesLuhn('4929480352831742'))
+    assert.isTrue(passesLuhn('371422539460037'))
+  })
+
+  test('finds PANs plain, grouped with spaces, dashes or dots, and inside text', ({ assert }) => {
+    for (const text of [
+      '4929480352831741',
+      '4929 4803 5283 1741',
+      '4929-4803-5283-1741',
+      '4929 - 4803 - 5283 - 1741',
+      '4929.4803.5283.1741',
+      'Beleg 12 / Karte 4929480352831741 ok',
+      'TID 12345678 4929480352831741',
+      '672559044188302110',
+    ]) {
+      assert.isTrue(containsPan(text), text)
+    }
+  })
+
+  test('leaves masked PANs, short numbers, failing Luhn runs and long digit runs alone', ({
+    assert,
+  }) => {
+    for (const text of [
+      '492948******1741',
+      '4929480352831742',
+      '12345678',
+      '2026-11-27T10:15:00+01:00',
+      '12345678901234567890123',
+    ]) {
+      assert.isFalse(containsPan(text), text)
+    }
+  })
+
+  test('reports the top-level fields that hold a PAN, including keys and numbers', ({ assert }) => {
+    assert.deepEqual(
+      fieldsWithPan({
+        reference: 'ok',
+        receipt_number: 'x 4929480352831741',
+        meta: { nested: ['4929 4803 5283 1741'] },
+        amount_minor: 4929480352831741,
+      }),
+      ['receipt_number', 'meta', 'amount_minor']
+    )
+    assert.deepEqual(fieldsWithPan({ ['4929480352831741']: 1 }), ['(field name)'])
+    assert.deepEqual(fieldsWithPan({ amount_minor: 2 ** 60 }), ['amount_minor'])
+    assert.deepEqual(fieldsWithPan('4929480352831741'), ['item'])
+  })
+
+  test('a masked PAN shows at most the first 6 and last 4 digits', ({ assert }) => {
+    assert.isTrue(isSafelyMasked('492948******1741'))
+    assert.isTrue(isSafelyMasked('4929 48** **** 1741'))
+    assert.isTrue(isSafelyMasked('************1741'))
+    assert.isFalse(isSafelyMasked('4929480*****1741'))
+    assert.isFalse(isSafelyMasked('492948******17411'))
+    assert.isFalse(isSafelyMasked('4929481741'))
+    assert.isFalse(isSafelyMasked('492948-*****-1741'))
+  })
+})
