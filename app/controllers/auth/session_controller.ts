@@ -1,0 +1,48 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import { loginValidator } from '#validators/auth'
+import { LoginService } from '#services/auth/login_service'
+import { SessionPolicy } from '#services/auth/session_policy'
+import { SessionRegistry } from '#services/accounts/session_registry'
+import { safeRedirectTarget } from '#services/auth/redirect_target'
+
+/** „Anmelden“ and „Abmelden“ for merchants. */
+export default class SessionController {
+  async show({ view, request }: HttpContext) {
+    return view.render('pages/auth/login', {
+      redirect: safeRedirectTarget(request.input('redirect'), ''),
+    })
+  }
+
+  async store(ctx: HttpContext) {
+    const { request, response, session, auth, i18n } = ctx
+    const { email, password, redirect } = await request.validateUsing(loginValidator)
+    const result = await LoginService.attempt(email, password, ctx)
+    const target = safeRedirectTarget(redirect, '/')
+
+    if (!result.ok) {
+      session.flash('error', i18n.t('auth.login.failed'))
+      session.flashOnly(['email'])
+      return response.redirect(
+        target === '/' ? '/login' : `/login?redirect=${encodeURIComponent(target)}`
+      )
+    }
+
+    await auth.use('web').login(result.user)
+    SessionPolicy.start(session, {
+      ip: request.ip(),
+      userAgent: request.header('user-agent') ?? '',
+    })
+    await SessionRegistry.track(session, SessionRegistry.userTag(result.user.id))
+    return response.redirect(target)
+  }
+
+  async destroy({ auth, session, response, i18n }: HttpContext) {
+    const guard = auth.use('web')
+    if (await guard.check()) {
+      await session.untag(SessionRegistry.userTag(guard.user!.id))
+      await guard.logout()
+    }
+    session.flash('success', i18n.t('auth.logout.done'))
+    return response.redirect('/login')
+  }
+}

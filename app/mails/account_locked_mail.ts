@@ -1,0 +1,16 @@
+import PortalMail from '#mails/portal_mail'
+import { appUrl } from '#config/app'
+import type { I18n } from '@adonisjs/i18n'
+
+/** Tells the owner the account was locked after too many failed logins, with the ways out. */
+export default class AccountLockedMail extends PortalMail {
+  protected content(t: I18n['t']) {
+    return {
+      subject: t('auth.mail.locked.subject'),
+      greeting: t('mail.greeting'),
+      paragraphs: [t('auth.mail.locked.body'), t('auth.mail.locked.reset')],
+      action: { label: t('auth.mail.locked.action'), url: `${appUrl}/forgot-password` },
+      after: [t('auth.mail.locked.contact', { url: `${appUrl}/contact` })],
+    }
+  }
+}

@@ -1,0 +1,63 @@
+import { DateTime } from 'luxon'
+import mail from '@adonisjs/mail/services/main'
+import type { HttpContext } from '@adonisjs/core/http'
+import type User from '#models/user'
+import { type LockReason } from '#models/user'
+import AccountLockedMail from '#mails/account_locked_mail'
+import { AuditService, type AuditActor } from '#services/audit/audit_service'
+import { SessionRegistry } from '#services/accounts/session_registry'
+
+type RequestCtx = Pick<HttpContext, 'request'> | null | undefined
+
+/*
+| The only place a merchant account is locked or unlocked. A lock ends every
+| session of the user at once; the auth middleware logs out any request that
+| still arrives on an old session. Support calls these from /admin.
+*/
+export const AccountStateService = {
+  /** Locks the account (reason `failed_logins` mails the owner), ends all sessions, audits. */
+  async lock(
+    user: User,
+    reason: LockReason,
+    actor: AuditActor,
+    note: string | null = null,
+    ctx?: RequestCtx
+  ) {
+    user.state = 'locked'
+    user.lockReason = reason
+    user.lockNote = note ? note.slice(0, 500) : null
+    user.lockedAt = DateTime.now()
+    await user.save()
+    const ended = await SessionRegistry.endAll(SessionRegistry.userTag(user.id))
+    await AuditService.record({
+      action: 'account.locked',
+      actor,
+      subjectUserId: user.id,
+      meta: { reason, sessionsEnded: ended },
+      ctx,
+    })
+    if (reason === 'failed_logins') {
+      await mail.sendLater(new AccountLockedMail(user.email, user.locale))
+    }
+  },
+
+  /** Unlocks a locked account (any reason), resets the failure count, audits. */
+  async unlock(user: User, actor: AuditActor, ctx?: RequestCtx) {
+    if (user.state !== 'locked') return false
+    const reason = user.lockReason
+    user.state = 'active'
+    user.lockReason = null
+    user.lockNote = null
+    user.lockedAt = null
+    user.failedLoginCount = 0
+    await user.save()
+    await AuditService.record({
+      action: 'account.unlocked',
+      actor,
+      subjectUserId: user.id,
+      meta: { previousReason: reason },
+      ctx,
+    })
+    return true
+  },
+}

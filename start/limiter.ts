@@ -1,0 +1,54 @@
+/*
+| Named throttles for the account flows. Every key is an IP or a normalized
+| e-mail; every 429 carries a readable German/English message.
+|
+| Two kinds:
+| - route middleware (`authIpThrottle`, …) caps all POSTs of a form per IP,
+|   a ceiling against floods that keeps argon2 from eating the CPU;
+| - failure budgets (`failureBudgets`) count only failed logins (per account
+|   and per IP) and are consumed by LoginThrottle in app/services/auth.
+*/
+import type { HttpContext } from '@adonisjs/core/http'
+import limiter from '@adonisjs/limiter/services/main'
+import type { errors } from '@adonisjs/limiter'
+
+/** Sets the translated message on a 429 (rendered by the error page). */
+export function tooManyMessage(ctx: Pick<HttpContext, 'i18n'>) {
+  return (error: InstanceType<typeof errors.E_TOO_MANY_REQUESTS>) => {
+    error.setMessage(ctx.i18n.t('auth.throttled'))
+  }
+}
+
+/** POST /login: all attempts per IP. */
+export const loginIpThrottle = limiter.define('login_ip', (ctx) =>
+  limiter.allowRequests(150).every('1 minute').limitExceeded(tooManyMessage(ctx))
+)
+
+/** POST /register and „Kundennummer hinzufügen“: per IP. */
+export const registerIpThrottle = limiter.define('register_ip', (ctx) =>
+  limiter.allowRequests(20).every('1 hour').blockFor('1 hour').limitExceeded(tooManyMessage(ctx))
+)
+
+/** POST /forgot-password: per IP. */
+export const forgotIpThrottle = limiter.define('forgot_ip', (ctx) =>
+  limiter.allowRequests(20).every('1 hour').blockFor('1 hour').limitExceeded(tooManyMessage(ctx))
+)
+
+/** Budgets consumed in services, keyed by normalized e-mail, user id or IP. */
+export const budgets = {
+  /** failed logins per account; the account itself locks at 10 consecutive failures */
+  loginFailuresPerEmail: () =>
+    limiter.use({ requests: 10, duration: '15 mins', blockDuration: '15 mins' }),
+  /** failed logins per IP (credential stuffing across many accounts) */
+  loginFailuresPerIp: () =>
+    limiter.use({ requests: 50, duration: '15 mins', blockDuration: '15 mins' }),
+  /** registrations per normalized e-mail */
+  registerPerEmail: () => limiter.use({ requests: 5, duration: '1 hour', blockDuration: '1 hour' }),
+  /** reset mails per account: a flood never locks the account, it only stops the mails */
+  resetPerEmail: () => limiter.use({ requests: 3, duration: '1 hour' }),
+  /** „Kundennummer hinzufügen“ per user */
+  linkCustomerPerUser: () =>
+    limiter.use({ requests: 10, duration: '1 hour', blockDuration: '1 hour' }),
+  /** e-mail change requests per user */
+  emailChangePerUser: () => limiter.use({ requests: 5, duration: '1 hour' }),
+}
