@@ -32,6 +32,7 @@ export default defineConfig({
   preloads: [
     () => import('#start/routes'),
     () => import('#start/kernel'),
+    () => import('#start/limiter'),
     () => import('#start/view'),
     () => import('#start/mail'),
     { file: () => import('#start/transmit'), environment: ['web', 'test'] },
