@@ -127,12 +127,14 @@ export function date(raw: string, column: string): Checked<string | null> {
   return new Problem(`${column} "${clip(raw)}" is not a date (YYYY-MM-DD or DD.MM.YYYY)`)
 }
 
-/** `29.90`, `29,90`, `1.234,50`, `1,234.50` or `29` (euros) → integer cents. */
+/** `29.90`, `29,90`, `29`, `1.234,50` or `1,234.50` (euros) → integer cents. */
 export function moneyMinor(raw: string, column: string): Checked<number> {
   const value = raw.trim().replace(/\s*(€|EUR)$/i, '')
+  /* thousands separators only with decimals: "29.999" could be either notation */
   const match =
-    /^(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d{1,2}))?$/.exec(value) ??
-    /^(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?$/.exec(value)
+    /^(\d+)(?:[.,](\d{1,2}))?$/.exec(value) ??
+    /^(\d{1,3}(?:\.\d{3})+),(\d{1,2})$/.exec(value) ??
+    /^(\d{1,3}(?:,\d{3})+)\.(\d{1,2})$/.exec(value)
   if (!match) return new Problem(`${column} "${clip(raw)}" is not an amount like 29.90 or 29,90`)
   const euros = Number(match[1].replace(/[.,]/g, ''))
   const cents = Number((match[2] ?? '0').padEnd(2, '0'))
