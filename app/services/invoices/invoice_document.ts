@@ -1,7 +1,7 @@
 import edge from 'edge.js'
 import i18nManager from '@adonisjs/i18n/services/main'
 import tariff from '#config/tariff'
-import Invoice from '#models/invoice'
+import type Invoice from '#models/invoice'
 import type Customer from '#models/customer'
 import type InvoiceLine from '#models/invoice_line'
 import pdfRenderer from '#services/pdf/main'
@@ -19,11 +19,9 @@ const eInvoices = new EInvoiceBuilder()
 export async function renderInvoice(
   invoice: Invoice,
   customer: Customer,
-  lines: InvoiceLine[]
+  lines: InvoiceLine[],
+  precedingNumber: string | null = null
 ): Promise<RenderedInvoice> {
-  const precedingNumber = invoice.cancelsInvoiceId
-    ? ((await Invoice.find(invoice.cancelsInvoiceId))?.number ?? null)
-    : null
   const html = await renderInvoiceHtml(invoice, customer, lines, precedingNumber)
   const printed = await pdfRenderer.render(html)
   const input = { invoice, customer, lines, precedingNumber }

@@ -76,35 +76,44 @@ export class InvoiceIssuer {
     }
   }
 
-  /** Prints, archives (tmp file + rename) and marks issued; a no-op for an issued invoice. */
+  /**
+   * Prints, archives (tmp file + rename) and marks issued; a no-op for an
+   * issued invoice. The invoice row stays locked while its files are written,
+   * so two workers finishing the same draft never overwrite each other's file:
+   * the second one waits, then finds it issued.
+   */
   async finish(invoice: Invoice): Promise<Invoice> {
     await invoice.refresh()
     if (invoice.status !== 'draft') return invoice
 
     const customer = await Customer.findOrFail(invoice.customerId)
     const lines = await InvoiceLine.query().where('invoice_id', invoice.id).orderBy('position')
-    const rendered = await renderInvoice(invoice, customer, lines)
-    const base = `${invoice.issueDate!.year}/${invoice.number}`
-    const pdf = await this.storage.write(`${base}.pdf`, rendered.pdf)
-    const xml = await this.storage.write(`${base}.xml`, Buffer.from(rendered.xml, 'utf8'))
+    const preceding = invoice.cancelsInvoiceId
+      ? ((await Invoice.find(invoice.cancelsInvoiceId))?.number ?? null)
+      : null
 
-    /* only a draft turns issued: a concurrent finisher cannot overwrite the recorded hash */
-    const updated = await db
-      .from('invoices')
-      .where('id', invoice.id)
-      .where('status', 'draft')
-      .update({
+    await db.transaction(async (trx) => {
+      const query = trx.from('invoices').where('id', invoice.id)
+      if (!trx.dialect.name.includes('sqlite')) query.forUpdate()
+      const row = await query.first()
+      if (!row || row.status !== 'draft') return
+
+      const rendered = await renderInvoice(invoice, customer, lines, preceding)
+      const base = `${invoice.issueDate!.year}/${invoice.number}`
+      const pdf = await this.storage.write(`${base}.pdf`, rendered.pdf)
+      const xml = await this.storage.write(`${base}.xml`, Buffer.from(rendered.xml, 'utf8'))
+      const timestamp = DateTime.utc().toFormat('yyyy-MM-dd HH:mm:ss')
+      await trx.from('invoices').where('id', invoice.id).where('status', 'draft').update({
         status: 'issued',
         file_path: pdf.path,
         file_sha256: pdf.sha256,
         xml_path: xml.path,
         xml_sha256: xml.sha256,
-        issued_at: DateTime.utc().toFormat('yyyy-MM-dd HH:mm:ss'),
-        updated_at: DateTime.utc().toFormat('yyyy-MM-dd HH:mm:ss'),
+        issued_at: timestamp,
+        updated_at: timestamp,
       })
-    if (Number(Array.isArray(updated) ? updated[0] : updated) !== 1) {
-      logger.warn({ invoice: invoice.number }, 'invoice was issued concurrently; keeping that file')
-    }
+      logger.info({ invoice: invoice.number, sha256: pdf.sha256 }, 'invoice issued')
+    })
     await invoice.refresh()
     return invoice
   }

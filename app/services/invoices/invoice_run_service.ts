@@ -161,7 +161,7 @@ export class InvoiceRunService {
         data: { recipient, locale, invoice: data },
         opts: {
           ...sendInvoiceMailJob.options,
-          jobId: `invoice-mail-${invoice.id}-${createHash('sha256').update(recipient).digest('hex').slice(0, 16)}`,
+          jobId: mailJobId(invoice, recipient),
         },
       }))
     )
@@ -223,7 +223,14 @@ export class InvoiceRunService {
 
   async #enqueue(runId: number, period: string, customerIds: number[]) {
     if (!customerIds.length) return
-    await getQueue('invoices').addBulk(
+    const queue = getQueue('invoices')
+    /* a finished job under the same id would swallow the add (stale after a database restore) */
+    for (const customerId of customerIds) {
+      const existing = await queue.getJob(generateInvoiceJob.jobId(period, customerId))
+      const state = existing ? await existing.getState() : null
+      if (existing && (state === 'completed' || state === 'failed')) await existing.remove()
+    }
+    await queue.addBulk(
       customerIds.map((customerId) => ({
         name: generateInvoiceJob.name,
         data: { runId, customerId, period } satisfies GenerateInvoicePayload,
@@ -275,6 +282,12 @@ export class InvoiceRunService {
       })
     if (status !== 'running') logger.info({ runId, status }, 'invoice run finished')
   }
+}
+
+/** Fixed per issued invoice and recipient (the file hash pins the invoice even across restores). */
+function mailJobId(invoice: Invoice, recipient: string) {
+  const who = createHash('sha256').update(recipient).digest('hex').slice(0, 16)
+  return `invoice-mail-${invoice.id}-${invoice.fileSha256!.slice(0, 16)}-${who}`
 }
 
 function errorText(error: unknown) {

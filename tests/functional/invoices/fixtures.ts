@@ -1,3 +1,7 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import app from '@adonisjs/core/services/app'
 import { randomUUID } from 'node:crypto'
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
@@ -79,4 +83,60 @@ export async function invoicesOf(period: BillingPeriod) {
 /** The numbers must be RE-<year>-000001 … without gaps or repeats. */
 export function expectedNumbers(year: number, count: number) {
   return Array.from({ length: count }, (_, i) => `RE-${year}-${String(i + 1).padStart(6, '0')}`)
+}
+
+export type WorkerProcess = {
+  child: ChildProcess
+  output: () => string
+  stop: () => Promise<void>
+}
+
+/** A real `node ace queue:work --queue=invoices` child with this test run's environment. */
+export async function startWorkerProcess(): Promise<WorkerProcess> {
+  let output = ''
+  const child = spawn(process.execPath, ['ace', 'queue:work', '--queue=invoices'], {
+    cwd: fileURLToPath(app.appRoot),
+    env: { ...process.env, NODE_ENV: 'test', LOG_FILE: 'tmp/test-invoice-worker.log' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  child.stdout!.on('data', (chunk) => (output += chunk))
+  child.stderr!.on('data', (chunk) => (output += chunk))
+  await waitUntil(async () => output.includes('worker started'), {
+    timeoutMs: 30_000,
+    what: `worker start (output: ${output})`,
+  })
+  return {
+    child,
+    output: () => output,
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return
+      const exited = new Promise((resolve) => child.once('exit', resolve))
+      child.kill('SIGTERM')
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000)
+      await exited
+      clearTimeout(timer)
+    },
+  }
+}
+
+/** Pids of every descendant of a process whose command line mentions `name`. */
+export async function descendantPids(rootPid: number, name: string): Promise<number[]> {
+  const { stdout } = await promisify(execFile)('ps', ['-eo', 'pid=,ppid=,args='])
+  const rows = stdout
+    .trim()
+    .split('\n')
+    .map((line) => {
+      const match = /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line)!
+      return { pid: Number(match[1]), ppid: Number(match[2]), args: match[3] }
+    })
+  const found: number[] = []
+  const stack = [rootPid]
+  while (stack.length) {
+    const parent = stack.pop()!
+    for (const row of rows.filter((entry) => entry.ppid === parent)) {
+      if (row.args.includes(name)) found.push(row.pid)
+      stack.push(row.pid)
+    }
+  }
+  return found
 }

@@ -1,5 +1,7 @@
 import { test } from '@japa/runner'
-import { readFile } from 'node:fs/promises'
+import { readFile, stat } from 'node:fs/promises'
+import db from '@adonisjs/lucid/services/db'
+import InvoiceRun from '#models/invoice_run'
 import { DateTime } from 'luxon'
 import Invoice from '#models/invoice'
 import InvoiceRunItem from '#models/invoice_run_item'
@@ -15,6 +17,7 @@ import {
   addTransactions,
   expectedNumbers,
   invoicesOf,
+  startWorkerProcess,
   testPeriod,
   waitForRun,
   waitUntil,
@@ -38,7 +41,10 @@ async function seedCustomers(period = testPeriod()) {
 }
 
 test.group('Invoices / monthly run', (group) => {
-  group.each.setup(() => resetState())
+  group.each.setup(async () => {
+    await resetState()
+    smtpSink.clear()
+  })
 
   test('a run issues one archived, hashed invoice per billable customer and mails it', async ({
     assert,
@@ -86,4 +92,112 @@ test.group('Invoices / monthly run', (group) => {
         recipients(m).includes(merchant.user.email)
     )
   })
+})
+
+test.group('Invoices / exactly one invoice per customer and period', (group) => {
+  group.each.setup(async () => {
+    await resetState()
+    smtpSink.clear()
+  })
+
+  test('running the same period twice changes nothing', async ({ assert }) => {
+    const { period } = await seedCustomers()
+    const service = new InvoiceRunService()
+    await service.start(period, 'test')
+    await waitForRun(period)
+    const first = await invoicesOf(period)
+
+    await service.start(period, 'test again')
+    const run = await waitForRun(period)
+    assert.equal(run.status, 'completed')
+    const second = await invoicesOf(period)
+    assert.deepEqual(
+      second.map((invoice) => [invoice.id, invoice.number, invoice.fileSha256]),
+      first.map((invoice) => [invoice.id, invoice.number, invoice.fileSha256])
+    )
+    const sequence = await db.from('invoice_number_sequences').first()
+    assert.equal(sequence.last_number, 2)
+  })
+
+  test('retrying a completed job neither re-numbers, re-renders nor re-mails', async ({
+    assert,
+  }) => {
+    const { bakery, period } = await seedCustomers()
+    await new InvoiceRunService().start(period, 'test')
+    await waitForRun(period)
+    const before = await Invoice.findByOrFail('customer_id', bakery.id)
+    const storage = new InvoiceStorage()
+    const mtime = (await stat(storage.resolve(before.filePath!))).mtimeMs
+    await smtpSink.waitFor((m) => m.parsed.subject?.includes(before.number!) ?? false)
+
+    const job = await getQueue('invoices').getJob(generateInvoiceJob.jobId(period.key, bakery.id))
+    assert.equal(await job!.getState(), 'completed')
+    await job!.retry('completed')
+    await waitUntil(
+      async () => {
+        const item = await InvoiceRunItem.findByOrFail({ customerId: bakery.id })
+        return item.attempts === 2 && (await job!.getState()) === 'completed'
+      },
+      { what: 'the retried job' }
+    )
+
+    const after = await Invoice.query().where('customer_id', bakery.id)
+    assert.lengthOf(after, 1)
+    assert.equal(after[0].number, before.number)
+    assert.equal(after[0].fileSha256, before.fileSha256)
+    assert.equal((await stat(storage.resolve(before.filePath!))).mtimeMs, mtime)
+    await new Promise((resolve) => setTimeout(resolve, 1500))
+    const mails = smtpSink.mails.filter(
+      (m) =>
+        m.parsed.subject?.includes(before.number!) &&
+        recipients(m).includes('buchhaltung@baeckerei.example')
+    )
+    assert.lengthOf(mails, 1)
+  })
+
+  test('two workers running the same period at once leave one invoice each, numbers without gaps', async ({
+    assert,
+  }) => {
+    const period = testPeriod()
+    const customers = []
+    for (let i = 0; i < 8; i++) {
+      customers.push(
+        (await createCustomer({ terminals: [{ monthlyFeeMinor: 1000 + i }] })).customer
+      )
+    }
+    const worker = await startWorkerProcess()
+    try {
+      const service = new InvoiceRunService()
+      /* both worker processes get the run twice; and this process races each customer twice */
+      await Promise.all([service.start(period, 'a'), service.start(period, 'b')])
+      const run = await InvoiceRun.findByOrFail('period', period.key)
+      await Promise.all(
+        customers.flatMap((customer) =>
+          [1, 2].map(() =>
+            service.processItem({ runId: run.id, customerId: customer.id, period: period.key })
+          )
+        )
+      )
+      await waitForRun(period)
+    } finally {
+      await worker.stop()
+    }
+
+    const invoices = await invoicesOf(period)
+    assert.lengthOf(invoices, customers.length)
+    assert.deepEqual(
+      invoices.map((invoice) => invoice.number),
+      expectedNumbers(DateTime.now().setZone('Europe/Berlin').year, customers.length)
+    )
+    assert.sameMembers(
+      invoices.map((invoice) => invoice.customerId),
+      customers.map((customer) => customer.id)
+    )
+    const storage = new InvoiceStorage()
+    for (const invoice of invoices) {
+      assert.equal(invoice.status, 'issued')
+      const bytes = await readFile(storage.resolve(invoice.filePath!))
+      assert.equal(sha256(bytes), invoice.fileSha256)
+    }
+  }).timeout(120_000)
 })
