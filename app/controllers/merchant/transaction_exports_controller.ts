@@ -1,5 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { readFilterInput } from '#validators/transaction_filter'
+import { plainQuery, readFilterInput } from '#validators/transaction_filter'
 import {
   buildFilter,
   filterParams,
@@ -14,7 +14,7 @@ import {
 export default class TransactionExportsController {
   /** CSV of the current filter, streamed; at most 13 months per file. */
   async download({ request, response, customerScope, i18n, session }: HttpContext) {
-    const read = await readFilterInput(request.qs())
+    const read = await readFilterInput(plainQuery(request))
     const filter = read.ok ? buildFilter(read.input) : null
     if (!filter) {
       session.flash('error', i18n.t('transactions.invalid_filter'))

@@ -1,6 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { CARD_BRANDS, TRANSACTION_STATUSES, TRANSACTION_TYPES } from '#models/transaction'
-import { readFilterInput } from '#validators/transaction_filter'
+import { plainQuery, readFilterInput } from '#validators/transaction_filter'
 import { buildFilter, berlinToday, filterParams } from '#services/merchant/transaction_filter'
 import { TransactionListService } from '#services/merchant/transaction_list_service'
 import { TerminalService } from '#services/merchant/terminal_service'
@@ -17,7 +17,7 @@ export default class TransactionsController {
       types: TRANSACTION_TYPES,
       statuses: TRANSACTION_STATUSES,
     }
-    const read = await readFilterInput(request.qs())
+    const read = await readFilterInput(plainQuery(request))
     const filter = read.ok ? buildFilter(read.input) : null
     if (!read.ok || !filter) {
       response.status(422)
@@ -25,7 +25,7 @@ export default class TransactionsController {
       return view.render('pages/merchant/transactions/index', {
         ...options,
         invalid: fields,
-        form: request.qs(),
+        form: plainQuery(request),
         rows: [],
       })
     }
@@ -60,9 +60,9 @@ export default class TransactionsController {
 
   /** New matching rows since a transaction id, as table rows (the live feed's fetch). */
   async live({ view, request, response, customerScope }: HttpContext) {
-    const read = await readFilterInput(request.qs())
+    const read = await readFilterInput(plainQuery(request))
     const filter = read.ok ? buildFilter(read.input) : null
-    const since = Number(request.qs().since)
+    const since = Number(plainQuery(request).since)
     if (!filter || !Number.isSafeInteger(since) || since < 0) return response.badRequest()
     const scoped = await TransactionListService.scopeFilter(customerScope, filter)
     const rows = await TransactionListService.newRows(customerScope, scoped, since)

@@ -1,6 +1,7 @@
 import { Exception } from '@adonisjs/core/exceptions'
 import type { HttpContext } from '@adonisjs/core/http'
 import db from '@adonisjs/lucid/services/db'
+import { plainQuery } from '#validators/transaction_filter'
 
 export const SCOPE_SESSION_KEY = 'merchant.customer'
 export const ALL = 'all'
@@ -75,7 +76,7 @@ export class CustomerScope {
   static async resolve(ctx: HttpContext): Promise<CustomerScope> {
     const user = ctx.auth.use('web').user!
     const linked = await CustomerScope.linkedCustomers(user.id)
-    const fromQuery = ctx.request.qs().customer
+    const fromQuery = plainQuery(ctx.request).customer
     if (fromQuery !== undefined && fromQuery !== '') {
       const wanted = normalizeChoice(fromQuery)
       if (!CustomerScope.isValidChoice(linked, wanted)) throw new OutOfScope()

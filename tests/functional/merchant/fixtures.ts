@@ -58,3 +58,24 @@ export function rowIds(html: string) {
 export function longDigitRuns(text: string) {
   return [...text.matchAll(/\d(?:[ -]?\d){10,}/g)].map((m) => m[0])
 }
+
+/** The page as a user reads it: tags stripped, non-breaking spaces as spaces. */
+export function visibleText(html: string) {
+  return html
+    .replace(/<script[\s\S]*?<\/script>/g, ' ')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&nbsp;|\u00a0|\u202f/g, ' ')
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ')
+}
+
+/** A 404 page minus what differs per request (CSRF token, nonce, the echoed URL). */
+export function notFoundShape(response: { status: number; text: string }) {
+  const main = response.text.match(/<main[\s\S]*<\/main>/)?.[0] ?? response.text
+  return { status: response.status, main: main.replace(/value="[^"]*"/g, '') }
+}
+
+/** The page's <main> (without the header, whose switch lists every linked customer). */
+export function mainOf(html: string) {
+  return html.match(/<main[\s\S]*<\/main>/)?.[0] ?? ''
+}

@@ -1,0 +1,103 @@
+import { test } from '@japa/runner'
+import { Agent } from '#tests/helpers/agent'
+import { resetState } from '#tests/helpers/db'
+import { createMerchant, loginAs } from '#tests/helpers/auth'
+import { addTransactions, notFoundShape, rowIds } from './fixtures.js'
+
+/*
+| User A must not reach anything of customer B by changing an id, a customer
+| number or a TID anywhere (path, query, filter, export, live feed, switch):
+| each gives the very 404 a record that does not exist gives.
+*/
+test.group('Merchant scope: another customer is a 404', (group) => {
+  group.each.setup(() => resetState())
+
+  async function twoMerchants() {
+    const a = await createMerchant()
+    const b = await createMerchant()
+    await addTransactions(a.terminals[0], [{}])
+    const [bTx] = await addTransactions(b.terminals[0], [{ receiptNumber: 'B-ONLY-1' }])
+    const agent = new Agent()
+    await loginAs(agent, a.user.email, a.password)
+    return { a, b, bTx, agent }
+  }
+
+  test('terminal, transaction and customer of B give the same 404 as missing ones', async ({
+    assert,
+  }) => {
+    const { b, bTx, agent } = await twoMerchants()
+    const bNumber = b.customers[0].customerNumber
+    const bTid = b.terminals[0].terminalId
+    const pairs: [string, string][] = [
+      [`/terminals/${bTid}`, '/terminals/99999999'],
+      [`/transactions/${bTx}`, '/transactions/999999999'],
+      [`/customer?customer=${bNumber}`, '/customer?customer=L9999999'],
+      [`/?customer=${bNumber}`, '/?customer=L9999999'],
+      [`/terminals?customer=${bNumber}`, '/terminals?customer=L9999999'],
+      [`/transactions?customer=${bNumber}`, '/transactions?customer=L9999999'],
+      [`/transactions?terminal=${bTid}`, '/transactions?terminal=99999999'],
+      [`/transactions.csv?terminal=${bTid}`, '/transactions.csv?terminal=99999999'],
+      [`/transactions.csv?customer=${bNumber}`, '/transactions.csv?customer=L9999999'],
+      [
+        `/transactions/live?since=0&terminal=${bTid}`,
+        '/transactions/live?since=0&terminal=99999999',
+      ],
+      [`/transactions/live?since=0&customer=${bNumber}`, '/transactions/live?since=0&customer=X1'],
+    ]
+    for (const [foreign, missing] of pairs) {
+      const theirs = await agent.get(foreign)
+      const none = await agent.get(missing)
+      assert.equal(theirs.status, 404, foreign)
+      assert.deepEqual(notFoundShape(theirs), notFoundShape(none), foreign)
+      assert.notInclude(theirs.text, 'B-ONLY-1')
+      assert.notInclude(theirs.text, b.customers[0].companyName)
+    }
+  })
+
+  test("B's data never shows up in A's lists, search or export", async ({ assert }) => {
+    const { b, agent } = await twoMerchants()
+    for (const path of [
+      '/',
+      '/transactions',
+      '/terminals',
+      '/customer',
+      '/transactions.csv',
+      '/transactions/live?since=0',
+    ]) {
+      const page = await agent.get(path)
+      assert.oneOf(page.status, [200, 204], path)
+      assert.notInclude(page.text, 'B-ONLY-1', path)
+      assert.notInclude(page.text, b.terminals[0].terminalId, path)
+      assert.notInclude(page.text, b.customers[0].customerNumber, path)
+    }
+  })
+
+  test("searching for B's receipt number finds nothing", async ({ assert }) => {
+    const { agent } = await twoMerchants()
+    const page = await agent.get('/transactions?q=B-ONLY-1')
+    assert.equal(page.status, 200)
+    assert.deepEqual(rowIds(page.text), [])
+    const csv = await agent.get('/transactions.csv?q=B-ONLY-1')
+    assert.equal(csv.text.trim().split('\n').length, 1)
+  })
+
+  test('the switch refuses a customer number that is not linked', async ({ assert }) => {
+    const { b, agent } = await twoMerchants()
+    const response = await agent.post(
+      '/customer-switch',
+      { customer: b.customers[0].customerNumber, back: '/transactions' },
+      { csrfFrom: '/transactions' }
+    )
+    assert.equal(response.status, 404)
+    const list = await agent.get('/transactions.csv')
+    assert.notInclude(list.text, 'B-ONLY-1')
+  })
+
+  test('merchant pages need a login', async ({ assert }) => {
+    for (const path of ['/', '/transactions', '/transactions.csv', '/terminals', '/customer']) {
+      const response = await new Agent().get(path)
+      assert.equal(response.status, 302, path)
+      assert.match(response.location ?? '', /^\/login/)
+    }
+  })
+})
