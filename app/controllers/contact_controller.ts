@@ -1,5 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { SimpleMessagesProvider } from '@vinejs/vine'
+import { SimpleMessagesProvider, errors } from '@vinejs/vine'
 import { contactValidator, CONTACT_MESSAGE_MAX } from '#validators/contact'
 import { ContactService } from '#services/support/contact_service'
 import { TICKET_CATEGORIES } from '#models/ticket'
@@ -40,7 +40,16 @@ export default class ContactController {
 
   async store(ctx: HttpContext) {
     const { request, response, session, auth, i18n } = ctx
-    const data = await request.validateUsing(contactValidator, { messagesProvider: messages(ctx) })
+    let data
+    try {
+      data = await request.validateUsing(contactValidator, { messagesProvider: messages(ctx) })
+    } catch (error) {
+      if (!(error instanceof errors.E_VALIDATION_ERROR)) throw error
+      /* back to the form itself, whatever the Referer says */
+      session.flashValidationErrors(error, false)
+      session.flashExcept(['altcha', '_csrf'])
+      return response.redirect().toRoute('contact.show')
+    }
     const web = auth.use('web')
     const user = (await web.check()) && web.user?.isActive ? web.user : null
     const result = await ContactService.submit(
