@@ -20,7 +20,12 @@ export default class QueueWork extends BaseCommand {
     if (queues.includes('invoices')) await registerInvoiceScheduler()
     this.app.terminating(async () => {
       this.logger.info('worker stopping: finishing or releasing running jobs')
-      await pool.close()
+      const { released } = await pool.close()
+      if (released) {
+        this.logger.warning(`released ${released} unfinished job(s); the next worker runs them`)
+        /* a released handler may still hold a socket (e.g. a hung SMTP server): don't wait for it */
+        setTimeout(() => process.exit(), 1500).unref()
+      }
     })
     this.logger.info(`worker started (pid ${process.pid}) on queues: ${queues.join(', ')}`)
   }
