@@ -111,7 +111,11 @@ function pad(value: number) {
 /** Runs `node ace …`, returns wall time and output; progress lines go to our stderr. */
 async function ace(args: string[]) {
   const started = performance.now()
-  const child = spawn(process.execPath, ['ace', ...args, '--no-ansi'], { cwd: ROOT, env: childEnv })
+  /* --expose-gc lets the progress lines show the live heap after a GC */
+  const child = spawn(process.execPath, ['--expose-gc', 'ace', ...args, '--no-ansi'], {
+    cwd: ROOT,
+    env: childEnv,
+  })
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (data) => (stdout += data))
@@ -204,6 +208,7 @@ async function main() {
   const first = await ace(['import:terminals', terminalsCsv])
   const summary = parseSummary(first.stdout + first.stderr)
   const rssSamples = [...first.stderr.matchAll(/RSS (\d+) MiB/g)].map((m) => Number(m[1]))
+  const heapSamples = [...first.stderr.matchAll(/heap (\d+) MiB/g)].map((m) => Number(m[1]))
   console.log(
     `import:terminals  ${number.format(summary.read)} rows: inserted ${number.format(summary.inserted)}, failed ${summary.failed}, exit ${first.code}`
   )
@@ -211,7 +216,7 @@ async function main() {
     `  import ${summary.seconds} s → ${number.format(summary.rate)} rows/s; whole command incl. app boot ${first.seconds.toFixed(1)} s → ${number.format(Math.round(ROWS / first.seconds))} rows/s`
   )
   console.log(
-    `  peak RSS ${summary.peakRssMiB} MiB; RSS at progress ticks: first ${rssSamples[0]} MiB, last ${rssSamples.at(-1)} MiB, max ${Math.max(...rssSamples)} MiB`
+    `  peak RSS ${summary.peakRssMiB} MiB; RSS at progress ticks: first ${rssSamples[0]} MiB, last ${rssSamples.at(-1)} MiB, max ${Math.max(...rssSamples)} MiB; live heap after GC ${Math.min(...heapSamples)}–${Math.max(...heapSamples)} MiB`
   )
 
   const again = await ace(['import:terminals', terminalsCsv])
