@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
+import type { StrictValues } from '@adonisjs/lucid/types/querybuilder'
 import { fieldsWithPan } from '#services/ingest/pan_guard'
 import { LiveFeed, type LiveTransaction } from '#services/ingest/live_feed'
 import {
@@ -151,7 +152,7 @@ export class IngestService {
       : `INSERT IGNORE INTO transactions (${columns}) VALUES ${values} RETURNING id, reference`
 
     const inserted = await db.transaction(async (trx) => {
-      const result = await trx.rawQuery(sql, bindings)
+      const result = await trx.rawQuery(sql, bindings as StrictValues[])
       return (sqlite ? result : result[0]) as { id: number; reference: string }[]
     })
 

@@ -40,8 +40,22 @@ const alphanumeric = (length: number) =>
 
 const receiptCounters = new Map<string, number>()
 
+export type SimulatedTransaction = {
+  reference: string
+  terminal_id: string
+  occurred_at: string
+  type: string
+  status: string
+  amount_minor: number
+  currency: string
+  card_brand: string
+  pan_masked: string
+  auth_code: string | null
+  receipt_number: string
+}
+
 /** One realistic ingest item for a terminal, as the processing host would send it. */
-export function simulatedTransaction(tid: string, at = DateTime.now()) {
+export function simulatedTransaction(tid: string, at = DateTime.now()): SimulatedTransaction {
   const card = pick(BRANDS)
   const { type } = pick(TYPES)
   const declined = (type === 'sale' || type === 'preauth') && Math.random() < 0.05
