@@ -10,7 +10,7 @@ export default class ImportTerminals extends BaseCommand {
   @args.string({ description: 'CSV file, UTF-8, ; or , separated, with a header line' })
   declare file: string
 
-  @flags.number({ description: 'Rows per upsert statement', default: 1000 })
+  @flags.number({ description: 'Rows per upsert statement (1–2000)', default: 1000 })
   declare batchSize: number
 
   async run() {

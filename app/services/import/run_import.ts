@@ -8,6 +8,9 @@ import {
   type ImportSummary,
 } from '#services/import/import_summary'
 
+/* SQLite binds at most 32,766 values per statement: 2,000 rows × 12 columns stay below */
+const MAX_BATCH_SIZE = 2000
+
 /** What differs between the customer and the terminal import. */
 export interface ImportSpec<T> {
   /** Header columns in their documented order. */
@@ -26,7 +29,7 @@ export async function runImport<T>(
 ): Promise<ImportSummary> {
   const summary = new SummaryBuilder(options)
   const counts = summary.counts
-  const batchSize = options.batchSize ?? 1000
+  const batchSize = Math.min(Math.max(1, options.batchSize ?? 1000), MAX_BATCH_SIZE)
   const progressEvery = options.progressEvery ?? 50_000
   const fail = (line: number, reason: string) => summary.fail(line, reason)
 
