@@ -34,6 +34,28 @@ export const forgotIpThrottle = limiter.define('forgot_ip', (ctx) =>
   limiter.allowRequests(20).every('1 hour').blockFor('1 hour').limitExceeded(tooManyMessage(ctx))
 )
 
+/** The normalized e-mail of a form, as a throttle key (empty input shares one key). */
+const emailKey = (ctx: HttpContext) =>
+  `email:${String(ctx.request.input('email', '')).trim().toLowerCase().slice(0, 254)}`
+
+/** POST /register: per normalized e-mail, whether or not an account exists. */
+export const registerEmailThrottle = limiter.define('register_email', (ctx) =>
+  limiter
+    .allowRequests(5)
+    .every('1 hour')
+    .usingKey(emailKey(ctx))
+    .limitExceeded(tooManyMessage(ctx))
+)
+
+/** POST /forgot-password: per normalized e-mail, whether or not an account exists. */
+export const forgotEmailThrottle = limiter.define('forgot_email', (ctx) =>
+  limiter
+    .allowRequests(5)
+    .every('1 hour')
+    .usingKey(emailKey(ctx))
+    .limitExceeded(tooManyMessage(ctx))
+)
+
 /** Budgets consumed in services, keyed by normalized e-mail, user id or IP. */
 export const budgets = {
   /** failed logins per account; the account itself locks at 10 consecutive failures */

@@ -1,9 +1,15 @@
 import router from '@adonisjs/core/services/router'
 import { middleware } from '#start/kernel'
 import { controllers } from '#generated/controllers'
-import { loginIpThrottle } from '#start/limiter'
+import {
+  forgotEmailThrottle,
+  forgotIpThrottle,
+  loginIpThrottle,
+  registerEmailThrottle,
+  registerIpThrottle,
+} from '#start/limiter'
 
-/* Guest pages: login, registration, password recovery. */
+/* Guest pages: login and registration (a logged-in merchant is sent to the dashboard). */
 router
   .group(() => {
     router.get('/login', [controllers.auth.Session, 'show']).as('login')
@@ -11,8 +17,30 @@ router
       .post('/login', [controllers.auth.Session, 'store'])
       .use(loginIpThrottle)
       .as('login.store')
+    router.get('/register', [controllers.auth.Registration, 'show']).as('register')
+    router
+      .post('/register', [controllers.auth.Registration, 'store'])
+      .use([registerIpThrottle, registerEmailThrottle])
+      .as('register.store')
   })
   .use(middleware.guest())
   .as('auth')
 
-router.post('/logout', [controllers.auth.Session, 'destroy']).as('auth.logout')
+/* Pages reached from a mail or the login page; they work logged in or not. */
+router
+  .group(() => {
+    router.get('/register/sent', [controllers.auth.Registration, 'sent']).as('register.sent')
+    router.get('/verify-email/:token', [controllers.auth.Registration, 'verify']).as('verify')
+    router.get('/forgot-password', [controllers.auth.PasswordReset, 'create']).as('forgot')
+    router
+      .post('/forgot-password', [controllers.auth.PasswordReset, 'store'])
+      .use([forgotIpThrottle, forgotEmailThrottle])
+      .as('forgot.store')
+    router.get('/forgot-password/sent', [controllers.auth.PasswordReset, 'sent']).as('forgot.sent')
+    router.get('/reset-password/:token', [controllers.auth.PasswordReset, 'edit']).as('reset')
+    router
+      .post('/reset-password/:token', [controllers.auth.PasswordReset, 'update'])
+      .as('reset.store')
+    router.post('/logout', [controllers.auth.Session, 'destroy']).as('logout')
+  })
+  .as('auth')

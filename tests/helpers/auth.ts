@@ -115,3 +115,35 @@ export async function loginAs(
   }
   return response
 }
+
+/** Waits for the mail to `address` whose subject contains `subject`. */
+export async function mailTo(address: string, subject: string, timeoutMs = 10_000) {
+  const { smtpSink, recipients } = await sinkModule()
+  return smtpSink.waitFor(
+    (mail) =>
+      recipients(mail).includes(address.toLowerCase()) &&
+      (mail.parsed.subject ?? '').includes(subject),
+    timeoutMs
+  )
+}
+
+/** The first link in a mail's text part that starts with `prefix` (e.g. `http://…/verify-email/`). */
+export function linkIn(mail: { parsed: { text?: string } }, pathPart: string) {
+  const match = (mail.parsed.text ?? '').match(
+    new RegExp(`https?://[^\\s]*${pathPart.replace(/[/.*+?^${}()|[\]\\]/g, '\\$&')}[^\\s]*`)
+  )
+  if (!match) throw new Error(`no link with ${pathPart} in mail`)
+  return match[0]
+}
+
+/** The path (and query) of an absolute link, to follow it on the test server. */
+export const pathOf = (link: string) => {
+  const url = new URL(link)
+  return url.pathname + url.search
+}
+
+async function sinkModule() {
+  const services = await import('#tests/helpers/services')
+  const sink = await import('#services/dev/smtp_sink')
+  return { smtpSink: services.smtpSink, recipients: sink.recipients }
+}

@@ -1,0 +1,15 @@
+import PortalMail from '#mails/portal_mail'
+import { appUrl } from '#config/app'
+import type { I18n } from '@adonisjs/i18n'
+
+/** Tells the owner the password was changed and every session ended. */
+export default class PasswordChangedMail extends PortalMail {
+  protected content(t: I18n['t']) {
+    return {
+      subject: t('auth.mail.changed.subject'),
+      greeting: t('mail.greeting'),
+      paragraphs: [t('auth.mail.changed.body')],
+      after: [t('auth.mail.changed.not_you', { url: `${appUrl}/contact` })],
+    }
+  }
+}

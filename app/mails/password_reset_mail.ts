@@ -1,0 +1,24 @@
+import PortalMail from '#mails/portal_mail'
+import { appUrl } from '#config/app'
+import type { I18n } from '@adonisjs/i18n'
+
+/** The „Passwort vergessen“ link (single use, 60 minutes), always built from APP_URL. */
+export default class PasswordResetMail extends PortalMail {
+  constructor(
+    recipient: string,
+    locale: string,
+    protected token: string
+  ) {
+    super(recipient, locale)
+  }
+
+  protected content(t: I18n['t']) {
+    return {
+      subject: t('auth.mail.reset.subject'),
+      greeting: t('mail.greeting'),
+      paragraphs: [t('auth.mail.reset.body')],
+      action: { label: t('auth.mail.reset.action'), url: `${appUrl}/reset-password/${this.token}` },
+      after: [t('auth.mail.reset.after')],
+    }
+  }
+}

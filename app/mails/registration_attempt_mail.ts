@@ -1,0 +1,15 @@
+import PortalMail from '#mails/portal_mail'
+import { appUrl } from '#config/app'
+import type { I18n } from '@adonisjs/i18n'
+
+/** Sent to an existing owner when someone registers with their address. */
+export default class RegistrationAttemptMail extends PortalMail {
+  protected content(t: I18n['t']) {
+    return {
+      subject: t('auth.mail.attempt.subject'),
+      greeting: t('mail.greeting'),
+      paragraphs: [t('auth.mail.attempt.body'), t('auth.mail.attempt.ignore')],
+      action: { label: t('auth.mail.attempt.action'), url: `${appUrl}/forgot-password` },
+    }
+  }
+}

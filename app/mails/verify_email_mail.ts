@@ -1,0 +1,24 @@
+import PortalMail from '#mails/portal_mail'
+import { appUrl } from '#config/app'
+import type { I18n } from '@adonisjs/i18n'
+
+/** The registration's confirmation link (single use, 24 hours). */
+export default class VerifyEmailMail extends PortalMail {
+  constructor(
+    recipient: string,
+    locale: string,
+    protected token: string
+  ) {
+    super(recipient, locale)
+  }
+
+  protected content(t: I18n['t']) {
+    return {
+      subject: t('auth.mail.verify.subject'),
+      greeting: t('mail.greeting'),
+      paragraphs: [t('auth.mail.verify.body')],
+      action: { label: t('auth.mail.verify.action'), url: `${appUrl}/verify-email/${this.token}` },
+      after: [t('auth.mail.verify.after')],
+    }
+  }
+}
