@@ -1,0 +1,276 @@
+/*
+| Ingest API benchmark (issue 4): 200,000 transactions over HTTP in batches of 1,000 with
+| 4 concurrent clients, compared with (a) LOAD DATA LOCAL INFILE of the same rows into the
+| same, truncated table and (b) single-row INSERTs (autocommit). Goals: ratio to LOAD DATA
+| ≥ 0.5, ratio to single-row INSERTs ≥ 5.
+|
+|   node --import=@poppinss/ts-exec bench/ingest.ts [rows] [single-row sample]
+|
+| Uses MariaDB database `kundenportal_bench_ingest` (created with `mariadb -e` as root when
+| that works, which also sets `local_infile=1`), the credentials of `.env.test` (override with
+| DB_HOST, DB_PORT, DB_USER, DB_PASSWORD, BENCH_DATABASE) and a web server it starts itself
+| on BENCH_PORT (default 3499). See docs/api.md.
+*/
+import { execFile, spawn, type ChildProcess } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { createReadStream } from 'node:fs'
+import { mkdir, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { DateTime } from 'luxon'
+import mysql from 'mysql2/promise'
+import {
+  simulatedTransaction,
+  type SimulatedTransaction,
+} from '#services/ingest/simulated_transactions'
+
+const ROWS = Number(process.argv[2] ?? 200_000)
+const SINGLE_ROWS = Math.min(ROWS, Number(process.argv[3] ?? 20_000))
+const BATCH = 1000
+const CLIENTS = 4
+const CUSTOMERS = 100
+const TERMINALS_PER_CUSTOMER = 5
+const DATABASE = process.env.BENCH_DATABASE ?? 'kundenportal_bench_ingest'
+const PORT = Number(process.env.BENCH_PORT ?? 3499)
+const ROOT = new URL('../', import.meta.url).pathname
+const DIR = join(tmpdir(), 'kp-bench-ingest')
+const number = new Intl.NumberFormat('en-US')
+
+const dbOptions = {
+  host: process.env.DB_HOST ?? '127.0.0.1',
+  port: Number(process.env.DB_PORT ?? 3306),
+  user: process.env.DB_USER ?? 'kundenportal',
+  password: process.env.DB_PASSWORD ?? 'kundenportal',
+  database: DATABASE,
+}
+const childEnv = {
+  ...process.env,
+  NODE_ENV: 'test',
+  DB_CONNECTION: 'mysql',
+  DB_DATABASE: DATABASE,
+  PORT: String(PORT),
+  HOST: '127.0.0.1',
+  LOG_LEVEL: 'warn',
+  LOG_FILE: 'tmp/bench-ingest.log',
+}
+
+const COLUMNS =
+  'reference, customer_id, terminal_id, occurred_at, type, status, amount_minor, currency, card_brand, pan_masked, pan_last4, auth_code, receipt_number, created_at'
+
+type Terminal = { id: number; tid: string; customerId: number }
+
+/** The row as the table stores it, for LOAD DATA and the single-row INSERTs. */
+function toRow(item: SimulatedTransaction, terminal: Terminal, now: string) {
+  return [
+    item.reference,
+    terminal.customerId,
+    terminal.id,
+    DateTime.fromISO(item.occurred_at).toUTC().toFormat('yyyy-MM-dd HH:mm:ss'),
+    item.type,
+    item.status,
+    item.amount_minor,
+    item.currency,
+    item.card_brand,
+    item.pan_masked.replaceAll('•', '*'),
+    item.pan_masked.slice(-4),
+    item.auth_code,
+    item.receipt_number,
+    now,
+  ]
+}
+
+const tsvValue = (value: unknown) => (value === null ? '\\N' : String(value))
+
+async function setupDatabase(db: mysql.Connection) {
+  await db.query('SET FOREIGN_KEY_CHECKS=0')
+  for (const table of ['transactions', 'terminals', 'customers', 'api_tokens'])
+    await db.query(`TRUNCATE TABLE ${table}`)
+  await db.query('SET FOREIGN_KEY_CHECKS=1')
+  const customers = Array.from({ length: CUSTOMERS }, (_, i) => [
+    `L${2_000_000 + i}`,
+    `Benchhandel ${i} GmbH`,
+    'Hauptstraße 1',
+    '60311',
+    'Frankfurt am Main',
+    'DE',
+  ])
+  await db.query(
+    'INSERT INTO customers (customer_number, company_name, street, postal_code, city, country, created_at, updated_at) VALUES ?',
+    [customers.map((c) => [...c, new Date(), new Date()])]
+  )
+  const [customerRows] = await db.query<mysql.RowDataPacket[]>(
+    'SELECT id FROM customers ORDER BY id'
+  )
+  const terminals = customerRows.flatMap((customer, c) =>
+    Array.from({ length: TERMINALS_PER_CUSTOMER }, (_, t) => [
+      String(60_000_000 + c * TERMINALS_PER_CUSTOMER + t),
+      customer.id,
+      'Ingenico Move/5000',
+      `SNB${c}-${t}`,
+      'Hauptstraße 1',
+      '60311',
+      'Frankfurt am Main',
+      'active',
+      1990,
+      new Date(),
+      new Date(),
+    ])
+  )
+  await db.query(
+    'INSERT INTO terminals (terminal_id, customer_id, model, serial_number, street, postal_code, city, status, monthly_fee_minor, created_at, updated_at) VALUES ?',
+    [terminals]
+  )
+  const [rows] = await db.query<mysql.RowDataPacket[]>(
+    'SELECT id, terminal_id AS tid, customer_id AS customerId FROM terminals'
+  )
+  const token = `kp_bench_${Date.now()}`
+  await db.query('INSERT INTO api_tokens (name, token_hash, created_at) VALUES (?, ?, NOW())', [
+    'bench',
+    createHash('sha256').update(token).digest('hex'),
+  ])
+  return { terminals: rows as Terminal[], token }
+}
+
+async function startServer() {
+  const child = spawn(process.execPath, ['--import=@poppinss/ts-exec', 'bin/server.ts'], {
+    cwd: ROOT,
+    env: childEnv,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  })
+  for (let i = 0; i < 120; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${PORT}/health`)).ok) return child
+    } catch {}
+    await new Promise((resolve) => setTimeout(resolve, 500))
+  }
+  child.kill('SIGKILL')
+  throw new Error(`the web server did not answer on port ${PORT}`)
+}
+
+async function stopServer(child: ChildProcess) {
+  child.kill('SIGTERM')
+  await new Promise((resolve) => child.once('exit', resolve))
+}
+
+/** 4 clients, each taking the next batch until none is left. Returns seconds. */
+async function sendOverHttp(items: SimulatedTransaction[], token: string) {
+  const batches: string[] = []
+  for (let i = 0; i < items.length; i += BATCH)
+    batches.push(JSON.stringify({ transactions: items.slice(i, i + BATCH) }))
+  let next = 0
+  let created = 0
+  const client = async () => {
+    while (next < batches.length) {
+      const body = batches[next++]
+      const response = await fetch(`http://127.0.0.1:${PORT}/api/v1/transactions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'authorization': `Bearer ${token}` },
+        body,
+      })
+      const answer = (await response.json()) as { counts: { created: number } }
+      if (response.status !== 200) throw new Error(`API answered ${response.status}`)
+      created += answer.counts.created
+    }
+  }
+  const started = performance.now()
+  await Promise.all(Array.from({ length: CLIENTS }, client))
+  const seconds = (performance.now() - started) / 1000
+  if (created !== items.length) throw new Error(`only ${created} of ${items.length} created`)
+  return seconds
+}
+
+async function main() {
+  try {
+    await promisify(execFile)('mariadb', [
+      '-e',
+      `CREATE DATABASE IF NOT EXISTS \`${DATABASE}\`; SET GLOBAL local_infile = 1`,
+    ])
+  } catch (error) {
+    console.log(`(mariadb as root not available: ${(error as Error).message.split('\n')[0]};`)
+    console.log(` expecting database ${DATABASE} and local_infile=1 to exist already)`)
+  }
+  const migrate = spawn(process.execPath, ['ace', 'migration:run', '--force', '--disable-locks'], {
+    cwd: ROOT,
+    env: childEnv,
+    stdio: 'ignore',
+  })
+  if ((await new Promise((resolve) => migrate.once('exit', resolve))) !== 0)
+    throw new Error('migration failed')
+
+  const db = await mysql.createConnection({
+    ...dbOptions,
+    infileStreamFactory: (path: string) => createReadStream(path),
+  })
+  const { terminals, token } = await setupDatabase(db)
+
+  /* the same 200,000 rows for every method: spread over the last 30 days, all terminals */
+  const base = DateTime.now().minus({ minutes: 10 })
+  const items = Array.from({ length: ROWS }, (_, i) =>
+    simulatedTransaction(terminals[i % terminals.length].tid, base.minus({ seconds: i * 13 }))
+  )
+  const byTid = new Map(terminals.map((t) => [t.tid, t]))
+  const now = DateTime.utc().toFormat('yyyy-MM-dd HH:mm:ss')
+  const rows = items.map((item) => toRow(item, byTid.get(item.terminal_id)!, now))
+  console.log(
+    `${number.format(ROWS)} transactions, ${terminals.length} terminals of ${CUSTOMERS} customers; MariaDB database ${DATABASE}`
+  )
+
+  /* 1. the ingest API over HTTP */
+  const server = await startServer()
+  let httpSeconds: number
+  try {
+    httpSeconds = await sendOverHttp(items, token)
+  } finally {
+    await stopServer(server)
+  }
+  const httpRate = ROWS / httpSeconds
+  console.log(
+    `HTTP ingest (${BATCH}/request, ${CLIENTS} clients): ${httpSeconds.toFixed(1)} s → ${number.format(Math.round(httpRate))} rows/s`
+  )
+
+  /* 2. LOAD DATA LOCAL INFILE of the same rows into the same, truncated table */
+  await db.query('TRUNCATE TABLE transactions')
+  await mkdir(DIR, { recursive: true })
+  const file = join(DIR, 'transactions.tsv')
+  await writeFile(file, rows.map((row) => row.map(tsvValue).join('\t')).join('\n') + '\n')
+  let started = performance.now()
+  const [loaded] = await db.query<mysql.ResultSetHeader>({
+    sql: `LOAD DATA LOCAL INFILE ? INTO TABLE transactions CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\\t' LINES TERMINATED BY '\\n' (${COLUMNS})`,
+    values: [file],
+  })
+  const loadSeconds = (performance.now() - started) / 1000
+  const loadRate = loaded.affectedRows / loadSeconds
+  console.log(
+    `LOAD DATA LOCAL INFILE: ${number.format(loaded.affectedRows)} rows in ${loadSeconds.toFixed(1)} s → ${number.format(Math.round(loadRate))} rows/s`
+  )
+
+  /* 3. single-row INSERTs, autocommit, one connection (a sample: they are slow) */
+  await db.query('TRUNCATE TABLE transactions')
+  const sql = `INSERT INTO transactions (${COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`
+  started = performance.now()
+  for (let i = 0; i < SINGLE_ROWS; i++) await db.execute(sql, rows[i])
+  const singleSeconds = (performance.now() - started) / 1000
+  const singleRate = SINGLE_ROWS / singleSeconds
+  console.log(
+    `single-row INSERTs (autocommit, first ${number.format(SINGLE_ROWS)} rows): ${singleSeconds.toFixed(1)} s → ${number.format(Math.round(singleRate))} rows/s`
+  )
+
+  const toLoad = httpRate / loadRate
+  const toSingle = httpRate / singleRate
+  console.log(
+    `ratio HTTP/LOAD DATA = ${toLoad.toFixed(2)}; goal ≥ 0.5 → ${toLoad >= 0.5 ? 'PASS' : 'FAIL'}`
+  )
+  console.log(
+    `ratio HTTP/single-row = ${toSingle.toFixed(1)}; goal ≥ 5 → ${toSingle >= 5 ? 'PASS' : 'FAIL'}`
+  )
+
+  await db.query('TRUNCATE TABLE transactions')
+  await db.end()
+  await rm(DIR, { recursive: true, force: true })
+}
+
+main().catch((error) => {
+  console.error(error)
+  process.exitCode = 1
+})
