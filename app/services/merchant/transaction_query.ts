@@ -67,10 +67,10 @@ export const TransactionQuery = {
 
   /** The rows for a page, in the given order, with TID and customer number. */
   async page(customerIds: number[], filter: TransactionFilter, seek: Seek, limit: number) {
-    const ids = TransactionQuery.idsQuery(customerIds, filter, seek, limit)
+    const ids = TransactionQuery.idsQuery(customerIds, filter, seek, limit).toSQL()
     const direction = seek.before ? 'asc' : 'desc'
     return db
-      .from(db.raw(`(${ids.toQuery()}) k`) as unknown as string)
+      .from(db.raw(`(${ids.sql}) k`, ids.bindings as any[]) as unknown as string)
       .join('transactions as t', 't.id', 'k.id')
       .join('terminals as term', 'term.id', 't.terminal_id')
       .join('customers as c', 'c.id', 't.customer_id')

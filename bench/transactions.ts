@@ -1,0 +1,511 @@
+/*
+| Transactions benchmark (issue 5). Seeds 5,000,000 transactions (one customer with
+| 1,000,000, the rest over 49 others) into MariaDB database `kundenportal_bench_tx`
+| (created as root with `mariadb -uroot`), starts the real web server (production
+| mode) and, in one run, prints:
+|
+|   1. list requests/s of /transactions vs a bare node:http + mysql2 server that runs
+|      the same SQL and returns the same HTML            (goal ≥ 0.5)
+|   2. p95 of a page 500,000 rows deep vs page 1          (goal ≤ 2)
+|   3. CSV export of 1,000,000 rows vs `mariadb -B` of the same SELECT (goal ≥ 0.5),
+|      with the web process's peak RSS vs before the export (goal ≤ 1.2×)
+|
+|   node --import=@poppinss/ts-exec bench/transactions.ts
+|
+| Seeding is skipped when the database already holds the data set. Credentials from
+| `.env.test` (override with DB_HOST, DB_PORT, DB_USER, DB_PASSWORD). See docs/merchant.md.
+*/
+import { execFile, spawn, type ChildProcess } from 'node:child_process'
+import { createServer, type Server } from 'node:http'
+import { readFile } from 'node:fs/promises'
+import { once } from 'node:events'
+import { promisify } from 'node:util'
+import mysql from 'mysql2/promise'
+import argon2 from 'argon2'
+import { DateTime } from 'luxon'
+
+const DATABASE = 'kundenportal_bench_tx'
+const TOTAL = 5_000_000
+const BIG = 1_000_000
+const CUSTOMERS = 50
+const TERMINALS_PER_CUSTOMER = 5
+/* all rows lie in the last 390 days, so a 13-month export covers the big customer's million */
+const SPAN_DAYS = 390
+const WEB_PORT = 3408
+const BARE_PORT = 3409
+const EMAIL = 'bench@example.com'
+const PASSWORD = 'Bench-Passwort-fuer-Transaktionen-1'
+const ROOT = new URL('../', import.meta.url).pathname
+const run = promisify(execFile)
+const fmt = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 })
+
+async function envTest() {
+  const out: Record<string, string> = {}
+  for (const line of (await readFile(`${ROOT}.env.test`, 'utf8')).split('\n')) {
+    const m = line.match(/^([A-Z_]+)=(.*)$/)
+    if (m) out[m[1]] = m[2].replace(/^"(.*)"$/, '$1')
+  }
+  return out
+}
+
+const dbOptions = (base: Record<string, string>) => ({
+  host: process.env.DB_HOST ?? base.DB_HOST ?? '127.0.0.1',
+  port: Number(process.env.DB_PORT ?? base.DB_PORT ?? 3306),
+  user: process.env.DB_USER ?? base.DB_USER ?? 'kundenportal',
+  password: process.env.DB_PASSWORD ?? base.DB_PASSWORD ?? 'kundenportal',
+  database: DATABASE,
+  timezone: 'Z',
+  supportBigNumbers: true,
+})
+
+/* ---------- database and seed ---------- */
+
+async function createDatabase(user: string) {
+  const sql = [
+    `CREATE DATABASE IF NOT EXISTS ${DATABASE} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+    `GRANT ALL PRIVILEGES ON ${DATABASE}.* TO '${user}'@'127.0.0.1'`,
+    `GRANT ALL PRIVILEGES ON ${DATABASE}.* TO '${user}'@'localhost'`,
+  ].join('; ')
+  await run('mariadb', ['-uroot', '-e', sql])
+}
+
+async function migrate(env: NodeJS.ProcessEnv) {
+  await run(process.execPath, ['ace', 'migration:run', '--force'], { cwd: ROOT, env })
+}
+
+const BRANDS = ['girocard', 'girocard', 'girocard', 'visa', 'mastercard', 'maestro', 'vpay', 'amex']
+const TYPES = ['sale', 'sale', 'sale', 'sale', 'sale', 'sale', 'sale', 'sale', 'refund', 'reversal']
+
+async function seed(conn: mysql.Connection) {
+  const [[{ n }]] = (await conn.query('SELECT COUNT(*) AS n FROM transactions')) as any
+  if (Number(n) === TOTAL) {
+    console.log(`seed: ${fmt.format(TOTAL)} transactions already there`)
+    return
+  }
+  console.log(`seed: ${fmt.format(TOTAL)} transactions (one customer with ${fmt.format(BIG)}) …`)
+  const started = Date.now()
+  await conn.query('SET FOREIGN_KEY_CHECKS=0')
+  for (const table of ['transactions', 'customer_user', 'terminals', 'customers', 'users']) {
+    await conn.query(`TRUNCATE TABLE ${table}`)
+  }
+  await conn.query('SET FOREIGN_KEY_CHECKS=1')
+  const now = DateTime.utc().toFormat('yyyy-MM-dd HH:mm:ss')
+  const customers = Array.from({ length: CUSTOMERS }, (_, i) => [
+    i + 1,
+    `L${2_000_001 + i}`,
+    `Bench Handel ${i + 1} GmbH`,
+    'Hauptstraße 1',
+    '60311',
+    'Frankfurt am Main',
+    'DE',
+    now,
+    now,
+  ])
+  await conn.query(
+    'INSERT INTO customers (id, customer_number, company_name, street, postal_code, city, country, created_at, updated_at) VALUES ?',
+    [customers]
+  )
+  const terminals = []
+  for (let c = 1; c <= CUSTOMERS; c++) {
+    for (let t = 0; t < TERMINALS_PER_CUSTOMER; t++) {
+      const id = (c - 1) * TERMINALS_PER_CUSTOMER + t + 1
+      terminals.push([
+        id,
+        String(70_000_000 + id),
+        c,
+        'Move/5000',
+        `SN${id}`,
+        'Hauptstraße 1',
+        '60311',
+        'Frankfurt',
+        'active',
+        now,
+        now,
+      ])
+    }
+  }
+  await conn.query(
+    'INSERT INTO terminals (id, terminal_id, customer_id, model, serial_number, street, postal_code, city, status, created_at, updated_at) VALUES ?',
+    [terminals]
+  )
+  const hash = await argon2.hash(PASSWORD, {
+    type: argon2.argon2id,
+    memoryCost: 19456,
+    timeCost: 2,
+    parallelism: 1,
+    hashLength: 32,
+  })
+  await conn.query(
+    `INSERT INTO users (id, email, password, full_name, locale, state, failed_login_count, email_verified_at, created_at, updated_at)
+     VALUES (1, ?, ?, 'Bench', 'de', 'active', 0, ?, ?, ?)`,
+    [EMAIL, hash, now, now, now]
+  )
+  await conn.query(
+    `INSERT INTO customer_user (user_id, customer_id, role, proven_by, created_at) VALUES (1, 1, 'owner', 'support', ?)`,
+    [now]
+  )
+
+  /* row i: every 5th row belongs to customer 1, the others round-robin over 49 customers */
+  const start = DateTime.utc().minus({ days: SPAN_DAYS }).toMillis()
+  const step = (SPAN_DAYS * 86_400_000 - 3_600_000) / TOTAL
+  const BATCH = 5000
+  for (let from = 0; from < TOTAL; from += BATCH) {
+    const rows = []
+    for (let i = from; i < Math.min(TOTAL, from + BATCH); i++) {
+      const customer = i % 5 === 0 ? 1 : 2 + (Math.floor(i / 5) % (CUSTOMERS - 1))
+      const terminal =
+        (customer - 1) * TERMINALS_PER_CUSTOMER + ((i >> 3) % TERMINALS_PER_CUSTOMER) + 1
+      const at = DateTime.fromMillis(Math.floor(start + i * step), { zone: 'utc' }).toFormat(
+        'yyyy-MM-dd HH:mm:ss'
+      )
+      const last4 = String(1000 + (i % 9000))
+      rows.push([
+        `B${i}`,
+        customer,
+        terminal,
+        at,
+        TYPES[i % TYPES.length],
+        i % 23 === 0 ? 'declined' : 'approved',
+        100 + ((i * 7919) % 50_000),
+        'EUR',
+        BRANDS[i % BRANDS.length],
+        `672000******${last4}`,
+        last4,
+        `A${i % 999_999}`,
+        String(100_000 + (i % 900_000)),
+        at,
+      ])
+    }
+    await conn.query(
+      'INSERT INTO transactions (reference, customer_id, terminal_id, occurred_at, type, status, amount_minor, currency, card_brand, pan_masked, pan_last4, auth_code, receipt_number, created_at) VALUES ?',
+      [rows]
+    )
+    if ((from / BATCH) % 100 === 0) process.stdout.write(`  ${fmt.format(from)} rows\r`)
+  }
+  await conn.query('ANALYZE TABLE transactions')
+  console.log(`seed: done in ${fmt.format((Date.now() - started) / 1000)} s`)
+}
+
+/* ---------- the web server ---------- */
+
+async function startWeb(env: NodeJS.ProcessEnv) {
+  const child = spawn(process.execPath, ['--import=@poppinss/ts-exec', 'bin/server.ts'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  })
+  for (let i = 0; i < 120; i++) {
+    try {
+      const response = await fetch(`http://127.0.0.1:${WEB_PORT}/health`)
+      if (response.status < 500) return child
+    } catch {}
+    await new Promise((r) => setTimeout(r, 500))
+  }
+  child.kill('SIGKILL')
+  throw new Error('web server did not start')
+}
+
+async function stopWeb(child: ChildProcess) {
+  child.kill('SIGTERM')
+  const timer = setTimeout(() => child.kill('SIGKILL'), 8000)
+  await once(child, 'exit')
+  clearTimeout(timer)
+}
+
+/** Logs in through the real form; returns the Cookie header. */
+async function login() {
+  const jar = new Map<string, string>()
+  const keep = (response: Response) => {
+    for (const c of response.headers.getSetCookie()) {
+      const [pair] = c.split(';')
+      const i = pair.indexOf('=')
+      jar.set(pair.slice(0, i), pair.slice(i + 1))
+    }
+  }
+  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ')
+  const page = await fetch(`http://127.0.0.1:${WEB_PORT}/login`)
+  keep(page)
+  const token = (await page.text()).match(/name=['"]_csrf['"] value=['"]([^'"]+)['"]/)![1]
+  const body = new URLSearchParams({ email: EMAIL, password: PASSWORD, _csrf: token })
+  const response = await fetch(`http://127.0.0.1:${WEB_PORT}/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'cookie': cookie() },
+    body,
+    redirect: 'manual',
+  })
+  keep(response)
+  if (response.status !== 302 || response.headers.get('location')?.startsWith('/login')) {
+    throw new Error(`login failed: ${response.status}`)
+  }
+  jar.set('kp_locale', 'de')
+  return cookie()
+}
+
+/* ---------- the bare server: node:http + mysql2, same SQL, same HTML ---------- */
+
+const money = new Intl.NumberFormat('de-DE', { style: 'currency', currency: 'EUR' })
+const escape = (s: string) =>
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!
+  )
+const TYPE_DE: Record<string, string> = {
+  sale: 'Verkauf',
+  refund: 'Gutschrift',
+  reversal: 'Storno',
+  preauth: 'Reservierung',
+}
+const BRAND_DE: Record<string, string> = {
+  girocard: 'girocard',
+  visa: 'Visa',
+  mastercard: 'Mastercard',
+  maestro: 'Maestro',
+  vpay: 'V PAY',
+  amex: 'American Express',
+  other: 'Sonstige',
+}
+
+function rowHtml(r: any) {
+  const at = DateTime.fromJSDate(r.occurred_at, { zone: 'utc' })
+    .setZone('Europe/Berlin')
+    .toFormat('dd.MM.yyyy HH:mm')
+  return `<tr data-id="${r.id}" class="">
+    <td><a href="/transactions/${r.id}">${at}</a></td>
+    <td>${escape(r.tid)}</td>
+    <td>${TYPE_DE[r.type]}</td>
+    <td><span class="badge ${r.status === 'approved' ? 'badge--ok' : 'badge--bad'}">${r.status === 'approved' ? 'Genehmigt' : 'Abgelehnt'}</span></td>
+    <td>${BRAND_DE[r.card_brand]}${r.pan_last4 ? ' •••• ' + escape(r.pan_last4) : ''}</td>
+    <td>${escape(r.receipt_number ?? '')}</td>
+    <td class="num">${money.format(r.amount_minor / 100)}</td>
+  </tr>`
+}
+
+/**
+ * Serves /transactions with the statements the portal runs for that page (scope,
+ * terminals for the filter select, max id for the live feed, the keyset page, the
+ * totals), rendering the rows and totals into the portal's own page around them.
+ */
+async function startBare(options: ReturnType<typeof dbOptions>, template: string): Promise<Server> {
+  const pool = mysql.createPool({ ...options, connectionLimit: 10 })
+  const [head, rest] = template.split(/<tbody[^>]*id="transaction-rows"[^>]*>/)
+  const tail = rest.slice(rest.indexOf('</tbody>'))
+  const server = createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url!, 'http://bare')
+      const from = DateTime.fromISO(url.searchParams.get('from')!, { zone: 'Europe/Berlin' })
+      const to = DateTime.fromISO(url.searchParams.get('to')!, { zone: 'Europe/Berlin' }).plus({
+        days: 1,
+      })
+      const start = from.toUTC().toFormat('yyyy-MM-dd HH:mm:ss')
+      const end = to.toUTC().toFormat('yyyy-MM-dd HH:mm:ss')
+      const after = url.searchParams.get('after')
+      const [customers] = (await pool.query(
+        'select `customers`.`id`, `customers`.`customer_number`, `customers`.`company_name` from `customer_user` inner join `customers` on `customers`.`id` = `customer_user`.`customer_id` where `customer_user`.`user_id` = ? order by `customer_user`.`id` asc',
+        [1]
+      )) as any
+      const ids = customers.map((c: any) => c.id)
+      await pool.query(
+        'select `term`.`id`, `term`.`terminal_id`, `term`.`model`, `term`.`serial_number`, `term`.`street`, `term`.`postal_code`, `term`.`city`, `term`.`status`, `term`.`installed_at`, `c`.`customer_number`, (SELECT MAX(x.occurred_at) FROM transactions x WHERE x.terminal_id = term.id) as last_at from `terminals` as `term` inner join `customers` as `c` on `c`.`id` = `term`.`customer_id` where `term`.`customer_id` in (?) order by `c`.`customer_number` asc, `term`.`terminal_id` asc',
+        [ids]
+      )
+      await pool.query('select max(`id`) as `max` from `transactions` limit 1')
+      let seek = ''
+      const params: unknown[] = [ids, start, end]
+      if (after) {
+        const [stamp, id] = after.split('-')
+        const at = DateTime.fromFormat(stamp, 'yyyyMMddHHmmss', { zone: 'utc' }).toFormat(
+          'yyyy-MM-dd HH:mm:ss'
+        )
+        seek = ' and `occurred_at` <= ? and (`occurred_at` < ? or `id` < ?)'
+        params.push(at, at, Number(id))
+      }
+      const [rows] = (await pool.query(
+        'select `t`.`id`, `t`.`occurred_at`, `t`.`type`, `t`.`status`, `t`.`amount_minor`, `t`.`currency`, `t`.`card_brand`, `t`.`pan_last4`, `t`.`auth_code`, `t`.`receipt_number`, `t`.`reference`, `term`.`terminal_id` as `tid`, `c`.`customer_number` from (select `id` from transactions FORCE INDEX (transactions_customer_keyset) where `customer_id` in (?) and `occurred_at` >= ? and `occurred_at` < ?' +
+          seek +
+          ' order by `occurred_at` desc, `id` desc limit 51) k inner join `transactions` as `t` on `t`.`id` = `k`.`id` inner join `terminals` as `term` on `term`.`id` = `t`.`terminal_id` inner join `customers` as `c` on `c`.`id` = `t`.`customer_id` order by `t`.`occurred_at` desc, `t`.`id` desc',
+        params
+      )) as any
+      const [[totals]] = (await pool.query(
+        "select COUNT(*) as count, SUM(CASE WHEN status = 'approved' THEN 1 ELSE 0 END) as approved, COALESCE(SUM(CASE WHEN status = 'approved' AND type = 'sale' THEN amount_minor WHEN status = 'approved' AND type IN ('refund', 'reversal') THEN -amount_minor ELSE 0 END), 0) as turnover from `transactions` where (`customer_id` in (?) and `occurred_at` >= ? and `occurred_at` < ?) limit 1",
+        [ids, start, end]
+      )) as any
+      const page = rows.slice(0, 50)
+      const html =
+        head.replace(
+          /data-total="turnover">[^<]*</,
+          `data-total="turnover">${money.format(totals.turnover / 100)}<`
+        ) +
+        '<tbody id="transaction-rows">' +
+        page.map(rowHtml).join('\n') +
+        tail
+      res.writeHead(200, {
+        'content-type': 'text/html; charset=utf-8',
+        'cache-control': 'no-store',
+      })
+      res.end(html)
+    } catch (error) {
+      res.writeHead(500)
+      res.end(String(error))
+    }
+  })
+  server.listen(BARE_PORT, '127.0.0.1')
+  await once(server, 'listening')
+  server.on('close', () => void pool.end())
+  return server
+}
+
+/* ---------- measuring ---------- */
+
+async function timed(url: string, cookie: string) {
+  const t0 = performance.now()
+  const response = await fetch(url, { headers: { cookie } })
+  const body = await response.text()
+  if (response.status !== 200) throw new Error(`${url}: ${response.status} ${body.slice(0, 300)}`)
+  return performance.now() - t0
+}
+
+/** Requests/s with `concurrency` clients for `seconds`. */
+async function throughput(url: string, cookie: string, seconds: number, concurrency = 4) {
+  const until = Date.now() + seconds * 1000
+  let count = 0
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (Date.now() < until) {
+        await timed(url, cookie)
+        count++
+      }
+    })
+  )
+  return count / seconds
+}
+
+async function p95(url: string, cookie: string, n: number) {
+  const times: number[] = []
+  for (let i = 0; i < n; i++) times.push(await timed(url, cookie))
+  times.sort((a, b) => a - b)
+  return times[Math.ceil(n * 0.95) - 1]
+}
+
+const rss = async (pid: number) => {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8')
+  return Number(status.match(/VmRSS:\s+(\d+)/)![1]) * 1024
+}
+
+async function main() {
+  const base = await envTest()
+  const options = dbOptions(base)
+  await createDatabase(options.user)
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...base,
+    NODE_ENV: 'production',
+    PORT: String(WEB_PORT),
+    HOST: '127.0.0.1',
+    APP_URL: `http://127.0.0.1:${WEB_PORT}`,
+    DB_CONNECTION: 'mysql',
+    DB_DATABASE: DATABASE,
+    DB_USER: options.user,
+    DB_PASSWORD: options.password,
+    LOG_LEVEL: 'warn',
+    QUEUE_PREFIX: 'kp-bench-tx',
+  }
+  delete env.LOG_FILE
+  await migrate(env)
+  const conn = await mysql.createConnection(options)
+  await seed(conn)
+
+  const web = await startWeb(env)
+  const cookie = await login()
+  const today = DateTime.now().setZone('Europe/Berlin')
+  const week = `from=${today.minus({ days: 6 }).toISODate()}&to=${today.toISODate()}&customer=L2000001`
+  const longFrom = today.minus({ months: 13 }).plus({ days: 1 }).toISODate()
+  const long = `from=${longFrom}&to=${today.toISODate()}&customer=L2000001`
+
+  /* the cursor of the row 500,000 deep in the 13-month view (found once, with OFFSET, here only) */
+  const [[deep]] = (await conn.query(
+    `SELECT occurred_at, id FROM transactions FORCE INDEX (transactions_customer_keyset)
+     WHERE customer_id = 1 AND occurred_at >= ? ORDER BY occurred_at DESC, id DESC LIMIT 1 OFFSET 499999`,
+    [DateTime.fromISO(longFrom, { zone: 'Europe/Berlin' }).toUTC().toFormat('yyyy-MM-dd HH:mm:ss')]
+  )) as any
+  const cursor = `${DateTime.fromJSDate(deep.occurred_at, { zone: 'utc' }).toFormat('yyyyMMddHHmmss')}-${deep.id}`
+  const webUrl = (q: string) => `http://127.0.0.1:${WEB_PORT}/transactions?${q}`
+  const bareUrl = (q: string) => `http://127.0.0.1:${BARE_PORT}/transactions?${q}`
+
+  const template = await (await fetch(webUrl(week), { headers: { cookie } })).text()
+  const bare = await startBare(options, template)
+  const bareHtml = await (await fetch(bareUrl(week))).text()
+  const sameRows = (html: string) =>
+    [...html.matchAll(/data-id="(\d+)"/g)].map((m) => m[1]).join(',')
+  if (sameRows(bareHtml) !== sameRows(template)) throw new Error('bare server rows differ')
+
+  console.log(
+    '\n1) list requests/s, page 1 of the default view (last 7 days, ~19k rows), 4 clients, 10 s'
+  )
+  await throughput(webUrl(week), cookie, 2)
+  await throughput(bareUrl(week), cookie, 2)
+  const webRps = await throughput(webUrl(week), cookie, 10)
+  const bareRps = await throughput(bareUrl(week), cookie, 10)
+  console.log(
+    `   portal ${fmt.format(webRps)} req/s · bare node:http+mysql2 ${fmt.format(bareRps)} req/s · ratio ${fmt.format(webRps / bareRps)} (goal ≥ 0.5)`
+  )
+
+  console.log('\n2) p95 of 40 sequential requests, 13-month view of the 1,000,000-row customer')
+  await p95(webUrl(long), cookie, 3)
+  await p95(webUrl(`${long}&after=${cursor}`), cookie, 3)
+  const first = await p95(webUrl(long), cookie, 40)
+  const deepP95 = await p95(webUrl(`${long}&after=${cursor}`), cookie, 40)
+  const listOnly = await conn.query('SELECT 1')
+  void listOnly
+  console.log(
+    `   page 1 ${fmt.format(first)} ms · page 500,000 rows deep ${fmt.format(deepP95)} ms · ratio ${fmt.format(deepP95 / first)} (goal ≤ 2)`
+  )
+
+  console.log('\n3) CSV export of the 1,000,000-row customer (13 months) vs mariadb -B')
+  const before = await rss(web.pid!)
+  let peak = before
+  const sampler = setInterval(async () => {
+    peak = Math.max(peak, await rss(web.pid!).catch(() => 0))
+  }, 50)
+  const t0 = performance.now()
+  const response = await fetch(`http://127.0.0.1:${WEB_PORT}/transactions.csv?${long}`, {
+    headers: { cookie },
+  })
+  let bytes = 0
+  let lines = 0
+  for await (const chunk of response.body as any as AsyncIterable<Uint8Array>) {
+    bytes += chunk.length
+    for (const b of chunk) if (b === 10) lines++
+  }
+  const exportMs = performance.now() - t0
+  clearInterval(sampler)
+  const sql = `SELECT t.occurred_at, c.customer_number, term.terminal_id, t.type, t.status, t.amount_minor, t.currency, t.card_brand, t.pan_last4, t.receipt_number, t.auth_code, t.reference FROM transactions t JOIN terminals term ON term.id = t.terminal_id JOIN customers c ON c.id = t.customer_id WHERE t.customer_id = 1 AND t.occurred_at >= '${DateTime.fromISO(longFrom, { zone: 'Europe/Berlin' }).toUTC().toFormat('yyyy-MM-dd HH:mm:ss')}' ORDER BY t.occurred_at DESC, t.id DESC`
+  const t1 = performance.now()
+  const { stdout } = await run(
+    'sh',
+    [
+      '-c',
+      `mariadb -B -h ${options.host} -P ${options.port} -u ${options.user} -p${options.password} ${DATABASE} -e "${sql}" | wc -l`,
+    ],
+    { maxBuffer: 1 << 20 }
+  )
+  const cliMs = performance.now() - t1
+  console.log(
+    `   portal ${fmt.format(lines - 1)} rows, ${fmt.format(bytes / 1e6)} MB in ${fmt.format(exportMs / 1000)} s (${fmt.format((lines - 1) / (exportMs / 1000))} rows/s)`
+  )
+  console.log(
+    `   mariadb -B ${fmt.format(Number(stdout.trim()) - 1)} rows in ${fmt.format(cliMs / 1000)} s (${fmt.format((Number(stdout.trim()) - 1) / (cliMs / 1000))} rows/s)`
+  )
+  console.log(`   ratio ${fmt.format(cliMs / exportMs)} (goal ≥ 0.5)`)
+  console.log(
+    `   web RSS before ${fmt.format(before / 1e6)} MB · peak during export ${fmt.format(peak / 1e6)} MB · ratio ${fmt.format(peak / before)} (goal ≤ 1.2)`
+  )
+
+  bare.close()
+  await conn.end()
+  await stopWeb(web)
+}
+
+main().catch((error) => {
+  console.error(error)
+  process.exit(1)
+})
