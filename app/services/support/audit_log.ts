@@ -40,7 +40,7 @@ export const AuditLog = {
       query.where('subject_user_id', found?.id ?? 0)
     }
     const action = (filters.action ?? '').trim()
-    if (action) query.whereLike('action', `${action.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
+    if (action) query.where('action', 'like', `${action.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
     const from = day(filters.from)
     const to = day(filters.to)
     if (from) query.where('created_at', '>=', from.toUTC().toSQL({ includeOffset: false })!)

@@ -14,9 +14,9 @@ export const LookupService = {
       query.where((where) => {
         where
           .where('customer_number', term.toUpperCase().replace(/\s+/g, ''))
-          .orWhereILike('company_name', escapeLike(term))
-          .orWhereILike('city', escapeLike(term))
-          .orWhereILike('email', escapeLike(term))
+          .orWhere('company_name', 'like', escapeLike(term))
+          .orWhere('city', 'like', escapeLike(term))
+          .orWhere('email', 'like', escapeLike(term))
       })
     }
     return query.paginate(Math.max(1, page), PER_PAGE)
@@ -39,7 +39,7 @@ export const LookupService = {
         where
           .where('terminal_id', term.replace(/\s+/g, ''))
           .orWhere('serial_number', term)
-          .orWhereILike('city', escapeLike(term))
+          .orWhere('city', 'like', escapeLike(term))
       })
     }
     return query.paginate(Math.max(1, page), PER_PAGE)

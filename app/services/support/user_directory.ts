@@ -17,8 +17,8 @@ export const UserDirectory = {
       const customerNumber = term.toUpperCase().replace(/\s+/g, '')
       query.where((where) => {
         where
-          .whereILike('email', like)
-          .orWhereILike('full_name', like)
+          .where('email', 'like', like)
+          .orWhere('full_name', 'like', like)
           .orWhereHas('customers', (customers) => {
             customers.where('customer_number', customerNumber)
           })

@@ -1,0 +1,189 @@
+import { test } from '@japa/runner'
+import db from '@adonisjs/lucid/services/db'
+import User from '#models/user'
+import AuditEvent from '#models/audit_event'
+import { Agent } from '#tests/helpers/agent'
+import { resetState } from '#tests/helpers/db'
+import { createMerchant, loginAs } from '#tests/helpers/auth'
+import { createStaff, loginStaff, type TestStaff } from '#tests/helpers/staff'
+
+async function staffAgent(role: 'agent' | 'admin' = 'agent') {
+  const agent = new Agent()
+  const staff: TestStaff = await createStaff({ role, fullName: 'Sabine Support' })
+  await loginStaff(agent, staff)
+  return { agent, staff }
+}
+
+test.group('Admin users', (group) => {
+  group.each.setup(() => resetState())
+
+  test('search by e-mail, name or customer number; filter by state', async ({ assert }) => {
+    const erika = await createMerchant({ email: 'erika@beispiel.de', fullName: 'Erika Muster' })
+    const max = await createMerchant({
+      email: 'max@beispiel.de',
+      fullName: 'Max Meier',
+      state: 'locked',
+      customers: [{ customerNumber: 'L7654321' }],
+    })
+    const { agent } = await staffAgent()
+    const byEmail = await agent.get('/admin/users?q=erika%40')
+    assert.include(byEmail.text, 'erika@beispiel.de')
+    assert.notInclude(byEmail.text, 'max@beispiel.de')
+    const byName = await agent.get('/admin/users?q=Meier')
+    assert.include(byName.text, 'max@beispiel.de')
+    assert.notInclude(byName.text, 'erika@beispiel.de')
+    const byNumber = await agent.get('/admin/users?q=l%20765%204321')
+    assert.include(byNumber.text, 'max@beispiel.de')
+    assert.notInclude(byNumber.text, 'erika@beispiel.de')
+    const locked = await agent.get('/admin/users?state=locked')
+    assert.include(locked.text, 'max@beispiel.de')
+    assert.notInclude(locked.text, 'erika@beispiel.de')
+    const detail = await agent.get(`/admin/users/${max.user.id}`)
+    assert.include(detail.text, 'L7654321')
+    assert.include(detail.text, 'Gesperrt')
+    assert.equal((await agent.get(`/admin/users/${erika.user.id + 1000}`)).status, 404)
+  })
+
+  test('lock by support needs a reason, ends the merchant’s sessions and is audited with the agent', async ({
+    assert,
+  }) => {
+    const merchant = await createMerchant()
+    const merchantAgent = new Agent()
+    await loginAs(merchantAgent, merchant.user.email, merchant.password)
+    assert.equal((await merchantAgent.get('/')).status, 200)
+
+    const { agent, staff } = await staffAgent()
+    const detail = `/admin/users/${merchant.user.id}`
+    const noReason = await agent.post(
+      `${detail}/actions/lock`,
+      { confirmed: '1' },
+      { csrfFrom: detail }
+    )
+    assert.equal(noReason.location, detail)
+    assert.include((await agent.follow(noReason)).text, 'Bitte geben Sie einen Grund')
+    assert.equal((await User.findOrFail(merchant.user.id)).state, 'active')
+
+    await agent.post(
+      `${detail}/actions/lock`,
+      { confirmed: '1', reason: 'Verdacht auf Missbrauch' },
+      { csrfFrom: detail }
+    )
+    const user = await User.findOrFail(merchant.user.id)
+    assert.equal(user.state, 'locked')
+    assert.equal(user.lockReason, 'by_support')
+    assert.equal(user.lockNote, 'Verdacht auf Missbrauch')
+    /* the merchant's open session is gone */
+    const after = await merchantAgent.get('/')
+    assert.equal(after.status, 302)
+    assert.match(after.location ?? '', /^\/login/)
+    const event = await AuditEvent.query().where('action', 'account.locked').firstOrFail()
+    assert.equal(event.actorType, 'staff')
+    assert.equal(event.actorId, staff.staff.id)
+    assert.equal(event.subjectUserId, user.id)
+    const page = await agent.get(detail)
+    assert.include(page.text, 'Durch den Support gesperrt')
+    assert.include(page.text, 'Verdacht auf Missbrauch')
+  })
+
+  test('without JavaScript an action first shows a confirm page; nothing changes until confirmed', async ({
+    assert,
+  }) => {
+    const merchant = await createMerchant({ state: 'locked' })
+    const { agent } = await staffAgent()
+    const detail = `/admin/users/${merchant.user.id}`
+    const first = await agent.post(
+      `${detail}/actions/unlock`,
+      { confirmed: '0' },
+      { csrfFrom: detail }
+    )
+    assert.match(first.location ?? '', new RegExp(`^${detail}/actions/unlock\\?`))
+    assert.equal((await User.findOrFail(merchant.user.id)).state, 'locked')
+    const confirmPage = await agent.follow(first)
+    assert.equal(confirmPage.status, 200)
+    assert.include(confirmPage.text, `Zugang ${merchant.user.email} entsperren?`)
+    assert.include(confirmPage.text, 'name="confirmed" value="1"')
+    await agent.post(
+      `${detail}/actions/unlock`,
+      { confirmed: '1', back: detail },
+      { csrfFrom: detail }
+    )
+    assert.equal((await User.findOrFail(merchant.user.id)).state, 'active')
+  })
+
+  test('an action without CSRF token changes nothing', async ({ assert }) => {
+    const merchant = await createMerchant({ state: 'locked' })
+    const { agent } = await staffAgent()
+    await agent.postWithoutCsrf(`/admin/users/${merchant.user.id}/actions/unlock`, {
+      confirmed: '1',
+    })
+    assert.equal((await User.findOrFail(merchant.user.id)).state, 'locked')
+  })
+
+  test('approve, disable and unlink a customer number', async ({ assert }) => {
+    const pending = await createMerchant({ state: 'pending_approval' })
+    const twoCustomers = await createMerchant({ customers: [{}, {}] })
+    const { agent } = await staffAgent()
+
+    const pendingDetail = `/admin/users/${pending.user.id}`
+    await agent.post(
+      `${pendingDetail}/actions/approve`,
+      { confirmed: '1' },
+      { csrfFrom: pendingDetail }
+    )
+    assert.equal((await User.findOrFail(pending.user.id)).state, 'active')
+
+    const detail = `/admin/users/${twoCustomers.user.id}`
+    const [first, second] = twoCustomers.customers
+    await agent.post(
+      `${detail}/actions/unlink`,
+      { confirmed: '1', customerId: first.id },
+      { csrfFrom: detail }
+    )
+    const links = await db.from('customer_user').where('user_id', twoCustomers.user.id)
+    assert.deepEqual(
+      links.map((row) => row.customer_id),
+      [second.id]
+    )
+    const last = await agent.post(
+      `${detail}/actions/unlink`,
+      { confirmed: '1', customerId: second.id },
+      { csrfFrom: detail }
+    )
+    assert.include((await agent.follow(last)).text, 'letzte Kundennummer')
+    assert.lengthOf(await db.from('customer_user').where('user_id', twoCustomers.user.id), 1)
+
+    await agent.post(`${detail}/actions/disable`, { confirmed: '1' }, { csrfFrom: detail })
+    assert.equal((await User.findOrFail(twoCustomers.user.id)).state, 'disabled')
+    const actions = (await AuditEvent.query().where('actor_type', 'staff')).map((e) => e.action)
+    assert.includeMembers(actions, [
+      'account.approved',
+      'account.customer_unlinked',
+      'account.disabled',
+    ])
+  })
+
+  test('an action that does not fit the state is refused', async ({ assert }) => {
+    const merchant = await createMerchant()
+    const { agent } = await staffAgent()
+    const detail = `/admin/users/${merchant.user.id}`
+    const response = await agent.post(
+      `${detail}/actions/approve`,
+      { confirmed: '1' },
+      { csrfFrom: detail }
+    )
+    assert.include((await agent.follow(response)).text, 'passt nicht zum aktuellen Status')
+    assert.equal(await AuditEvent.query().where('action', 'account.approved').first(), null)
+  })
+
+  test('after an action the agent only returns to an admin page', async ({ assert }) => {
+    const merchant = await createMerchant({ state: 'locked' })
+    const { agent } = await staffAgent()
+    const detail = `/admin/users/${merchant.user.id}`
+    const response = await agent.post(
+      `${detail}/actions/unlock`,
+      { confirmed: '1', back: '//evil.example/admin/' },
+      { csrfFrom: detail }
+    )
+    assert.equal(response.location, detail)
+  })
+})
