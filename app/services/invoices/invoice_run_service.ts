@@ -212,13 +212,31 @@ export class InvoiceRunService {
     })
   }
 
-  /** Failed items with customer and error, for the admin page. */
+  /** Failed items with period, customer and error, for the admin page. */
   async failedItems(limit = 200) {
-    return InvoiceRunItem.query()
-      .where('status', 'failed')
-      .preload('customer')
-      .orderBy('updated_at', 'desc')
+    const rows = await db
+      .from('invoice_run_items as item')
+      .join('invoice_runs as run', 'run.id', 'item.invoice_run_id')
+      .join('customers as customer', 'customer.id', 'item.customer_id')
+      .where('item.status', 'failed')
+      .orderBy('item.updated_at', 'desc')
       .limit(limit)
+      .select(
+        'item.id',
+        'item.attempts',
+        'item.last_error',
+        'run.period',
+        'customer.customer_number',
+        'customer.company_name'
+      )
+    return rows.map((row) => ({
+      id: Number(row.id),
+      attempts: Number(row.attempts),
+      lastError: row.last_error as string | null,
+      period: row.period as string,
+      customerNumber: row.customer_number as string,
+      companyName: row.company_name as string,
+    }))
   }
 
   async #enqueue(runId: number, period: string, customerIds: number[]) {

@@ -3,7 +3,7 @@ import {
   PDFDict,
   PDFDocument,
   PDFName,
-  PDFRawStream,
+  type PDFRawStream,
   type PDFString,
   type PDFHexString,
   decodePDFRawStream,
@@ -21,8 +21,8 @@ export async function embeddedFiles(bytes: Uint8Array): Promise<Map<string, Buff
     const name = list.lookup(index) as PDFString | PDFHexString
     const spec = list.lookup(index + 1, PDFDict)
     const ef = spec.lookup(PDFName.of('EF'), PDFDict)
-    const stream = ef.lookup(PDFName.of('F'), PDFRawStream)
-    files.set(name.decodeText(), Buffer.from(decodePDFRawStream(stream).decode()))
+    const stream = ef.lookup(PDFName.of('F')) as PDFRawStream
+    files.set(name.decodeText(), Buffer.from(decodePDFRawStream(stream).decode() as Uint8Array))
   }
   return files
 }
@@ -30,8 +30,10 @@ export async function embeddedFiles(bytes: Uint8Array): Promise<Map<string, Buff
 /** The PDF's XMP metadata packet as text. */
 export async function xmpMetadata(bytes: Uint8Array): Promise<string> {
   const pdf = await PDFDocument.load(bytes, { updateMetadata: false })
-  const stream = pdf.catalog.lookupMaybe(PDFName.of('Metadata'), PDFRawStream)
-  return stream ? Buffer.from(decodePDFRawStream(stream).decode()).toString('utf8') : ''
+  const stream = pdf.catalog.lookup(PDFName.of('Metadata')) as PDFRawStream | undefined
+  return stream
+    ? Buffer.from(decodePDFRawStream(stream).decode() as Uint8Array).toString('utf8')
+    : ''
 }
 
 /** All text of all pages (pdf.js, as a PDF viewer reads it). */

@@ -82,13 +82,13 @@ test.group('Invoices / monthly run', (group) => {
 
     const toCustomer = await smtpSink.waitFor(
       (m) =>
-        m.parsed.subject?.includes(bakeryInvoice.number!) &&
+        Boolean(m.parsed.subject?.includes(bakeryInvoice.number!)) &&
         recipients(m).includes('buchhaltung@baeckerei.example')
     )
     assert.include(toCustomer.parsed.text ?? '', '/invoices')
     await smtpSink.waitFor(
       (m) =>
-        m.parsed.subject?.includes(bakeryInvoice.number!) &&
+        Boolean(m.parsed.subject?.includes(bakeryInvoice.number!)) &&
         recipients(m).includes(merchant.user.email)
     )
   })

@@ -1,0 +1,47 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import { CustomerScope, OutOfScope } from '#services/merchant/customer_scope'
+import { InvoiceArchive, type ArchiveFileResult } from '#services/invoices/invoice_archive'
+
+/** „Rechnungsarchiv“: the user's invoices and their files, scoped to the linked customers. */
+export default class InvoicesController {
+  async index(ctx: HttpContext) {
+    const scope = await CustomerScope.resolve(ctx)
+    ctx.view.share({ customerScope: scope })
+    const raw = String(ctx.request.qs().year ?? '')
+    const year = /^\d{4}$/.test(raw) ? Number(raw) : undefined
+    const archive = new InvoiceArchive()
+    const [invoices, years] = await Promise.all([
+      archive.list(scope.ids, year),
+      archive.years(scope.ids),
+    ])
+    return ctx.view.render('pages/invoices/index', { invoices, years, year })
+  }
+
+  async pdf(ctx: HttpContext) {
+    return this.#download(ctx, 'pdf')
+  }
+
+  async xml(ctx: HttpContext) {
+    return this.#download(ctx, 'xml')
+  }
+
+  /** Any linked customer's invoice (not only the switched-to one); others get the shared 404. */
+  async #download(ctx: HttpContext, kind: 'pdf' | 'xml') {
+    const linked = await CustomerScope.linkedCustomers(ctx.auth.use('web').user!.id)
+    const id = Number(ctx.params.id)
+    const result: ArchiveFileResult = await new InvoiceArchive().file(
+      linked.map((customer) => customer.id),
+      id,
+      kind
+    )
+    if (result.status === 'not_found') throw new OutOfScope()
+    if (result.status === 'unavailable') {
+      return ctx.response.status(503).send(await ctx.view.render('pages/invoices/unavailable'))
+    }
+    ctx.response.header('Content-Type', result.file.contentType)
+    ctx.response.header('Content-Disposition', `attachment; filename="${result.file.fileName}"`)
+    ctx.response.header('Cache-Control', 'no-store')
+    ctx.response.header('X-Content-Type-Options', 'nosniff')
+    return ctx.response.send(result.file.bytes)
+  }
+}
