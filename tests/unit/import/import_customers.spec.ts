@@ -105,6 +105,22 @@ test.group('Customer import', (group) => {
     assert.equal(rows[1].iban, 'DE02120300000000202051')
   })
 
+  test('columns may come in any order, with extra columns ignored', async ({ assert }) => {
+    const file = [
+      'IBAN,Note,Customer_Number,Company_Name,Street,Postal_Code,City,Country,Email,Phone,VAT_ID',
+      'DE89370400440532013000,ignored,L3000001,Gamma GmbH,Weg 1,10115,Berlin,DE,,,',
+    ].join('\n')
+    const summary = await importCustomers(Readable.from([file]))
+
+    assert.include(summary, { read: 1, inserted: 1, failed: 0 })
+    const [row] = await customers()
+    assert.include(row, {
+      customer_number: 'L3000001',
+      company_name: 'Gamma GmbH',
+      iban: 'DE89370400440532013000',
+    })
+  })
+
   test('a wrong header or a missing file fails the whole file', async ({ assert }) => {
     const header = await importCustomers(Readable.from(['number,name\nL1,Alpha\n']))
     assert.match(
