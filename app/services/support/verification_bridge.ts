@@ -1,9 +1,15 @@
+import mail from '@adonisjs/mail/services/main'
 import type User from '#models/user'
+import VerifyEmailMail from '#mails/verify_email_mail'
+import { OneTimeTokenService } from '#services/auth/one_time_token_service'
 
 /*
-| Support's „Bestätigungsmail erneut senden“. The verification link and its
-| token belong to the accounts area; this is the one place support calls it.
+| Support's „Bestätigungsmail erneut senden“: a fresh confirmation link from the
+| accounts area's token service, the same mail a registration sends.
 */
-export async function resendVerification(_user: User): Promise<boolean> {
-  return false
+export async function resendVerification(user: User): Promise<boolean> {
+  if (user.state !== 'pending_verification') return false
+  const token = await OneTimeTokenService.issue(user, 'verify_email')
+  await mail.sendLater(new VerifyEmailMail(user.email, user.locale, token))
+  return true
 }

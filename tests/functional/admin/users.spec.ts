@@ -3,6 +3,8 @@ import db from '@adonisjs/lucid/services/db'
 import User from '#models/user'
 import AuditEvent from '#models/audit_event'
 import { Agent } from '#tests/helpers/agent'
+import { smtpSink } from '#tests/helpers/services'
+import { recipients } from '#services/dev/smtp_sink'
 import { resetState } from '#tests/helpers/db'
 import { createMerchant, loginAs } from '#tests/helpers/auth'
 import { createStaff, loginStaff, type TestStaff } from '#tests/helpers/staff'
@@ -160,6 +162,32 @@ test.group('Admin users', (group) => {
       'account.customer_unlinked',
       'account.disabled',
     ])
+  })
+
+  test('resend verification mails a fresh confirmation link that activates the account', async ({
+    assert,
+  }) => {
+    const merchant = await createMerchant({ state: 'pending_verification' })
+    const { agent } = await staffAgent()
+    const detail = `/admin/users/${merchant.user.id}`
+    const page = await agent.get(detail)
+    assert.include(page.text, 'Bestätigungsmail erneut senden')
+    await agent.post(
+      `${detail}/actions/resend_verification`,
+      { confirmed: '1' },
+      { csrfFrom: detail }
+    )
+    const mail = await smtpSink.waitFor((m) => recipients(m).includes(merchant.user.email))
+    const token = (mail.parsed.text ?? '').match(/\/verify-email\/([A-Za-z0-9_-]+)/)![1]
+    await new Agent().get(`/verify-email/${token}`)
+    const user = await User.findOrFail(merchant.user.id)
+    assert.oneOf(user.state, ['active', 'pending_approval'])
+    assert.isNotNull(
+      await AuditEvent.query()
+        .where('action', 'account.verification_resent')
+        .where('actor_type', 'staff')
+        .first()
+    )
   })
 
   test('an action that does not fit the state is refused', async ({ assert }) => {
