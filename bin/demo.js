@@ -324,16 +324,24 @@ async function waitForWeb() {
   return false
 }
 
-/** Hook for the invoice engine: three past months of invoices for fresh demo data. */
+/**
+ * Hook for the invoice engine: three past months of invoices for fresh demo data.
+ * Runs before the web server and the worker start, in one process (`--sync`):
+ * SQLite has a single writer, and long invoice transactions next to a busy
+ * worker would only run into "database is locked". Their mails wait in the
+ * queue until the worker starts.
+ */
 async function runInvoiceHook(summary) {
   if (!aceCommandExists('invoices_run') || summary.invoiceCount > 0) return
+  say('Generating invoices for the three previous months …')
   const now = new Date()
   for (let back = 3; back >= 1; back--) {
     const month = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - back, 1))
     const period = month.toISOString().slice(0, 7)
     try {
-      await ace(['invoices:run', '--period', period], { quiet: true })
-      say(`[invoices] invoice run for ${period} started`)
+      const output = await ace(['invoices:run', '--period', period, '--sync'], { quiet: true })
+      const line = output.split('\n').find((entry) => entry.includes('Invoice run'))
+      say(`[invoices] ${line ? line.replace(/^.*?(Invoice run)/, '$1') : `${period} done`}`)
     } catch (error) {
       process.stderr.write(`[invoices] ${error.message}\n`)
     }
@@ -381,6 +389,7 @@ async function main() {
       ? `Demo data loaded in ${summary.seconds} s: ${summary.customers} customers, ${summary.terminals} terminals, ${summary.transactions} transactions.`
       : 'The database already holds data: kept as it is.'
   )
+  await runInvoiceHook(summary)
 
   await import('@poppinss/ts-exec')
   const { SmtpSink } = await import('../app/services/dev/smtp_sink.js')
@@ -412,7 +421,6 @@ async function main() {
     })
   }
   banner(summary)
-  await runInvoiceHook(summary)
 }
 
 main().catch(async (error) => {

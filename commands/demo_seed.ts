@@ -22,6 +22,10 @@ export default class DemoSeed extends BaseCommand {
     const { demoPasswords, DEMO_MERCHANT_EMAIL, DEMO_SUPPORT_EMAIL } =
       await import('#services/demo/demo_logins')
 
+    const { default: env } = await import('#start/env')
+    /* WAL: the demo's web server, worker and simulator read while one of them writes */
+    if (env.get('DB_CONNECTION') === 'sqlite') await db.rawQuery('PRAGMA journal_mode = WAL')
+
     const passwords = demoPasswords(appKey.release())
     const started = performance.now()
     const result = await new DemoSeeder().run({
