@@ -56,8 +56,14 @@ router
     router.get('/terminals/:id', [controllers.admin.Terminals, 'show']).as('terminals.show')
 
     router
-      .get('/audit', [controllers.admin.Audit, 'index'])
-      .as('audit.index')
+      .group(() => {
+        router.get('/audit', [controllers.admin.Audit, 'index']).as('audit.index')
+        router.get('/staff', [controllers.admin.Staff, 'index']).as('staff.index')
+        router.post('/staff', [controllers.admin.Staff, 'store']).as('staff.store')
+        router
+          .post('/staff/:id/actions/:action', [controllers.admin.Staff, 'perform'])
+          .as('staff.perform')
+      })
       .use(middleware.staff({ role: 'admin' }))
   })
   .prefix('/admin')

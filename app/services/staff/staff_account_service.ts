@@ -1,6 +1,10 @@
+import type { HttpContext } from '@adonisjs/core/http'
 import StaffUser from '#models/staff_user'
 import { AuditService, type AuditActor } from '#services/audit/audit_service'
+import { SessionRegistry } from '#services/accounts/session_registry'
 import { normalizeStaffEmail } from '#services/staff/staff_login_service'
+
+type Ctx = Pick<HttpContext, 'request'>
 
 export type NewStaff = {
   email: string
@@ -12,7 +16,7 @@ export type NewStaff = {
 /** Staff accounts: created by `node ace staff:create` (or an admin). */
 export const StaffAccountService = {
   /** Creates an active staff account; TOTP is enrolled at its first login. */
-  async create(data: NewStaff, actor: AuditActor = { type: 'system' }) {
+  async create(data: NewStaff, actor: AuditActor = { type: 'system' }, ctx?: Ctx) {
     const email = normalizeStaffEmail(data.email)
     if (await StaffUser.findBy('email', email))
       return { ok: false as const, error: 'exists' as const }
@@ -28,7 +32,48 @@ export const StaffAccountService = {
       action: 'staff.created',
       actor,
       meta: { staffId: staff.id, role: staff.role },
+      ctx,
     })
     return { ok: true as const, staff }
+  },
+}
+
+export const STAFF_ACTIONS = ['unlock', 'disable', 'reset_totp'] as const
+export type StaffAction = (typeof STAFF_ACTIONS)[number]
+
+/** What an admin may do to another staff account in its state. */
+export function availableStaffActions(target: StaffUser): StaffAction[] {
+  const actions: StaffAction[] = []
+  if (target.state !== 'active') actions.push('unlock')
+  if (target.state !== 'disabled') actions.push('disable')
+  if (target.totpEnabledAt) actions.push('reset_totp')
+  return actions
+}
+
+/** An admin's actions on staff accounts; never on their own account. */
+export const StaffAdminService = {
+  async perform(action: StaffAction, target: StaffUser, admin: StaffUser, ctx: Ctx) {
+    if (target.id === admin.id || !availableStaffActions(target).includes(action)) return false
+    if (action === 'unlock') {
+      target.state = 'active'
+      target.failedLoginCount = 0
+      target.lockedAt = null
+    } else if (action === 'disable') {
+      target.state = 'disabled'
+    } else {
+      /* the next login starts a fresh enrolment */
+      target.totpSecret = null
+      target.totpEnabledAt = null
+      target.recoveryCodes = null
+    }
+    await target.save()
+    if (action !== 'unlock') await SessionRegistry.endAll(SessionRegistry.staffTag(target.id))
+    await AuditService.record({
+      action: `staff.${action}`,
+      actor: { type: 'staff', id: admin.id },
+      meta: { staffId: target.id, email: target.email },
+      ctx,
+    })
+    return true
   },
 }

@@ -1,0 +1,68 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import { errors } from '@vinejs/vine'
+import StaffUser from '#models/staff_user'
+import { staffCreateValidator } from '#validators/staff'
+import {
+  STAFF_ACTIONS,
+  StaffAccountService,
+  StaffAdminService,
+  availableStaffActions,
+  type StaffAction,
+} from '#services/staff/staff_account_service'
+
+/** /admin/staff (admins only): staff accounts — create, unlock, disable, reset two-factor. */
+export default class StaffController {
+  async index({ view }: HttpContext) {
+    const staff = await StaffUser.query().orderBy('email', 'asc')
+    return view.render('pages/admin/staff/index', {
+      staff: staff.map((member) => ({ member, actions: availableStaffActions(member) })),
+    })
+  }
+
+  async store(ctx: HttpContext) {
+    const { request, response, session, i18n, auth } = ctx
+    let data
+    try {
+      data = await request.validateUsing(staffCreateValidator)
+    } catch (error) {
+      if (!(error instanceof errors.E_VALIDATION_ERROR)) throw error
+      session.flashValidationErrors(error, false)
+      session.flashOnly(['email', 'fullName', 'role'])
+      return response.redirect().toRoute('admin.staff.index')
+    }
+    const admin = auth.use('admin').user!
+    const result = await StaffAccountService.create(data, { type: 'staff', id: admin.id }, ctx)
+    session.flash(
+      result.ok ? 'success' : 'error',
+      i18n.t(result.ok ? 'admin.staff.created' : 'admin.staff.exists', { email: data.email })
+    )
+    return response.redirect().toRoute('admin.staff.index')
+  }
+
+  async perform(ctx: HttpContext) {
+    const { params, request, response, session, i18n, auth } = ctx
+    const target = await StaffUser.find(params.id)
+    if (!target || !(STAFF_ACTIONS as readonly string[]).includes(params.action)) {
+      return response.notFound()
+    }
+    if (request.input('confirmed') !== '1') {
+      return view(ctx, target, params.action)
+    }
+    const done = await StaffAdminService.perform(
+      params.action,
+      target,
+      auth.use('admin').user!,
+      ctx
+    )
+    session.flash(
+      done ? 'success' : 'error',
+      i18n.t(done ? `admin.staff.actions.${params.action}.done` : 'admin.staff.not_applicable')
+    )
+    return response.redirect().toRoute('admin.staff.index')
+  }
+}
+
+/** The confirm page for a POST that arrived without the browser's confirmation. */
+function view({ view: renderer }: HttpContext, target: StaffUser, action: StaffAction) {
+  return renderer.render('pages/admin/staff/confirm', { target, action })
+}
