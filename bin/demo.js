@@ -274,11 +274,16 @@ async function ensureRedis() {
   if (await redisAnswers()) return say(`Redis answers on ${redisHost}:${redisPort}.`)
   const local = ['127.0.0.1', 'localhost', '::1'].includes(redisHost)
   const binary = findBinary('redis-server')
-  if (!local || !binary) {
+  if (!local) {
     fail(
-      `No Redis answers on ${redisHost}:${redisPort}` +
-        (local ? ' and redis-server is not installed.\n' : '.\n') +
-        'Install and start it, e.g. on Debian/Ubuntu: `sudo apt-get install redis-server`\n' +
+      `No Redis answers on ${redisHost}:${redisPort}.\n` +
+        'Start it there, or remove REDIS_HOST to use (or start) a local Redis.'
+    )
+  }
+  if (!binary) {
+    fail(
+      `No Redis answers on ${redisHost}:${redisPort} and redis-server is not installed.\n` +
+        'Install it, e.g. on Debian/Ubuntu: `sudo apt-get install redis-server`\n' +
         '(macOS: `brew install redis`), then run `npm run demo` again.'
     )
   }
