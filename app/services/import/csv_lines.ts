@@ -11,30 +11,46 @@ export interface CsvFile {
   delimiter: ';' | ','
   /** Header names, trimmed and lower-cased. */
   header: string[]
+  /** Physical line of the header: 1, or 2 after a `sep=;` line. */
+  headerLine: number
   /** Data rows in file order, a chunk of the file at a time. */
   rows: AsyncGenerator<CsvRow[]>
 }
 
 /**
- * Opens a UTF-8 CSV file (with or without BOM) and detects `;` or `,` from the header line.
+ * Opens a UTF-8 CSV file (with or without BOM) and detects `;` or `,` from the header line
+ * (or from Excel's `sep=;` line before it).
  *
  * Records are framed by physical line (a master-data field never holds a line break), so a
  * broken quote costs exactly its own line instead of swallowing the rest of the file
- * (docs/adr/0101-import-line-framing.md).
+ * (docs/adr/0101-master-data-import.md).
  */
 export async function openCsv(source: CsvSource): Promise<CsvFile> {
   const stream = typeof source === 'string' ? createReadStream(source) : source
   const lines = physicalLines(stream)
-  const first = await lines.next()
-  if (first.done || first.value.length === 0) {
-    return { delimiter: ',', header: [], rows: emptyRows() }
+  let pending: Line[] = []
+  const nextLine = async () => {
+    while (pending.length === 0) {
+      const chunk = await lines.next()
+      if (chunk.done) return undefined
+      pending = chunk.value
+    }
+    return pending.shift()
   }
-  const [headerLine, ...rest] = first.value
-  const delimiter = detectDelimiter(headerLine.text)
-  const headerRow = splitLine(headerLine.text, delimiter, 1)
+  let headerLine = await nextLine()
+  const sep = headerLine && /^sep=([;,])$/i.exec(headerLine.text.trim())
+  if (sep) headerLine = await nextLine()
+  if (!headerLine) return { delimiter: ',', header: [], headerLine: 1, rows: emptyRows() }
+  const delimiter = sep ? (sep[1] as ';' | ',') : detectDelimiter(headerLine.text)
+  const headerRow = splitLine(headerLine.text, delimiter, headerLine.line)
   const header =
     'fields' in headerRow ? headerRow.fields.map((name) => name.trim().toLowerCase()) : []
-  return { delimiter, header, rows: dataRows(rest, lines, delimiter) }
+  return {
+    delimiter,
+    header,
+    headerLine: headerLine.line,
+    rows: dataRows(pending, lines, delimiter),
+  }
 }
 
 async function* emptyRows(): AsyncGenerator<CsvRow[]> {}

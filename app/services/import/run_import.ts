@@ -40,7 +40,7 @@ export async function runImport<T>(
     if (isFileSystemError(error)) return summary.finish(`cannot read the file: ${error.message}`)
     throw error
   }
-  const headerProblem = checkHeader(file.header, spec.columns)
+  const headerProblem = checkHeader(file, spec.columns)
   if (headerProblem) return summary.finish(headerProblem)
   const positions = spec.columns.map((column) => file.header.indexOf(column))
 
@@ -81,7 +81,7 @@ export async function runImport<T>(
   return summary.finish()
 }
 
-function checkHeader(header: string[], columns: readonly string[]): string | null {
+function checkHeader({ header, headerLine }: CsvFile, columns: readonly string[]) {
   if (header.length === 0) return 'the file is empty (a header line is expected)'
   const missing = columns.filter((column) => !header.includes(column))
   const doubled = header.filter((name, index) => name !== '' && header.indexOf(name) !== index)
@@ -89,7 +89,7 @@ function checkHeader(header: string[], columns: readonly string[]): string | nul
   const reasons = []
   if (missing.length) reasons.push(`missing column(s) ${missing.join(', ')}`)
   if (doubled.length) reasons.push(`column(s) ${doubled.join(', ')} appear twice`)
-  return `line 1: wrong header: ${reasons.join('; ')}. Expected: ${columns.join(',')}`
+  return `line ${headerLine}: wrong header: ${reasons.join('; ')}. Expected: ${columns.join(',')}`
 }
 
 function isFileSystemError(error: unknown): error is NodeJS.ErrnoException {

@@ -22,6 +22,15 @@ test.group('CSV lines', () => {
     assert.deepEqual(comma.rows, [{ line: 2, fields: ['1', 'x, y'] }])
   })
 
+  test("Excel's sep= line sets the delimiter and moves the header to line 2", async ({
+    assert,
+  }) => {
+    const file = await readAll(['sep=;\r\na;b,c\r\n1;2,3\r\n'])
+    assert.equal(file.delimiter, ';')
+    assert.deepEqual(file.header, ['a', 'b,c'])
+    assert.deepEqual(file.rows, [{ line: 3, fields: ['1', '2,3'] }])
+  })
+
   test('numbers rows by physical line, skipping blank lines', async ({ assert }) => {
     const { rows } = await readAll(['a,b\n1,2\n\n  \n,\n3,4'])
     assert.deepEqual(rows, [

@@ -47,7 +47,7 @@ test.group('Customer import', (group) => {
     )
     const reasons = summary.errors.map((error) => `line ${error.line}: ${error.reason}`)
     assert.match(reasons[0], /^line 3: email "beta\(at\)example.com" is not a valid e-mail/)
-    assert.match(reasons[1], /^line 4: iban "DE89370400440532013001" has a wrong check digit/)
+    assert.equal(reasons[1], 'line 4: iban ending in 3001 has a wrong check digit')
     assert.match(reasons[2], /^line 5: customer_number "L2!003" must be 3–20/)
     assert.match(reasons[3], /^line 6: duplicate customer_number L2000001/)
     assert.match(reasons[4], /^line 7: company_name is empty/)
