@@ -46,7 +46,7 @@ export default class StaffController {
       return response.notFound()
     }
     if (request.input('confirmed') !== '1') {
-      return view(ctx, target, params.action)
+      return confirmPage(ctx, target, params.action)
     }
     const done = await StaffAdminService.perform(
       params.action,
@@ -63,6 +63,6 @@ export default class StaffController {
 }
 
 /** The confirm page for a POST that arrived without the browser's confirmation. */
-function view({ view: renderer }: HttpContext, target: StaffUser, action: StaffAction) {
-  return renderer.render('pages/admin/staff/confirm', { target, action })
+function confirmPage({ view }: HttpContext, target: StaffUser, action: StaffAction) {
+  return view.render('pages/admin/staff/confirm', { target, action })
 }

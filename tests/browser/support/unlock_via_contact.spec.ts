@@ -51,11 +51,9 @@ test.group('Support in the browser (German)', (group) => {
       state: 'attached',
       timeout: 15_000,
     })
+    /* a string, evaluated in the page (the test code has no DOM types) */
     await page.waitForFunction(
-      () => {
-        const field = document.querySelector<HTMLInputElement>('altcha-widget input[name="altcha"]')
-        return Boolean(field && field.value)
-      },
+      `Boolean(document.querySelector('altcha-widget input[name="altcha"]')?.value)`,
       undefined,
       { timeout: 15_000 }
     )
