@@ -1,0 +1,37 @@
+import { test } from '@japa/runner'
+import { DateTime } from 'luxon'
+import { getQueue } from '#services/queue/queues'
+import { registerInvoiceScheduler } from '#services/invoices/invoice_scheduler'
+import { BillingPeriod } from '#services/invoices/billing_period'
+
+test.group('Invoices / monthly scheduler', () => {
+  test('registering at every worker start leaves exactly one schedule: 03:00 on the 1st, Berlin', async ({
+    assert,
+  }) => {
+    const queue = getQueue('invoices')
+    await Promise.all([registerInvoiceScheduler(), registerInvoiceScheduler()])
+    await registerInvoiceScheduler()
+    const schedulers = await queue.getJobSchedulers()
+    const ours = schedulers.filter((entry) => entry.key === 'monthly-invoice-run')
+    assert.lengthOf(ours, 1)
+    assert.equal(ours[0].pattern, '0 3 1 * *')
+    assert.equal(ours[0].tz, 'Europe/Berlin')
+    const next = DateTime.fromMillis(Number(ours[0].next)).setZone('Europe/Berlin')
+    assert.equal(next.day, 1)
+    assert.equal(next.hour, 3)
+    assert.equal(next.minute, 0)
+    /* the run it starts bills the month before its scheduled time */
+    assert.equal(BillingPeriod.previous(next).key, next.minus({ months: 1 }).toFormat('yyyy-MM'))
+    await queue.removeJobScheduler('monthly-invoice-run')
+  })
+
+  test('the billing period is the Berlin month, also across the new year', ({ assert }) => {
+    const newYear = DateTime.fromISO('2027-01-01T03:00:00', { zone: 'Europe/Berlin' })
+    assert.equal(BillingPeriod.previous(newYear).key, '2026-12')
+    const period = BillingPeriod.parse('2026-10')!
+    /* 1 Oct 00:00 CEST = 30 Sep 22:00 UTC; 1 Nov 00:00 CET = 31 Oct 23:00 UTC */
+    assert.deepEqual(period.utcRange, ['2026-09-30 22:00:00', '2026-10-31 23:00:00'])
+    assert.isNull(BillingPeriod.parse('2026-13'))
+    assert.isFalse(BillingPeriod.parse(DateTime.now().toFormat('yyyy-MM'))!.isClosed())
+  })
+})
