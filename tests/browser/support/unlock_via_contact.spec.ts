@@ -51,9 +51,14 @@ test.group('Support in the browser (German)', (group) => {
       state: 'attached',
       timeout: 15_000,
     })
-    /* a string, evaluated in the page (the test code has no DOM types) */
     await page.waitForFunction(
-      `Boolean(document.querySelector('altcha-widget input[name="altcha"]')?.value)`,
+      () => {
+        /* runs in the page; the test code itself has no DOM types */
+        const field = (globalThis as any).document.querySelector(
+          'altcha-widget input[name="altcha"]'
+        )
+        return Boolean(field?.value)
+      },
       undefined,
       { timeout: 15_000 }
     )
