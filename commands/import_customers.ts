@@ -13,9 +13,15 @@ export default class ImportCustomers extends BaseCommand {
   @flags.number({ description: 'Rows per upsert statement (1–2000)', default: 1000 })
   declare batchSize: number
 
+  @flags.boolean({ description: 'Check the file and count what would change; store nothing' })
+  declare dryRun: boolean
+
   async run() {
     const { importCustomers } = await import('#services/import/import_customers')
     const { runImportCommand } = await import('#services/import/command_output')
-    await runImportCommand(this, importCustomers, this.file, { batchSize: this.batchSize })
+    await runImportCommand(this, importCustomers, this.file, {
+      batchSize: this.batchSize,
+      dryRun: this.dryRun,
+    })
   }
 }

@@ -24,7 +24,7 @@ type Outcome = { errors: ImportError[]; error?: unknown }
  * Runs batches so that parsing, the look-ups of one batch and the write of the one before
  * overlap, while writes stay one at a time and in file order. A batch's errors are released
  * once it is done. Batches share a transaction until `commitEvery` rows, as a commit per
- * batch costs a disk flush each.
+ * batch costs a disk flush each; in a dry run each group is rolled back instead.
  */
 export class BatchWriter<T> {
   #trx: TransactionClientContract | null = null
@@ -38,7 +38,8 @@ export class BatchWriter<T> {
     private connection: QueryClientContract,
     private writeBatch: WriteBatch<T>,
     private summary: SummaryBuilder,
-    private commitEvery: number
+    private commitEvery: number,
+    private dryRun = false
   ) {
     this.#readsBeside = connection.dialect.name === 'mysql'
   }
@@ -101,7 +102,8 @@ export class BatchWriter<T> {
   }
 
   async #commit() {
-    await this.#trx?.commit()
+    /* a dry run writes everything (so the counts are real) and then takes it back */
+    await (this.dryRun ? this.#trx?.rollback() : this.#trx?.commit())
     this.#trx = null
     this.#uncommitted = 0
   }

@@ -12,7 +12,7 @@ export async function runImportCommand(
   command: BaseCommand,
   importer: Importer,
   source: CsvSource,
-  options: { batchSize?: number; progressEvery?: number } = {}
+  options: { batchSize?: number; progressEvery?: number; dryRun?: boolean } = {}
 ): Promise<ImportSummary> {
   const logger = command.logger
   const summary = await importer(source, {
@@ -28,11 +28,14 @@ export async function runImportCommand(
   }
   const seconds = summary.durationMs / 1000
   const rate = Math.round(summary.read / Math.max(seconds, 0.001))
-  const text = `${describe(summary)} in ${seconds.toFixed(1)} s (${number.format(rate)} rows/s, peak RSS ${peakRssMiB()} MiB)`
+  const prefix = options.dryRun ? 'dry run, nothing stored: ' : ''
+  const text = `${prefix}${describe(summary)} in ${seconds.toFixed(1)} s (${number.format(rate)} rows/s, peak RSS ${peakRssMiB()} MiB)`
   if (summary.failed > 0) {
     logger.warning(text)
     logger.error(
-      `${number.format(summary.failed)} row(s) failed; the good rows are loaded. Fix the lines above and import the file again (re-running is safe).`
+      options.dryRun
+        ? `${number.format(summary.failed)} row(s) would fail. Fix the lines above before importing.`
+        : `${number.format(summary.failed)} row(s) failed; the good rows are loaded. Fix the lines above and import the file again (re-running is safe).`
     )
     command.exitCode = 1
   } else {

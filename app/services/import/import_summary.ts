@@ -33,6 +33,8 @@ export interface ImportOptions {
   progressEvery?: number
   /** Rows per multi-row upsert statement. */
   batchSize?: number
+  /** Check and count everything, then roll back: nothing is stored. */
+  dryRun?: boolean
   /** Rows per transaction (several batches share one commit). */
   commitEvery?: number
   /** How many row errors the summary keeps (all are passed to `onRowError`). */

@@ -48,7 +48,8 @@ export async function runImport<T>(
     db.connection(options.connection),
     spec.write,
     summary,
-    options.commitEvery ?? 10_000
+    options.commitEvery ?? 10_000,
+    options.dryRun
   )
   let batch: ParsedRow<T>[] = []
   try {

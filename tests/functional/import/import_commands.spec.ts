@@ -95,6 +95,25 @@ test.group('import:customers and import:terminals', (group) => {
     )
   }).timeout(60_000)
 
+  test('--dry-run names the bad lines and counts, but stores nothing', async ({ assert }) => {
+    await ace(['import:customers', 'tests/fixtures/import/customers.csv'])
+
+    const run = await ace([
+      'import:terminals',
+      'tests/fixtures/import/terminals_mixed.csv',
+      '--dry-run',
+    ])
+
+    assert.equal(run.code, 1)
+    assert.include(run.stdout, 'line 4: unknown customer_number L9999999')
+    assert.include(
+      run.stdout,
+      'dry run, nothing stored: read 10, inserted 4, updated 0, unchanged 0, failed 6'
+    )
+    assert.include(run.stderr, '6 row(s) would fail')
+    assert.deepEqual(await terminalRows(), [])
+  }).timeout(60_000)
+
   test('a wrong header or a missing file exits 1 with the reason', async ({ assert }) => {
     const header = await ace(['import:terminals', 'tests/fixtures/import/customers.csv'])
     assert.equal(header.code, 1)
