@@ -31,4 +31,7 @@ export async function resetState() {
   })
   const keys = await redis.keys(`${env.get('QUEUE_PREFIX', 'kp-test')}:rl*`)
   if (keys.length) await redis.del(...keys)
+  /* ids restart after TRUNCATE: forget which sessions belonged to the old users */
+  const tags = await redis.keys(`session_tag:${env.get('QUEUE_PREFIX', 'kp-test')}:*`)
+  if (tags.length) await redis.del(...tags)
 }

@@ -1,14 +1,18 @@
+import env from '#start/env'
 import app from '@adonisjs/core/services/app'
 import { SessionCollection } from '@adonisjs/session'
 import type { Session } from '@adonisjs/session'
 
 /*
 | Server-side session control. Every login tags its Redis session with the
-| user (merchants `user:<id>`, staff `staff:<id>`), so a lock, a password
+| user (merchants `<ns>:user:<id>`, staff `<ns>:staff:<id>`), so a lock, a password
 | reset or „Andere Sitzungen abmelden“ can end them all at once.
 */
-const userTag = (userId: number) => `user:${userId}`
-const staffTag = (staffId: number) => `staff:${staffId}`
+/* Tag sets are global Redis keys (`session_tag:<tag>`): the namespace keeps test runs,
+   dev and production that share a Redis from ending each other's sessions. */
+const namespace = env.get('QUEUE_PREFIX', 'kp')
+const userTag = (userId: number) => `${namespace}:user:${userId}`
+const staffTag = (staffId: number) => `${namespace}:staff:${staffId}`
 
 async function collection() {
   return app.container.make(SessionCollection)
