@@ -24,7 +24,7 @@ export default class QueueWork extends BaseCommand {
       if (released) {
         this.logger.warning(`released ${released} unfinished job(s); the next worker runs them`)
         /* a released handler may still hold a socket (e.g. a hung SMTP server): don't wait for it */
-        setTimeout(() => process.exit(), 1500).unref()
+        setTimeout(() => process.exit(), 500).unref()
       }
     })
     this.logger.info(`worker started (pid ${process.pid}) on queues: ${queues.join(', ')}`)

@@ -80,7 +80,7 @@ export class WorkerPool {
    * Closes every worker: running jobs get `graceMs` to finish; the ones still
    * running then are released back to the queue. Returns how many were released.
    */
-  async close(graceMs = 7000) {
+  async close(graceMs = 6000) {
     const workers = this.workers.splice(0)
     const closing = Promise.allSettled(workers.map((worker) => worker.close()))
     let timer: NodeJS.Timeout | undefined
