@@ -44,3 +44,28 @@ router
     router.post('/logout', [controllers.auth.Session, 'destroy']).as('logout')
   })
   .as('auth')
+
+/* The account page („Benutzerkonto“), behind the merchant login. */
+router
+  .group(() => {
+    router.get('/account', [controllers.merchant.Account, 'show']).as('show')
+    router.post('/account/profile', [controllers.merchant.Account, 'update']).as('profile')
+    router
+      .post('/account/password', [controllers.merchant.AccountPassword, 'update'])
+      .as('password')
+    router.post('/account/email', [controllers.merchant.AccountEmail, 'store']).as('email')
+    router
+      .post('/account/customers', [controllers.merchant.AccountCustomers, 'store'])
+      .use(registerIpThrottle)
+      .as('customers')
+    router
+      .post('/account/sessions/end-others', [controllers.merchant.AccountSessions, 'destroyOthers'])
+      .as('sessions.end_others')
+  })
+  .use(middleware.auth())
+  .as('account')
+
+/* The link mailed to a new address; it works without being logged in. */
+router
+  .get('/account/email/confirm/:token', [controllers.merchant.AccountEmail, 'confirm'])
+  .as('account.email.confirm')

@@ -1,0 +1,36 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import { emailChangeValidator } from '#validators/auth_account'
+import { AccountService } from '#services/accounts/account_service'
+import { flashFieldError, validateOr } from '#services/auth/form_feedback'
+
+/** „E-Mail-Adresse ändern“: takes effect when the new address confirms; the old one is told. */
+export default class AccountEmailController {
+  async store(ctx: HttpContext) {
+    const { auth, response, session, i18n } = ctx
+    const data = await validateOr(ctx, emailChangeValidator, '/account#email')
+    if (!data) return
+    const user = auth.use('web').user!
+    const result = await AccountService.requestEmailChange(
+      user,
+      data.email,
+      data.current_password_email,
+      ctx
+    )
+    if (result === 'sent') session.flash('success', i18n.t('account.email.sent'))
+    else if (result === 'wrong_current')
+      flashFieldError(ctx, 'current_password_email', i18n.t('account.password.wrong_current'))
+    else if (result === 'same') flashFieldError(ctx, 'email', i18n.t('account.email.same'))
+    else session.flash('error', i18n.t('auth.throttled'))
+    return response.redirect('/account#email')
+  }
+
+  async confirm(ctx: HttpContext) {
+    ctx.response.header('Referrer-Policy', 'no-referrer')
+    const user = await AccountService.confirmEmailChange(ctx.params.token, ctx)
+    if (!user) ctx.response.status(410)
+    return ctx.view.render('pages/account/email_confirmed', {
+      changed: !!user,
+      newEmail: user?.email,
+    })
+  }
+}

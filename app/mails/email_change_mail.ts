@@ -1,0 +1,27 @@
+import PortalMail from '#mails/portal_mail'
+import { appUrl } from '#config/app'
+import type { I18n } from '@adonisjs/i18n'
+
+/** Sent to the new address: the change takes effect only after this link is followed. */
+export default class EmailChangeMail extends PortalMail {
+  constructor(
+    recipient: string,
+    locale: string,
+    protected token: string
+  ) {
+    super(recipient, locale)
+  }
+
+  protected content(t: I18n['t']) {
+    return {
+      subject: t('auth.mail.email_change.subject'),
+      greeting: t('mail.greeting'),
+      paragraphs: [t('auth.mail.email_change.body')],
+      action: {
+        label: t('auth.mail.email_change.action'),
+        url: `${appUrl}/account/email/confirm/${this.token}`,
+      },
+      after: [t('auth.mail.email_change.after')],
+    }
+  }
+}
