@@ -9,6 +9,8 @@ const bodyParserConfig = defineConfig({
   },
   json: {
     convertEmptyStringsToNull: false,
+    /* no reviver: JSON.parse stays native-fast for 1,000-item ingest batches (validators trim) */
+    trimWhitespaces: false,
     types: [
       'application/json',
       'application/json-patch+json',

@@ -24,6 +24,8 @@ export default defineConfig({
           port: env.get('REDIS_PORT'),
           password: env.get('REDIS_PASSWORD'),
         }),
+        /* one broadcast channel per installation (and per parallel test run) on a shared Redis */
+        channel: `${env.get('QUEUE_PREFIX', 'kp')}:transmit`,
       }
     : null,
 })
