@@ -14,7 +14,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
-import { mkdir, rm, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -132,12 +132,38 @@ async function setupDatabase(db: mysql.Connection) {
   return { terminals: rows as Terminal[], token }
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); 0 elsewhere. */
+async function cpuSeconds(pid: number | undefined) {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return (Number(fields[11]) + Number(fields[12])) / 100
+  } catch {
+    return 0
+  }
+}
+
+async function mariadbPid() {
+  try {
+    const { stdout } = await promisify(execFile)('pidof', ['mariadbd'])
+    return Number(stdout.trim().split(' ')[0])
+  } catch {
+    return undefined
+  }
+}
+
 async function startServer() {
-  const child = spawn(process.execPath, ['--import=@poppinss/ts-exec', 'bin/server.ts'], {
-    cwd: ROOT,
-    env: childEnv,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  })
+  /* BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=tmp/prof", profiles the server */
+  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, '--import=@poppinss/ts-exec', 'bin/server.ts'],
+    {
+      cwd: ROOT,
+      env: childEnv,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    }
+  )
   for (let i = 0; i < 120; i++) {
     try {
       if ((await fetch(`http://127.0.0.1:${PORT}/health`)).ok) return child
@@ -218,15 +244,26 @@ async function main() {
 
   /* 1. the ingest API over HTTP */
   const server = await startServer()
+  /* warm up (JIT, lazily loaded modules, pools) with other rows, then start from an empty table */
+  const warmup = Array.from({ length: 5 * BATCH }, (_, i) =>
+    simulatedTransaction(terminals[i % terminals.length].tid, base)
+  )
+  await sendOverHttp(warmup, token)
+  await db.query('TRUNCATE TABLE transactions')
+  const dbPid = await mariadbPid()
+  const cpuBefore = [await cpuSeconds(server.pid), await cpuSeconds(dbPid)]
   let httpSeconds: number
+  let cpuAfter: number[]
   try {
     httpSeconds = await sendOverHttp(items, token)
+    cpuAfter = [await cpuSeconds(server.pid), await cpuSeconds(dbPid)]
   } finally {
     await stopServer(server)
   }
   const httpRate = ROWS / httpSeconds
   console.log(
-    `HTTP ingest (${BATCH}/request, ${CLIENTS} clients): ${httpSeconds.toFixed(1)} s → ${number.format(Math.round(httpRate))} rows/s`
+    `HTTP ingest (${BATCH}/request, ${CLIENTS} clients): ${httpSeconds.toFixed(1)} s → ${number.format(Math.round(httpRate))} rows/s` +
+      ` (CPU: web server ${(cpuAfter[0] - cpuBefore[0]).toFixed(1)} s, mariadbd ${(cpuAfter[1] - cpuBefore[1]).toFixed(1)} s)`
   )
 
   /* 2. LOAD DATA LOCAL INFILE of the same rows into the same, truncated table */
@@ -235,6 +272,7 @@ async function main() {
   const file = join(DIR, 'transactions.tsv')
   await writeFile(file, rows.map((row) => row.map(tsvValue).join('\t')).join('\n') + '\n')
   let started = performance.now()
+  const dbBefore = await cpuSeconds(dbPid)
   const [loaded] = await db.query<mysql.ResultSetHeader>({
     sql: `LOAD DATA LOCAL INFILE ? INTO TABLE transactions CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\\t' LINES TERMINATED BY '\\n' (${COLUMNS})`,
     values: [file],
@@ -242,7 +280,8 @@ async function main() {
   const loadSeconds = (performance.now() - started) / 1000
   const loadRate = loaded.affectedRows / loadSeconds
   console.log(
-    `LOAD DATA LOCAL INFILE: ${number.format(loaded.affectedRows)} rows in ${loadSeconds.toFixed(1)} s → ${number.format(Math.round(loadRate))} rows/s`
+    `LOAD DATA LOCAL INFILE: ${number.format(loaded.affectedRows)} rows in ${loadSeconds.toFixed(1)} s → ${number.format(Math.round(loadRate))} rows/s` +
+      ` (CPU: mariadbd ${((await cpuSeconds(dbPid)) - dbBefore).toFixed(1)} s)`
   )
 
   /* 3. single-row INSERTs, autocommit, one connection (a sample: they are slow) */

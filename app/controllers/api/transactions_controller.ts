@@ -24,6 +24,10 @@ export default class TransactionsController {
     }
     const result = await this.ingest.ingest(items)
     /* 422 only when nothing of the batch was acceptable; otherwise each item says what happened */
-    return response.status(result.counts.rejected === items.length ? 422 : 200).json(result)
+    /* plain JSON.stringify: the framework's safe serializer costs more than the insert for 1,000 items */
+    return response
+      .status(result.counts.rejected === items.length ? 422 : 200)
+      .header('content-type', 'application/json; charset=utf-8')
+      .send(JSON.stringify(result))
   }
 }

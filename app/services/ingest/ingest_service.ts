@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon'
+import { format as formatSql } from 'mysql2'
 import db from '@adonisjs/lucid/services/db'
 import type { StrictValues } from '@adonisjs/lucid/types/querybuilder'
 import { fieldsWithPan } from '#services/ingest/pan_guard'
@@ -23,6 +24,7 @@ export type IngestResult = {
 }
 
 type Row = LiveTransaction & { index: number; terminalRowId: number }
+type Inserted = { id: number; reference: string }[]
 
 const COLUMNS = [
   'reference',
@@ -152,8 +154,9 @@ export class IngestService {
       : `INSERT IGNORE INTO transactions (${columns}) VALUES ${values} RETURNING id, reference`
 
     const inserted = await db.transaction(async (trx) => {
-      const result = await trx.rawQuery(sql, bindings as StrictValues[])
-      return (sqlite ? result : result[0]) as { id: number; reference: string }[]
+      if (sqlite) return (await trx.rawQuery(sql, bindings as StrictValues[])) as Inserted
+      /* one escaping pass (mysql2's own) instead of knex's binding walk followed by mysql2's */
+      return (await trx.rawQuery(formatSql(sql, bindings)))[0] as Inserted
     })
 
     const byReference = new Map(fresh.map((row) => [row.reference, row]))
@@ -163,7 +166,7 @@ export class IngestService {
       if (!row) continue
       row.id = Number(id)
       created.add(row.index)
-      published.push(toLive(row))
+      published.push(row)
     }
     /* after the commit: a subscriber never sees a transaction that was rolled back */
     LiveFeed.publishTransactions(published)
@@ -185,7 +188,7 @@ function toRow(
     customer_id: terminal.customer_id,
     reference: item.reference,
     terminal_id: String(terminal.terminal_id),
-    occurred_at: DateTime.fromISO(item.occurred_at, { setZone: true }).toUTC().toISO()!,
+    occurred_at: item.occurred_at,
     type: item.type,
     status: item.status,
     amount_minor: item.amount_minor,
@@ -198,16 +201,9 @@ function toRow(
   }
 }
 
-/** The row without the service's bookkeeping fields: what subscribers get. */
-function toLive(row: Row): LiveTransaction {
-  const live: Partial<Row> = { ...row }
-  delete live.index
-  delete live.terminalRowId
-  return live as LiveTransaction
-}
-
+/** '2026-11-27T09:15:00.000Z' → '2026-11-27 09:15:00' (UTC, as the connection stores it). */
 function toSqlDateTime(iso: string) {
-  return DateTime.fromISO(iso, { zone: 'utc' }).toFormat('yyyy-MM-dd HH:mm:ss')
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}`
 }
 
 /** The item's reference, for the answer, when it is a plain string (PAN items never get here). */

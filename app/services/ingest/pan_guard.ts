@@ -30,7 +30,7 @@ export function passesLuhn(digits: string) {
  * digits, or consecutive digit groups joined by single separators.
  */
 export function containsPan(text: string) {
-  if (text.length < 13) return false
+  if (text.length < 13 || countDigits(text) < 13) return false
   for (const match of text.matchAll(DIGIT_GROUPS)) {
     const groups = match[0].split(SEPARATORS)
     for (let start = 0; start < groups.length; start++) {
@@ -43,6 +43,15 @@ export function containsPan(text: string) {
     }
   }
   return false
+}
+
+function countDigits(text: string) {
+  let digits = 0
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    if (code >= 48 && code <= 57) digits++
+  }
+  return digits
 }
 
 /**

@@ -1,6 +1,6 @@
 import { test } from '@japa/runner'
 import { containsPan, fieldsWithPan, passesLuhn } from '#services/ingest/pan_guard'
-import { isSafelyMasked } from '#validators/transaction_ingest'
+import { isSafelyMasked, parseIsoWithOffset } from '#validators/transaction_ingest'
 
 test.group('PAN guard', () => {
   test('Luhn accepts valid and refuses altered numbers', ({ assert }) => {
@@ -61,5 +61,30 @@ test.group('PAN guard', () => {
     assert.isFalse(isSafelyMasked('492948******17411'))
     assert.isFalse(isSafelyMasked('4929481741'))
     assert.isFalse(isSafelyMasked('492948-*****-1741'))
+  })
+})
+
+test.group('occurred_at parsing', () => {
+  test('reads ISO 8601 with Z or an offset to epoch milliseconds', ({ assert }) => {
+    const expected = Date.UTC(2026, 10, 27, 9, 15, 0)
+    assert.equal(parseIsoWithOffset('2026-11-27T10:15:00+01:00'), expected)
+    assert.equal(parseIsoWithOffset('2026-11-27T10:15+0100'), expected)
+    assert.equal(parseIsoWithOffset('2026-11-27T09:15:00Z'), expected)
+    assert.equal(parseIsoWithOffset('2026-11-27T09:15:00.250Z'), expected + 250)
+    assert.equal(parseIsoWithOffset('2026-11-27T04:15:00.000000-05:00'), expected)
+  })
+
+  test('refuses local times without offset and impossible dates', ({ assert }) => {
+    for (const value of [
+      '2026-11-27T10:15:00',
+      '2026-11-27 10:15:00+01:00',
+      '2026-02-30T10:00:00Z',
+      '2026-13-01T10:00:00Z',
+      '2026-11-27T24:00:00Z',
+      '2026-11-27T10:15:00+15:00',
+      '27.11.2026 10:15',
+    ]) {
+      assert.isNull(parseIsoWithOffset(value), value)
+    }
   })
 })
