@@ -75,16 +75,17 @@ export const TicketService = {
   /** The list for agents: by status and category, oldest first (open before the rest). */
   async list(filters: { status?: string; category?: string; page?: number }) {
     const query = Ticket.query()
-    if (filters.status && (TICKET_STATUSES as readonly string[]).includes(filters.status)) {
-      query.where('status', filters.status)
-    }
+    const byStatus =
+      filters.status && (TICKET_STATUSES as readonly string[]).includes(filters.status)
+    if (byStatus) query.where('status', filters.status!)
     if (filters.category && (TICKET_CATEGORIES as readonly string[]).includes(filters.category)) {
       query.where('category', filters.category)
     }
-    query
-      .orderByRaw("CASE status WHEN 'open' THEN 0 WHEN 'answered' THEN 1 ELSE 2 END")
-      .orderBy('created_at', 'asc')
-      .orderBy('id', 'asc')
+    /* one status: the (status, created_at) index serves the order; all: open first */
+    if (!byStatus) {
+      query.orderByRaw("CASE status WHEN 'open' THEN 0 WHEN 'answered' THEN 1 ELSE 2 END")
+    }
+    query.orderBy('created_at', 'asc').orderBy('id', 'asc')
     return query.paginate(Math.max(1, filters.page ?? 1), 25)
   },
 
