@@ -17,12 +17,16 @@ async function ace(...args: string[]) {
   return stdout
 }
 
+/* demo:seed switches SQLite to WAL: the database is three files */
+const removeDatabase = () =>
+  Promise.all(['', '-wal', '-shm'].map((end) => rm(app.makePath(FILE + end), { force: true })))
+
 test.group('Demo data: node ace demo:seed on SQLite', (group) => {
   group.each.setup(async () => {
     await resetState()
-    await rm(app.makePath(FILE), { force: true })
+    await removeDatabase()
   })
-  group.each.teardown(() => rm(app.makePath(FILE), { force: true }))
+  group.each.teardown(() => removeDatabase())
 
   test('seeds an empty SQLite database once and prints logins that work', async ({ assert }) => {
     await ace('migration:run', '--force')
