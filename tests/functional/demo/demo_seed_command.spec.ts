@@ -26,7 +26,9 @@ test.group('Demo data: node ace demo:seed on SQLite', (group) => {
     await resetState()
     await removeDatabase()
   })
-  group.each.teardown(() => removeDatabase())
+  group.each.teardown(async () => {
+    await removeDatabase()
+  })
 
   test('seeds an empty SQLite database once and prints logins that work', async ({ assert }) => {
     await ace('migration:run', '--force')
