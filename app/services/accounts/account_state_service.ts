@@ -6,6 +6,7 @@ import { type LockReason } from '#models/user'
 import AccountLockedMail from '#mails/account_locked_mail'
 import { AuditService, type AuditActor } from '#services/audit/audit_service'
 import { SessionRegistry } from '#services/accounts/session_registry'
+import { LoginThrottle } from '#services/auth/login_throttle'
 
 type RequestCtx = Pick<HttpContext, 'request'> | null | undefined
 
@@ -51,6 +52,8 @@ export const AccountStateService = {
     user.lockedAt = null
     user.failedLoginCount = 0
     await user.save()
+    /* otherwise the per-account failure budget keeps the owner out for another 15 minutes */
+    await LoginThrottle.recordSuccess(user.email)
     await AuditService.record({
       action: 'account.unlocked',
       actor,

@@ -9,6 +9,7 @@ import { AuditService } from '#services/audit/audit_service'
 import { SessionRegistry } from '#services/accounts/session_registry'
 import { AccountStateService } from '#services/accounts/account_state_service'
 import { normalizeCustomerNumber } from '#services/accounts/customer_proof'
+import { LoginThrottle } from '#services/auth/login_throttle'
 import { OneTimeTokenService } from '#services/auth/one_time_token_service'
 import { PasswordPolicy, type PasswordProblem } from '#services/auth/password_policy'
 
@@ -71,6 +72,8 @@ export const PasswordResetService = {
     if (user.state === 'locked' && user.lockReason === 'failed_logins') {
       await AccountStateService.unlock(user, { type: 'user', id: user.id }, ctx)
     }
+    /* the owner proved the address: failed attempts before the reset no longer count */
+    await LoginThrottle.recordSuccess(user.email)
     await SessionRegistry.endAll(SessionRegistry.userTag(user.id))
     await mail.sendLater(new PasswordChangedMail(user.email, user.locale))
     await AuditService.record({
