@@ -136,6 +136,11 @@ function start(label, command, args, options = {}) {
     if (shuttingDown) return
     if (entry.essential) {
       process.stderr.write(`\n[${label}] stopped unexpectedly (${signal ?? `exit ${code}`}).\n`)
+      if (label === 'web') {
+        process.stderr.write(
+          `Is port ${port} in use? Start with another one: PORT=3399 npm run demo\n`
+        )
+      }
       shutdown(1)
     }
   })
@@ -243,6 +248,8 @@ process.on('SIGINT', () => {
   shutdown(0)
 })
 process.on('SIGTERM', () => shutdown(0))
+/* the terminal went away: don't leave the detached children behind */
+process.on('SIGHUP', () => shutdown(0))
 
 /* ---------- Redis ---------- */
 
