@@ -1,5 +1,4 @@
 import { DateTime } from 'luxon'
-import { format as formatSql } from 'mysql2'
 import db from '@adonisjs/lucid/services/db'
 import type { StrictValues } from '@adonisjs/lucid/types/querybuilder'
 import { fieldsWithPan } from '#services/ingest/pan_guard'
@@ -126,37 +125,40 @@ export class IngestService {
     if (!fresh.length) return created
 
     const now = DateTime.utc().toFormat('yyyy-MM-dd HH:mm:ss')
-    const bindings: (string | number | null)[] = []
-    for (const row of fresh) {
-      bindings.push(
-        row.reference,
-        row.customer_id,
-        row.terminalRowId,
-        toSqlDateTime(row.occurred_at),
-        row.type,
-        row.status,
-        row.amount_minor,
-        row.currency,
-        row.card_brand,
-        row.pan_masked,
-        row.pan_last4,
-        row.auth_code,
-        row.receipt_number,
-        now
-      )
-    }
-    const placeholders = `(${COLUMNS.map(() => '?').join(',')})`
-    const values = fresh.map(() => placeholders).join(',')
+    const tuples = fresh.map((row) => [
+      row.reference,
+      row.customer_id,
+      row.terminalRowId,
+      toSqlDateTime(row.occurred_at),
+      row.type,
+      row.status,
+      row.amount_minor,
+      row.currency,
+      row.card_brand,
+      row.pan_masked,
+      row.pan_last4,
+      row.auth_code,
+      row.receipt_number,
+      now,
+    ])
     const columns = COLUMNS.join(',')
     const sqlite = db.connection().dialect.name.includes('sqlite')
-    const sql = sqlite
-      ? `INSERT INTO transactions (${columns}) VALUES ${values} ON CONFLICT(reference) DO NOTHING RETURNING id, reference`
-      : `INSERT IGNORE INTO transactions (${columns}) VALUES ${values} RETURNING id, reference`
 
     const inserted = await db.transaction(async (trx) => {
-      if (sqlite) return (await trx.rawQuery(sql, bindings as StrictValues[])) as Inserted
-      /* one escaping pass (mysql2's own) instead of knex's binding walk followed by mysql2's */
-      return (await trx.rawQuery(formatSql(sql, bindings)))[0] as Inserted
+      if (sqlite) {
+        const placeholders = `(${COLUMNS.map(() => '?').join(',')})`
+        const values = tuples.map(() => placeholders).join(',')
+        return (await trx.rawQuery(
+          `INSERT INTO transactions (${columns}) VALUES ${values} ON CONFLICT(reference) DO NOTHING RETURNING id, reference`,
+          tuples.flat() as StrictValues[]
+        )) as Inserted
+      }
+      /* `VALUES ?` with the rows as nested arrays: mysql2 escapes them in one pass */
+      const result = await trx.rawQuery(
+        `INSERT IGNORE INTO transactions (${columns}) VALUES ? RETURNING id, reference`,
+        [tuples as unknown as StrictValues]
+      )
+      return result[0] as Inserted
     })
 
     const byReference = new Map(fresh.map((row) => [row.reference, row]))

@@ -215,7 +215,7 @@ test.group('Ingest API: a mixed batch', (group) => {
     assert.equal(await countTransactions(), 0)
   })
 
-  test('masked PANs with *, X or • are accepted and stored with * as the mask', async ({
+  test('masked PANs with *, X or • are accepted and stored with * as the mask; quotes and ? stay data', async ({
     assert,
   }) => {
     const { terminals } = await createCustomer()
@@ -226,12 +226,15 @@ test.group('Ingest API: a mixed batch', (group) => {
         item(tid, { pan_masked: '672559XXXXXXXXX1234' }),
         item(tid, { pan_masked: '371422•••••0037', card_brand: 'amex' }),
         item(tid, { pan_masked: null, auth_code: null, receipt_number: null }),
+        item(tid, { reference: `Q?'$&\\${tid}`, receipt_number: "?? ') ; --" }),
       ],
       token
     )
-    assert.deepEqual(response.json.counts, { created: 3, duplicate: 0, rejected: 0 })
+    assert.deepEqual(response.json.counts, { created: 4, duplicate: 0, rejected: 0 })
+    const odd = await db.from('transactions').where('reference', `Q?'$&\\${tid}`).firstOrFail()
+    assert.equal(odd.receipt_number, "?? ') ; --")
     const masks = (
-      await db.from('transactions').orderBy('id').select('pan_masked', 'pan_last4')
+      await db.from('transactions').orderBy('id').limit(3).select('pan_masked', 'pan_last4')
     ).map((r) => `${r.pan_masked}/${r.pan_last4}`)
     assert.deepEqual(masks, ['672559*********1234/1234', '371422*****0037/0037', 'null/null'])
   })
