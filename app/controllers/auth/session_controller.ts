@@ -1,5 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { loginValidator } from '#validators/auth'
+import { LOCALE_COOKIE } from '#middleware/detect_user_locale_middleware'
 import { LoginService } from '#services/auth/login_service'
 import { SessionPolicy } from '#services/auth/session_policy'
 import { SessionRegistry } from '#services/accounts/session_registry'
@@ -33,6 +34,13 @@ export default class SessionController {
       userAgent: request.header('user-agent') ?? '',
     })
     await SessionRegistry.track(session, SessionRegistry.userTag(result.user.id))
+    /* the portal speaks the language chosen on the account page from now on */
+    response.plainCookie(LOCALE_COOKIE, result.user.locale, {
+      encode: false,
+      maxAge: '365d',
+      httpOnly: true,
+      sameSite: 'lax',
+    })
     return response.redirect(target)
   }
 
@@ -41,6 +49,7 @@ export default class SessionController {
     if (await guard.check()) {
       await session.untag(SessionRegistry.userTag(guard.user!.id))
       await guard.logout()
+      session.clear()
     }
     session.flash('success', i18n.t('auth.logout.done'))
     return response.redirect('/login')
