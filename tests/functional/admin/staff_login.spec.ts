@@ -181,6 +181,37 @@ test.group('Admin login with TOTP', (group) => {
     assert.isNotNull(await AuditEvent.findBy('action', 'staff.locked'))
   })
 
+  test('the session id is renewed after the password and again after the code', async ({
+    assert,
+  }) => {
+    const agentAccount = await createStaff()
+    const agent = new Agent()
+    await agent.get('/admin/login')
+    const anonymous = agent.cookie('kp_session')
+    assert.isString(anonymous)
+    await agent.post(
+      '/admin/login',
+      { email: agentAccount.email, password: agentAccount.password },
+      { csrfFrom: '/admin/login' }
+    )
+    const afterPassword = agent.cookie('kp_session')
+    assert.notEqual(afterPassword, anonymous)
+    await agent.post(
+      '/admin/login/totp',
+      { code: await totpCode(agentAccount.secret!) },
+      { csrfFrom: '/admin/login/totp' }
+    )
+    const afterCode = agent.cookie('kp_session')
+    assert.notEqual(afterCode, afterPassword)
+    assert.equal((await agent.get('/admin')).status, 200)
+  })
+
+  test('the admin login speaks English when asked', async ({ assert }) => {
+    const page = await new Agent({ 'accept-language': 'en' }).get('/admin/login')
+    assert.include(page.text, 'Support sign-in')
+    assert.include(page.text, '<label for="password">Password</label>')
+  })
+
   test('logout is a POST and ends the admin session', async ({ assert }) => {
     const agentAccount = await createStaff()
     const agent = new Agent()
