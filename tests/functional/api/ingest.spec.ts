@@ -6,6 +6,7 @@ import env from '#start/env'
 import db from '@adonisjs/lucid/services/db'
 import { resetState } from '#tests/helpers/db'
 import { createCustomer } from '#tests/helpers/auth'
+import redis from '@adonisjs/redis/services/main'
 import { ApiTokenService } from '#services/api/api_token_service'
 import {
   countTransactions,
@@ -72,6 +73,38 @@ test.group('Ingest API: tokens', (group) => {
     const row = await db.from('api_tokens').where('name', 'host-b').firstOrFail()
     assert.lengthOf(row.token_hash, 64)
     assert.notInclude(JSON.stringify(row), token)
+  })
+})
+
+/** The session id inside a signed `kp_session` cookie of a response, if any. */
+function sessionIdOf(setCookies: string[]) {
+  const cookie = setCookies.find((c) => c.startsWith('kp_session='))
+  const signed = decodeURIComponent(cookie?.split(';')[0].split('=')[1] ?? '')
+  const payload = signed.replace(/^s:/, '').split('.')[0]
+  return payload
+    ? (JSON.parse(Buffer.from(payload, 'base64url').toString()).message as string)
+    : null
+}
+
+test.group('Ingest API: stateless', (group) => {
+  group.each.setup(() => resetState())
+
+  test('an API request leaves no session in Redis (a page request does)', async ({ assert }) => {
+    const { terminals } = await createCustomer()
+    const token = await issueToken()
+    const base = `http://${env.get('HOST')}:${env.get('PORT')}`
+    for (const auth of [token, 'kp_wrong']) {
+      const response = await fetch(`${base}/api/v1/transactions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'authorization': `Bearer ${auth}` },
+        body: JSON.stringify({ transactions: [item(terminals[0].terminalId)] }),
+      })
+      const sessionId = sessionIdOf(response.headers.getSetCookie())
+      assert.isString(sessionId)
+      assert.equal(await redis.exists(sessionId!), 0)
+    }
+    const page = await fetch(`${base}/impressum`)
+    assert.equal(await redis.exists(sessionIdOf(page.headers.getSetCookie())!), 1)
   })
 })
 
