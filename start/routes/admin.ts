@@ -35,6 +35,9 @@ router
     router.get('/', [controllers.admin.Dashboard, 'show']).as('dashboard')
 
     router.get('/jobs', [controllers.admin.FailedJobs, 'index']).as('jobs.index')
+    router
+      .post('/jobs/:queue/:jobId/retry', [controllers.admin.FailedJobs, 'retry'])
+      .as('jobs.retry')
 
     router.get('/users', [controllers.admin.Users, 'index']).as('users.index')
     router.get('/users/:id', [controllers.admin.Users, 'show']).as('users.show')

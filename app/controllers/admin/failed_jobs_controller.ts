@@ -1,6 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { QUEUE_NAMES, type QueueName } from '#services/queue/queues'
-import { FailedJobs } from '#services/support/failed_jobs'
+import { FailedJobs, retryFailedJob } from '#services/support/failed_jobs'
+import { AuditService } from '#services/audit/audit_service'
 
 /** /admin/jobs: failed background jobs per queue (never their payload). */
 export default class FailedJobsController {
@@ -14,5 +15,25 @@ export default class FailedJobsController {
       queues: QUEUE_NAMES,
       jobs: await FailedJobs.list(queue),
     })
+  }
+
+  async retry(ctx: HttpContext) {
+    const { params, response, session, i18n, auth } = ctx
+    if (!(QUEUE_NAMES as readonly string[]).includes(params.queue)) return response.notFound()
+    const queue = params.queue as QueueName
+    const done = await retryFailedJob(queue, String(params.jobId))
+    if (done) {
+      await AuditService.record({
+        action: 'job.retried',
+        actor: { type: 'staff', id: auth.use('admin').user!.id },
+        meta: { queue, jobId: String(params.jobId) },
+        ctx,
+      })
+    }
+    session.flash(
+      done ? 'success' : 'error',
+      i18n.t(done ? 'admin.jobs.retried' : 'admin.jobs.not_failed')
+    )
+    return response.redirect(`/admin/jobs?queue=${queue}`)
   }
 }

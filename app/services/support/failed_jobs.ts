@@ -20,3 +20,11 @@ export const FailedJobs = {
     }
   },
 }
+
+/** Puts one failed job back into its queue; false when it is not (or no longer) failed. */
+export async function retryFailedJob(queue: QueueName, jobId: string) {
+  const job = await getQueue(queue).getJob(jobId)
+  if (!job || !(await job.isFailed())) return false
+  await job.retry('failed')
+  return true
+}

@@ -6,6 +6,7 @@ import { createStaff, loginStaff } from '#tests/helpers/staff'
 import { TicketService } from '#services/support/ticket_service'
 import { getQueue } from '#services/queue/queues'
 import { AuditService } from '#services/audit/audit_service'
+import AuditEvent from '#models/audit_event'
 
 const stat = (html: string, name: string) =>
   html.match(new RegExp(`data-stat="${name}">([^<]*)<`))?.[1]?.trim()
@@ -34,21 +35,42 @@ test.group('Admin dashboard and look-ups', (group) => {
         { request: null as any }
       )
     }
-    const failedBefore = await getQueue('mail').getFailedCount()
+    /* a job no worker knows fails at once: one failed mail job */
+    await getQueue('mail').add('no_such_job', {}, { attempts: 1 })
+    for (let i = 0; i < 50 && (await getQueue('mail').getFailedCount()) < 1; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
     const agent = new Agent()
     await loginStaff(agent, await createStaff())
     const page = await agent.get('/admin')
     assert.equal(stat(page.text, 'open-tickets'), '3')
     assert.equal(stat(page.text, 'locked-users'), '2')
     assert.equal(stat(page.text, 'pending-approval'), '1')
-    assert.equal(stat(page.text, 'failed-mail'), String(failedBefore))
+    assert.equal(stat(page.text, 'failed-mail'), '1')
+    assert.equal(stat(page.text, 'failed-invoices'), '0')
     assert.include(page.text, 'href="/admin/tickets?status=open"')
     assert.include(page.text, 'href="/admin/users?state=locked"')
     assert.include(page.text, 'href="/admin/users?state=pending_approval"')
     assert.include(page.text, 'href="/admin/jobs?queue=mail"')
-    const jobs = await agent.get('/admin/jobs?queue=invoices')
+    const jobs = await agent.get('/admin/jobs?queue=mail')
     assert.equal(jobs.status, 200)
-    assert.include(jobs.text, 'Fehlgeschlagene Aufträge')
+    assert.include(jobs.text, 'no_such_job')
+    assert.include(jobs.text, 'No handler for job')
+    const [failed] = await getQueue('mail').getFailed()
+    const retry = await agent.post(
+      `/admin/jobs/mail/${failed.id}/retry`,
+      {},
+      { csrfFrom: '/admin/jobs?queue=mail' }
+    )
+    assert.include((await agent.follow(retry)).text, 'erneut eingereiht')
+    assert.equal(
+      await AuditEvent.query()
+        .where('action', 'job.retried')
+        .count('* as n')
+        .first()
+        .then((r) => Number(r!.$extras.n)),
+      1
+    )
   })
 
   test('customers and terminals are looked up read-only with their linked users', async ({
