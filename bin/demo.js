@@ -12,7 +12,7 @@
 import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { connect } from 'node:net'
+import { connect, createServer } from 'node:net'
 import { delimiter, join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
@@ -136,11 +136,6 @@ function start(label, command, args, options = {}) {
     if (shuttingDown) return
     if (entry.essential) {
       process.stderr.write(`\n[${label}] stopped unexpectedly (${signal ?? `exit ${code}`}).\n`)
-      if (label === 'web') {
-        process.stderr.write(
-          `Is port ${port} in use? Start with another one: PORT=3399 npm run demo\n`
-        )
-      }
       shutdown(1)
     }
   })
@@ -318,6 +313,15 @@ async function ensureRedis() {
 
 /* ---------- the demo ---------- */
 
+/** True when nothing listens on the web port yet (the web server logs EADDRINUSE but stays up). */
+function portIsFree() {
+  return new Promise((done) => {
+    const probe = createServer()
+    probe.once('error', () => done(false))
+    probe.listen(port, setting('HOST', 'localhost'), () => probe.close(() => done(true)))
+  })
+}
+
 async function waitForWeb() {
   for (let i = 0; i < 120 && !shuttingDown; i++) {
     try {
@@ -389,6 +393,11 @@ function banner(summary) {
 
 async function main() {
   say('Kundenportal demo: preparing …')
+  if (!(await portIsFree())) {
+    fail(
+      `Port ${port} is in use. Start the demo on another one, e.g. PORT=${port + 1} npm run demo`
+    )
+  }
   await ensureRedis()
 
   await ace(['codegen'], { quiet: true, doneWhen: /Codegen files generated/ })
