@@ -143,7 +143,7 @@ async function main() {
     const raws: number[] = []
     const logins: number[] = []
     for (let round = 0; round < ROUNDS; round++) {
-      const visitors = []
+      const visitors: Array<{ cookie: string; csrf: string }> = []
       for (let i = 0; i < perRound; i++) visitors.push(await visitor())
       raws.push(
         await rate(perRound, async () => {
