@@ -71,7 +71,7 @@ test.group('Konto im Browser (Deutsch)', (group) => {
     await page.getByLabel('Kundennummer (L-Debitor-Nummer)').fill(customers[0].customerNumber)
     /* the self-hosted proof of work solves on load and fills the hidden "altcha" field */
     await page.waitForFunction(
-      'document.querySelector(\'input[name="altcha"]\')?.value',
+      () => (globalThis as any).document.querySelector('input[name="altcha"]')?.value,
       undefined,
       { timeout: 30_000 }
     )
