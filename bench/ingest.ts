@@ -28,7 +28,7 @@ import {
 const ROWS = Number(process.argv[2] ?? 200_000)
 const SINGLE_ROWS = Math.min(ROWS, Number(process.argv[3] ?? 20_000))
 const BATCH = 1000
-const CLIENTS = 4
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 4)
 const CUSTOMERS = 100
 const TERMINALS_PER_CUSTOMER = 5
 const DATABASE = process.env.BENCH_DATABASE ?? 'kundenportal_bench_ingest'

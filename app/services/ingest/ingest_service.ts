@@ -115,7 +115,7 @@ export class IngestService {
   }
 
   /**
-   * One multi-row INSERT that skips existing references, in one transaction;
+   * One multi-row INSERT that skips existing references, as one transaction;
    * RETURNING tells which rows were really new, even under concurrent batches.
    * Returns the indexes of the created items.
    */
@@ -144,22 +144,27 @@ export class IngestService {
     const columns = COLUMNS.join(',')
     const sqlite = db.connection().dialect.name.includes('sqlite')
 
-    const inserted = await db.transaction(async (trx) => {
-      if (sqlite) {
-        const placeholders = `(${COLUMNS.map(() => '?').join(',')})`
-        const values = tuples.map(() => placeholders).join(',')
-        return (await trx.rawQuery(
-          `INSERT INTO transactions (${columns}) VALUES ${values} ON CONFLICT(reference) DO NOTHING RETURNING id, reference`,
-          tuples.flat() as StrictValues[]
-        )) as Inserted
-      }
+    /*
+     * One statement in autocommit mode is one transaction: all rows or none, and
+     * it has committed when the answer arrives. (BEGIN/COMMIT around it would only
+     * add two round trips, which cost more than the insert on a busy host.)
+     */
+    let inserted: Inserted
+    if (sqlite) {
+      const placeholders = `(${COLUMNS.map(() => '?').join(',')})`
+      const values = tuples.map(() => placeholders).join(',')
+      inserted = await db.rawQuery(
+        `INSERT INTO transactions (${columns}) VALUES ${values} ON CONFLICT(reference) DO NOTHING RETURNING id, reference`,
+        tuples.flat() as StrictValues[]
+      )
+    } else {
       /* `VALUES ?` with the rows as nested arrays: mysql2 escapes them in one pass */
-      const result = await trx.rawQuery(
+      const result = await db.rawQuery(
         `INSERT IGNORE INTO transactions (${columns}) VALUES ? RETURNING id, reference`,
         [tuples as unknown as StrictValues]
       )
-      return result[0] as Inserted
-    })
+      inserted = result[0]
+    }
 
     const byReference = new Map(fresh.map((row) => [row.reference, row]))
     const published: LiveTransaction[] = []
