@@ -1,6 +1,9 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import Ticket, { TICKET_CATEGORIES, TICKET_STATUSES } from '#models/ticket'
 import { TicketService } from '#services/support/ticket_service'
+import { availableActions, type UserAction } from '#services/support/user_admin_service'
+
+const TICKET_ACCOUNT_ACTIONS: UserAction[] = ['unlock', 'approve', 'resend_verification']
 import { ticketReplyValidator, ticketStatusValidator } from '#validators/ticket'
 
 /** /admin/tickets: the contact-form requests and their conversation. */
@@ -25,7 +28,11 @@ export default class TicketsController {
   async show({ params, view, response }: HttpContext) {
     const detail = await TicketService.detail(Number(params.id))
     if (!detail) return response.notFound()
-    return view.render('pages/admin/tickets/show', detail)
+    /* the one-click fixes a requester usually writes about, right on the ticket */
+    const accountActions = detail.user
+      ? availableActions(detail.user).filter((action) => TICKET_ACCOUNT_ACTIONS.includes(action))
+      : []
+    return view.render('pages/admin/tickets/show', { ...detail, accountActions })
   }
 
   async reply(ctx: HttpContext) {

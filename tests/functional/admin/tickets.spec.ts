@@ -200,6 +200,27 @@ test.group('Admin tickets', (group) => {
     await loginAs(new Agent(), merchant.user.email, merchant.password)
   })
 
+  test('a registration ticket offers „Freischalten“ for an account waiting for approval', async ({
+    assert,
+  }) => {
+    const merchant = await createMerchant({ state: 'pending_approval' })
+    const ticket = await openTicket({ email: merchant.user.email, category: 'registration' })
+    const agent = new Agent()
+    await loginStaff(agent, await createStaff())
+    const path = `/admin/tickets/${ticket.id}`
+    const page = await agent.get(path)
+    assert.include(page.text, 'Wartet auf Freischaltung')
+    assert.include(page.text, `/admin/users/${merchant.user.id}/actions/approve`)
+    assert.notInclude(page.text, `/admin/users/${merchant.user.id}/actions/unlock`)
+    const approve = await agent.post(
+      `/admin/users/${merchant.user.id}/actions/approve`,
+      { confirmed: '1', back: path },
+      { csrfFrom: path }
+    )
+    assert.equal(approve.location, path)
+    assert.equal((await User.findOrFail(merchant.user.id)).state, 'active')
+  })
+
   test('an unknown ticket id is a 404', async ({ assert }) => {
     const agent = new Agent()
     await loginStaff(agent, await createStaff())
