@@ -26,6 +26,7 @@
       },
       options: {
         animation: false,
+        maintainAspectRatio: false,
         plugins: {
           legend: { display: false },
           tooltip: {
@@ -58,7 +59,11 @@
         labels: data.brands,
         datasets: [{ data: data.brandCounts, backgroundColor: palette }],
       },
-      options: { animation: false, plugins: { legend: { position: 'bottom' } } },
+      options: {
+        animation: false,
+        maintainAspectRatio: false,
+        plugins: { legend: { position: 'bottom' } },
+      },
     })
     brands.setAttribute('data-chart-ready', 'true')
   }
