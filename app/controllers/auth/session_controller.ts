@@ -11,6 +11,7 @@ export default class SessionController {
   async show({ view, request }: HttpContext) {
     return view.render('pages/auth/login', {
       redirect: safeRedirectTarget(request.input('redirect'), ''),
+      loggedOut: request.input('logged_out') === '1',
     })
   }
 
@@ -44,14 +45,15 @@ export default class SessionController {
     return response.redirect(target)
   }
 
-  async destroy({ auth, session, response, i18n }: HttpContext) {
+  async destroy({ auth, session, response }: HttpContext) {
     const guard = auth.use('web')
     if (await guard.check()) {
       await session.untag(SessionRegistry.userTag(guard.user!.id))
       await guard.logout()
       session.clear()
     }
-    session.flash('success', i18n.t('auth.logout.done'))
-    return response.redirect('/login')
+    /* a query flag, not a flash: a request still running on the old page (the live feed's
+       unsubscribe) would otherwise consume the flash before the login page shows it */
+    return response.redirect('/login?logged_out=1')
   }
 }

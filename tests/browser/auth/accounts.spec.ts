@@ -50,7 +50,7 @@ test.group('Konto im Browser (Deutsch)', (group) => {
     await page.waitForURL(`${baseUrl()}/`)
 
     await page.click('form.logout-form button[type="submit"]')
-    await page.waitForURL(/\/login$/)
+    await page.waitForURL(/\/login\?logged_out=1$/)
     assert.include(await page.textContent('main'), 'Sie wurden abgemeldet.')
     await page.goto(`${baseUrl()}/account`)
     await page.waitForURL(/\/login\?redirect=%2Faccount$/)

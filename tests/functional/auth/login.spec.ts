@@ -42,7 +42,7 @@ test.group('Anmelden', (group) => {
     assert.isAtLeast((await agent.get('/logout')).status, 400, 'logout is POST only')
     assert.equal((await agent.get('/')).status, 200)
     const out = await agent.post('/logout', {}, { csrfFrom: '/' })
-    assert.equal(out.location, '/login')
+    assert.equal(out.location, '/login?logged_out=1')
     assert.include((await agent.follow(out)).text, 'Sie wurden abgemeldet.')
     assert.match((await agent.get('/')).location ?? '', /^\/login/)
 
