@@ -70,8 +70,15 @@ export class EInvoiceBuilder {
         'cbc:DueDate': dueDate,
         /* 380 commercial invoice, 384 corrected invoice (our cancellation) */
         'cbc:InvoiceTypeCode': isCancellation ? '384' : '380',
+        /* one note only (several trigger a warning); a cancellation names the original here too,
+           because the library's CII mapping drops cac:BillingReference */
         'cbc:Note': [
-          `${operator.name}, ${operator.register}, Geschäftsführung: ${operator.managingDirectors}`,
+          [
+            isCancellation && precedingNumber ? `Storno der Rechnung ${precedingNumber}.` : '',
+            `${operator.name}, ${operator.register}, Geschäftsführung: ${operator.managingDirectors}`,
+          ]
+            .filter(Boolean)
+            .join(' '),
         ],
         'cbc:DocumentCurrencyCode': EUR,
         /* BR-DE-15: the buyer reference is the customer number */

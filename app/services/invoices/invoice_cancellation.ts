@@ -1,0 +1,85 @@
+import { DateTime } from 'luxon'
+import db from '@adonisjs/lucid/services/db'
+import tariff from '#config/tariff'
+import Invoice from '#models/invoice'
+import InvoiceLine from '#models/invoice_line'
+import { BILLING_ZONE } from '#services/invoices/billing_period'
+import { InvoiceIssuer } from '#services/invoices/invoice_issuer'
+import { ensureSequenceRow, takeInvoiceNumber } from '#services/invoices/invoice_numbers'
+
+export type CancelResult =
+  | { status: 'not_found' | 'not_cancellable' }
+  | { status: 'ok'; cancellation: Invoice; original: Invoice }
+
+/**
+ * A correction under GoBD: the issued invoice and its file stay as they are;
+ * a new cancellation invoice (Stornorechnung) with the negated lines and its
+ * own number references it, and the original is marked cancelled. Running it
+ * again returns the same cancellation (one per original, backed by a unique key).
+ */
+export class InvoiceCancellation {
+  constructor(readonly issuer = new InvoiceIssuer()) {}
+
+  async cancel(number: string, now = DateTime.now()): Promise<CancelResult> {
+    const original = await Invoice.findBy('number', number)
+    if (!original) return { status: 'not_found' }
+    let cancellation = await Invoice.findBy('cancels_invoice_id', original.id)
+    if (!cancellation) {
+      if (original.kind !== 'invoice' || original.status !== 'issued') {
+        return { status: 'not_cancellable' }
+      }
+      const issueDate = now.setZone(BILLING_ZONE).startOf('day')
+      await ensureSequenceRow(issueDate.year)
+      cancellation = await db.transaction(async (trx) => {
+        const lock = trx.from('invoices').where('id', original.id)
+        if (!trx.dialect.name.includes('sqlite')) lock.forUpdate()
+        const row = await lock.first()
+        const existing = await Invoice.query({ client: trx })
+          .where('cancels_invoice_id', original.id)
+          .first()
+        if (existing || row.status !== 'issued') return existing
+        const lines = await InvoiceLine.query({ client: trx }).where('invoice_id', original.id)
+        const created = await Invoice.create(
+          {
+            customerId: original.customerId,
+            number: await takeInvoiceNumber(trx, issueDate.year),
+            kind: 'cancellation',
+            period: original.period,
+            periodKey: null,
+            periodStart: original.periodStart,
+            periodEnd: original.periodEnd,
+            issueDate,
+            dueDate: issueDate.plus({ days: tariff.paymentTermsDays }),
+            netMinor: -original.netMinor,
+            vatMinor: -original.vatMinor,
+            grossMinor: -original.grossMinor,
+            vatRateBp: original.vatRateBp,
+            currency: original.currency,
+            status: 'draft',
+            cancelsInvoiceId: original.id,
+          },
+          { client: trx }
+        )
+        await InvoiceLine.createMany(
+          lines.map((line) => ({
+            invoiceId: created.id,
+            position: line.position,
+            description: line.description,
+            terminalId: line.terminalId,
+            cardBrand: line.cardBrand,
+            quantity: -line.quantity,
+            unitPriceCentiMinor: line.unitPriceCentiMinor,
+            netMinor: -line.netMinor,
+          })),
+          { client: trx }
+        )
+        await trx.from('invoices').where('id', original.id).update({ status: 'cancelled' })
+        return created
+      })
+      if (!cancellation) return { status: 'not_cancellable' }
+    }
+    await this.issuer.finish(cancellation)
+    await original.refresh()
+    return { status: 'ok', cancellation, original }
+  }
+}

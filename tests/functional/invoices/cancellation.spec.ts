@@ -1,0 +1,57 @@
+import { test } from '@japa/runner'
+import { readFile } from 'node:fs/promises'
+import Invoice from '#models/invoice'
+import { resetState } from '#tests/helpers/db'
+import { createCustomer } from '#tests/helpers/auth'
+import { InvoiceIssuer } from '#services/invoices/invoice_issuer'
+import { InvoiceCancellation } from '#services/invoices/invoice_cancellation'
+import { InvoiceStorage, sha256 } from '#services/invoices/invoice_storage'
+import { minorToDecimal } from '#services/invoices/money'
+import { testPeriod } from '#tests/functional/invoices/fixtures'
+import { embeddedFiles, pdfText, xmlValue } from '#tests/functional/invoices/pdf_tools'
+
+test.group('Invoices / cancellation (GoBD correction)', (group) => {
+  group.each.setup(() => resetState())
+
+  test('a cancellation invoice references the original, which stays unchanged', async ({
+    assert,
+  }) => {
+    const { customer } = await createCustomer({ terminals: [{ monthlyFeeMinor: 1990 }] })
+    const issuer = new InvoiceIssuer()
+    const prepared = await issuer.prepare(customer.id, testPeriod())
+    if (prepared.status !== 'ready') throw new Error('expected an invoice')
+    const original = await issuer.finish(prepared.invoice)
+    const storage = new InvoiceStorage()
+    const originalBytes = await readFile(storage.resolve(original.filePath!))
+
+    const service = new InvoiceCancellation()
+    const result = await service.cancel(original.number!)
+    assert.equal(result.status, 'ok')
+    if (result.status !== 'ok') return
+    const { cancellation } = result
+    assert.equal(cancellation.kind, 'cancellation')
+    assert.equal(cancellation.status, 'issued')
+    assert.equal(cancellation.cancelsInvoiceId, original.id)
+    assert.equal(cancellation.grossMinor, -original.grossMinor)
+    assert.notEqual(cancellation.number, original.number)
+    assert.equal(result.original.status, 'cancelled')
+
+    /* the original file is untouched and still matches its hash */
+    const after = await readFile(storage.resolve(original.filePath!))
+    assert.isTrue(after.equals(originalBytes))
+    assert.equal(sha256(after), result.original.fileSha256)
+
+    const pdf = await readFile(storage.resolve(cancellation.filePath!))
+    assert.include(await pdfText(pdf), `Storniert die Rechnung ${original.number}`)
+    const xml = (await embeddedFiles(pdf)).get('factur-x.xml')!.toString('utf8')
+    assert.equal(xmlValue(xml, 'ram:TypeCode'), '384')
+    assert.equal(xmlValue(xml, 'ram:GrandTotalAmount'), minorToDecimal(cancellation.grossMinor))
+    assert.include(xml, original.number!)
+
+    /* again: the same cancellation, no second one */
+    const again = await service.cancel(original.number!)
+    assert.equal(again.status, 'ok')
+    assert.lengthOf(await Invoice.query().where('kind', 'cancellation'), 1)
+    assert.equal((await service.cancel(cancellation.number!)).status, 'not_cancellable')
+  })
+})
