@@ -1,5 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { errors } from '@vinejs/vine'
+import { SimpleMessagesProvider, errors } from '@vinejs/vine'
 import StaffUser from '#models/staff_user'
 import { staffCreateValidator } from '#validators/staff'
 import {
@@ -23,7 +23,17 @@ export default class StaffController {
     const { request, response, session, i18n, auth } = ctx
     let data
     try {
-      data = await request.validateUsing(staffCreateValidator)
+      const t = i18n.t.bind(i18n)
+      data = await request.validateUsing(staffCreateValidator, {
+        messagesProvider: new SimpleMessagesProvider({
+          'required': t('admin.staff.errors.required'),
+          'email.email': t('admin.staff.errors.email'),
+          'fullName.minLength': t('admin.staff.errors.name'),
+          'password.minLength': t('admin.staff.errors.password'),
+          'password.maxLength': t('admin.staff.errors.password'),
+          'role.enum': t('admin.staff.errors.role'),
+        }),
+      })
     } catch (error) {
       if (!(error instanceof errors.E_VALIDATION_ERROR)) throw error
       session.flashValidationErrors(error, false)

@@ -1,4 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { SimpleMessagesProvider, errors } from '@vinejs/vine'
 import Ticket, { TICKET_CATEGORIES, TICKET_STATUSES } from '#models/ticket'
 import { TicketService } from '#services/support/ticket_service'
 import { availableActions, type UserAction } from '#services/support/user_admin_service'
@@ -39,7 +40,21 @@ export default class TicketsController {
     const { params, request, response, session, i18n, auth } = ctx
     const ticket = await Ticket.find(params.id)
     if (!ticket) return response.notFound()
-    const { body } = await request.validateUsing(ticketReplyValidator)
+    const t = i18n.t.bind(i18n)
+    let body: string
+    try {
+      ;({ body } = await request.validateUsing(ticketReplyValidator, {
+        messagesProvider: new SimpleMessagesProvider({
+          'required': t('admin.tickets.errors.body'),
+          'body.minLength': t('admin.tickets.errors.body'),
+          'body.maxLength': t('admin.tickets.errors.body_long'),
+        }),
+      }))
+    } catch (error) {
+      if (!(error instanceof errors.E_VALIDATION_ERROR)) throw error
+      session.flashValidationErrors(error)
+      return response.redirect().toRoute('admin.tickets.show', { id: ticket.id })
+    }
     await TicketService.reply(ticket, auth.use('admin').user!, body, ctx)
     session.flash('success', i18n.t('admin.tickets.replied', { reference: ticket.reference }))
     return response.redirect().toRoute('admin.tickets.show', { id: ticket.id })

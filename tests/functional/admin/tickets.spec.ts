@@ -221,6 +221,19 @@ test.group('Admin tickets', (group) => {
     assert.equal((await User.findOrFail(merchant.user.id)).state, 'active')
   })
 
+  test('an empty reply is refused with a message and sends nothing', async ({ assert }) => {
+    const ticket = await openTicket()
+    const agent = new Agent()
+    await loginStaff(agent, await createStaff())
+    const path = `/admin/tickets/${ticket.id}`
+    const response = await agent.post(`${path}/reply`, { body: '  ' }, { csrfFrom: path })
+    assert.equal(response.location, path)
+    assert.include((await agent.follow(response)).text, 'Bitte schreiben Sie eine Antwort.')
+    assert.lengthOf(await TicketMessage.query().where('ticket_id', ticket.id), 1)
+    await ticket.refresh()
+    assert.equal(ticket.status, 'open')
+  })
+
   test('an unknown ticket id is a 404', async ({ assert }) => {
     const agent = new Agent()
     await loginStaff(agent, await createStaff())
