@@ -41,6 +41,23 @@ test.group('Admin staff accounts', (group) => {
     assert.lengthOf(newcomer.recoveryCodes, 10)
   })
 
+  test('a new staff account needs a valid e-mail and a 12-character password', async ({
+    assert,
+  }) => {
+    const admin = new Agent()
+    await loginStaff(admin, await createStaff({ role: 'admin' }))
+    const response = await admin.post(
+      '/admin/staff',
+      { email: 'kein-at', fullName: 'Kurt Kurz', role: 'agent', password: 'kurz' },
+      { csrfFrom: '/admin/staff' }
+    )
+    const page = await admin.follow(response)
+    assert.include(page.text, 'Bitte geben Sie eine gültige E-Mail-Adresse an.')
+    assert.include(page.text, 'Das Passwort muss 12 bis 256 Zeichen lang sein.')
+    assert.include(page.text, 'value="Kurt Kurz"')
+    assert.isNull(await StaffUser.findBy('full_name', 'Kurt Kurz'))
+  })
+
   test('agents cannot manage staff', async ({ assert }) => {
     const agent = new Agent()
     await loginStaff(agent, await createStaff({ role: 'agent' }))
