@@ -35,6 +35,7 @@ export default class PasswordResetController {
 
   async edit({ params, view, response }: HttpContext) {
     response.header('Referrer-Policy', 'no-referrer')
+    response.header('Cache-Control', 'no-store')
     const user = await PasswordResetService.userForToken(params.token)
     if (!user) response.status(410)
     return view.render('pages/auth/reset_password', { valid: !!user, token: params.token })
@@ -43,6 +44,7 @@ export default class PasswordResetController {
   async update(ctx: HttpContext) {
     const { params, response, session, view, i18n } = ctx
     response.header('Referrer-Policy', 'no-referrer')
+    response.header('Cache-Control', 'no-store')
     const back = `/reset-password/${encodeURIComponent(params.token)}`
     const data = await validateOr(ctx, resetPasswordValidator, back)
     if (!data) return

@@ -48,6 +48,7 @@ export default class RegistrationController {
   async verify(ctx: HttpContext) {
     const outcome = await RegistrationService.verify(ctx.params.token, ctx)
     ctx.response.header('Referrer-Policy', 'no-referrer')
+    ctx.response.header('Cache-Control', 'no-store')
     if (!outcome) ctx.response.status(410)
     return ctx.view.render('pages/auth/verified', { outcome })
   }

@@ -26,6 +26,7 @@ export default class AccountEmailController {
 
   async confirm(ctx: HttpContext) {
     ctx.response.header('Referrer-Policy', 'no-referrer')
+    ctx.response.header('Cache-Control', 'no-store')
     const user = await AccountService.confirmEmailChange(ctx.params.token, ctx)
     if (!user) ctx.response.status(410)
     return ctx.view.render('pages/account/email_confirmed', {

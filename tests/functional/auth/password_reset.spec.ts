@@ -77,6 +77,7 @@ test.group('Passwort vergessen', (group) => {
     const form = await new Agent().get(pathOf(link))
     assert.equal(form.status, 200)
     assert.equal(form.headers.get('referrer-policy'), 'no-referrer')
+    assert.equal(form.headers.get('cache-control'), 'no-store')
     assert.include(form.text, 'Neues Passwort festlegen')
 
     const { response: saved, agent } = await setPassword(pathOf(link))
