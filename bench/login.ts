@@ -67,7 +67,7 @@ async function prepareDatabase() {
   const hashed = await argon2.hash(PASSWORD, ARGON)
   const emails = Array.from({ length: USERS }, (_, i) => `bench${i}@example.com`)
   await db.query(
-    'INSERT INTO users (email, password, locale, state, failed_loginRatecount, email_verified_at, created_at, updated_at) VALUES ?',
+    'INSERT INTO users (email, password, locale, state, failed_login_count, email_verified_at, created_at, updated_at) VALUES ?',
     [emails.map((email) => [email, hashed, 'de', 'active', 0, new Date(), new Date(), new Date()])]
   )
   await db.end()
