@@ -2,6 +2,7 @@ import { test } from '@japa/runner'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { cp, mkdir, rm, symlink } from 'node:fs/promises'
 import { join } from 'node:path'
+import { connect } from 'node:net'
 import app from '@adonisjs/core/services/app'
 import hash from '@adonisjs/core/services/hash'
 import Database from 'better-sqlite3'
@@ -18,15 +19,29 @@ const COPY_DIRS = ['app', 'bin', 'commands', 'config', 'database', 'public', 're
 const port = env.get('PORT') + 50
 const smtpPort = env.get('SMTP_PORT') + 50
 const dir = app.makePath(`tmp/demo-e2e-${port}`)
+/* a port where no Redis runs: the demo must start redis-server itself (and stop it) */
+const redisPort = 6400 + (port % 100)
 const base = `http://127.0.0.1:${port}`
 const demoEnv = {
   PATH: process.env.PATH,
   HOME: process.env.HOME,
   PORT: String(port),
   SMTP_PORT: String(smtpPort),
-  REDIS_HOST: env.get('REDIS_HOST'),
-  REDIS_PORT: String(env.get('REDIS_PORT')),
+  REDIS_HOST: '127.0.0.1',
+  REDIS_PORT: String(redisPort),
   QUEUE_PREFIX: `${env.get('QUEUE_PREFIX', 'kp-test')}-demo`,
+}
+
+/** Resolves true when something accepts TCP connections on the port. */
+function listening(portNumber: number) {
+  return new Promise<boolean>((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port: portNumber })
+    socket.once('connect', () => {
+      socket.destroy()
+      resolve(true)
+    })
+    socket.once('error', () => resolve(false))
+  })
 }
 
 async function freshCopy() {
@@ -84,6 +99,7 @@ test.group('npm run demo from a fresh copy', (group) => {
   test('starts everything, answers in German and English, the logins work, the worker delivers a mail, Ctrl-C stops all', async ({
     assert,
   }) => {
+    assert.isFalse(await listening(redisPort), `port ${redisPort} must be free for this test`)
     demo = spawn(process.execPath, ['bin/demo.js'], {
       cwd: dir,
       env: demoEnv,
@@ -100,6 +116,7 @@ test.group('npm run demo from a fresh copy', (group) => {
       `the demo banner; output so far:\n${output}`
     )
     assert.include(output, 'Created .env from .env.example with a new APP_KEY')
+    assert.include(output, `No Redis on port ${redisPort}: starting`)
     assert.include(output, `http://localhost:${port}/demo/mails`)
 
     /* German by default, English after the switch */
@@ -159,5 +176,7 @@ test.group('npm run demo from a fresh copy', (group) => {
     assert.isBelow(exit.at - stopping, 20_000)
     assert.include(output, 'Demo stopped.')
     await assert.rejects(() => fetch(`${base}/health`))
+    assert.isFalse(await listening(smtpPort))
+    assert.isFalse(await listening(redisPort))
   }).timeout(360_000)
 })
