@@ -65,9 +65,10 @@ test.group('transactions:simulate', (group) => {
     assert.isTrue(rows.every((row) => /^\d{6}\*+\d{4}$/.test(row.pan_masked)))
     assert.include(output, 'rejected')
     assert.match(output, / 0 rejected, 0 failed/)
-    /* the token it issued for itself is revoked on exit */
-    const tokens = await db.from('api_tokens').select('revoked_at')
+    /* it went through the API with the token it issued for itself, revoked on exit */
+    const tokens = await db.from('api_tokens').select('revoked_at', 'last_used_at')
     assert.lengthOf(tokens, 1)
+    assert.isNotNull(tokens[0].last_used_at)
     assert.isNotNull(tokens[0].revoked_at)
   })
 
