@@ -122,6 +122,21 @@ test.group('Invoices / Rechnungsarchiv', (group) => {
     assert.notInclude((await agent.get('/invoices')).text, prepared.invoice.number!)
   })
 
+  test('a merchant who chose English sees the archive in English', async ({ assert }) => {
+    const merchant = await createMerchant({
+      locale: 'en',
+      customers: [{ terminals: [{ monthlyFeeMinor: 1990 }] }],
+    })
+    const invoice = await issue(merchant.customers[0])
+    const agent = new Agent()
+    await loginAs(agent, merchant.user.email, merchant.password)
+    const page = await agent.get('/invoices')
+    assert.include(page.text, 'Invoice archive')
+    assert.include(page.text, 'Issued')
+    assert.include(page.text, '€23.68')
+    assert.include(page.text, `Download invoice ${invoice.number} as PDF`)
+  })
+
   test('without login the archive redirects to the login page', async ({ assert }) => {
     const response = await new Agent().get('/invoices')
     assert.equal(response.status, 302)
