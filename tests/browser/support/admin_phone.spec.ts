@@ -37,6 +37,9 @@ test.group('Support admin on a phone, by keyboard', (group) => {
     await page.keyboard.type(staff.password)
     await page.keyboard.press('Enter')
     await page.waitForURL(/\/admin\/login\/totp$/)
+    /* the code field has autofocus; wait until the page has given it focus */
+    await page.waitForLoadState('load')
+    await page.focus('#code')
     await page.keyboard.type(await totpCode(staff.secret!))
     await page.keyboard.press('Enter')
     await page.waitForURL(/\/admin$/)
