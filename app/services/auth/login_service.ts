@@ -33,16 +33,19 @@ export const LoginService = {
     const passwordOk = await hash.verify(user ? user.password : await decoyHash(), password)
 
     if (user && passwordOk && user.isActive) {
-      await LoginThrottle.recordSuccess(normalized)
       user.failedLoginCount = 0
       user.lastLoginAt = DateTime.now()
-      await user.save()
-      await AuditService.record({
-        action: 'login.succeeded',
-        actor: { type: 'user', id: user.id },
-        subjectUserId: user.id,
-        ctx,
-      })
+      /* independent writes: run them side by side, the login waits for one round trip */
+      await Promise.all([
+        LoginThrottle.recordSuccess(normalized),
+        user.save(),
+        AuditService.record({
+          action: 'login.succeeded',
+          actor: { type: 'user', id: user.id },
+          subjectUserId: user.id,
+          ctx,
+        }),
+      ])
       return { ok: true, user }
     }
 
