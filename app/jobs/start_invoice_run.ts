@@ -20,11 +20,18 @@ export const startInvoiceRunJob = {
     removeOnFail: { age: 90 * 24 * 3600 },
   },
 
+  /**
+   * The scheduler's job carries no period: it bills the month before the time it
+   * was scheduled for (created a month earlier as a delayed job: timestamp + delay).
+   */
+  periodOf(job: Job<StartInvoiceRunPayload>) {
+    return BillingPeriod.previous(DateTime.fromMillis(job.timestamp + (job.delay ?? 0)))
+  },
+
   async handle(job: Job<StartInvoiceRunPayload>) {
-    /* the scheduler's job carries no period: bill the month before its scheduled time */
     const period = job.data.period
       ? BillingPeriod.parse(job.data.period)
-      : BillingPeriod.previous(DateTime.fromMillis(job.timestamp))
+      : startInvoiceRunJob.periodOf(job)
     if (!period) throw new Error(`invalid period ${job.data.period}`)
     const run = await new InvoiceRunService().start(period, job.data.triggeredBy ?? 'scheduler')
     return { runId: run.id, period: period.key }

@@ -3,6 +3,7 @@ import { DateTime } from 'luxon'
 import { getQueue } from '#services/queue/queues'
 import { registerInvoiceScheduler } from '#services/invoices/invoice_scheduler'
 import { BillingPeriod } from '#services/invoices/billing_period'
+import { startInvoiceRunJob } from '#jobs/start_invoice_run'
 
 test.group('Invoices / monthly scheduler', () => {
   test('registering at every worker start leaves exactly one schedule: 03:00 on the 1st, Berlin', async ({
@@ -20,8 +21,13 @@ test.group('Invoices / monthly scheduler', () => {
     assert.equal(next.day, 1)
     assert.equal(next.hour, 3)
     assert.equal(next.minute, 0)
-    /* the run it starts bills the month before its scheduled time */
-    assert.equal(BillingPeriod.previous(next).key, next.minus({ months: 1 }).toFormat('yyyy-MM'))
+    /* the delayed job it created bills the month before its scheduled time */
+    const delayed = (await queue.getDelayed()).find((job) => job.name === 'start_invoice_run')
+    assert.exists(delayed)
+    assert.equal(
+      startInvoiceRunJob.periodOf(delayed!).key,
+      next.minus({ months: 1 }).toFormat('yyyy-MM')
+    )
     await queue.removeJobScheduler('monthly-invoice-run')
   })
 
