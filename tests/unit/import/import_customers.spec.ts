@@ -12,12 +12,6 @@ async function customers() {
 }
 
 test.group('Customer import', (group) => {
-  /*
-   * The import reads on a second pooled connection while it writes; close the pool after the
-   * group so the suite's final migration rollback takes and releases its advisory lock on
-   * one connection (Lucid fails with "unable to release database lock" otherwise).
-   */
-  group.teardown(() => db.manager.close(db.primaryConnectionName))
   group.each.setup(() => resetState())
 
   test('loads every customer of a clean file, normalized', async ({ assert }) => {

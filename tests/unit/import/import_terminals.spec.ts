@@ -26,12 +26,6 @@ async function terminals() {
 }
 
 test.group('Terminal import', (group) => {
-  /*
-   * The import reads on a second pooled connection while it writes; close the pool after the
-   * group so the suite's final migration rollback takes and releases its advisory lock on
-   * one connection (Lucid fails with "unable to release database lock" otherwise).
-   */
-  group.teardown(() => db.manager.close(db.primaryConnectionName))
   group.each.setup(async () => {
     await resetState()
     await importCustomers(fixture('customers.csv'))
