@@ -5,6 +5,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import Ticket, { TICKET_CATEGORIES, TICKET_STATUSES } from '#models/ticket'
 import TicketMessage from '#models/ticket_message'
 import User from '#models/user'
+import Customer from '#models/customer'
 import type StaffUser from '#models/staff_user'
 import TicketReceiptMail from '#mails/ticket_receipt_mail'
 import TicketReplyMail from '#mails/ticket_reply_mail'
@@ -99,13 +100,17 @@ export const TicketService = {
     const user = ticket.userId
       ? await User.find(ticket.userId)
       : await User.findBy('email', User.normalizeEmail(ticket.email))
+    /* the Kundennummer is only what the requester typed: show the customer when it exists */
+    const customer = ticket.customerNumber
+      ? await Customer.findBy('customer_number', ticket.customerNumber)
+      : null
     const staffIds = ticket.messages.map((m) => m.staffUserId).filter((v): v is number => !!v)
     const staffNames = new Map<number, string>()
     if (staffIds.length) {
       const rows = await db.from('staff_users').whereIn('id', staffIds).select('id', 'full_name')
       for (const row of rows) staffNames.set(row.id, row.full_name)
     }
-    return { ticket, user, staffNames }
+    return { ticket, user, customer, staffNames }
   },
 
   /** Support's answer: stored, mailed to the requester through the queue, ticket „beantwortet“. */

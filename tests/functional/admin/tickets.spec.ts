@@ -204,12 +204,17 @@ test.group('Admin tickets', (group) => {
     assert,
   }) => {
     const merchant = await createMerchant({ state: 'pending_approval' })
-    const ticket = await openTicket({ email: merchant.user.email, category: 'registration' })
+    const ticket = await openTicket({
+      email: merchant.user.email,
+      category: 'registration',
+      customerNumber: merchant.customers[0].customerNumber,
+    })
     const agent = new Agent()
     await loginStaff(agent, await createStaff())
     const path = `/admin/tickets/${ticket.id}`
     const page = await agent.get(path)
     assert.include(page.text, 'Wartet auf Freischaltung')
+    assert.include(page.text, `/admin/customers/${merchant.customers[0].id}`)
     assert.include(page.text, `/admin/users/${merchant.user.id}/actions/approve`)
     assert.notInclude(page.text, `/admin/users/${merchant.user.id}/actions/unlock`)
     const approve = await agent.post(
