@@ -88,12 +88,13 @@ export class InvoiceRunService {
 
   /** The job body: issue one customer's invoice, record the outcome, mail the customer. */
   async processItem({ runId, customerId, period: periodKey }: GenerateInvoicePayload) {
-    const period = BillingPeriod.parse(periodKey)!
     await db
       .from('invoice_run_items')
       .where({ invoice_run_id: runId, customer_id: customerId })
       .increment('attempts', 1)
     try {
+      const period = BillingPeriod.parse(periodKey)
+      if (!period) throw new Error(`invalid billing period ${periodKey}`)
       const prepared = await this.issuer.prepare(customerId, period)
       if (prepared.status === 'skipped') {
         await this.#setItem(runId, customerId, { status: 'skipped', last_error: null })

@@ -201,3 +201,45 @@ test.group('Invoices / exactly one invoice per customer and period', (group) => 
     }
   }).timeout(120_000)
 })
+
+test.group('Invoices / failures', (group) => {
+  group.each.setup(() => resetState())
+
+  test('a job that fails on every attempt leaves the item failed with its error', async ({
+    assert,
+  }) => {
+    const { customer } = await createCustomer({ terminals: [{ monthlyFeeMinor: 1990 }] })
+    const period = testPeriod()
+    const now = DateTime.utc().toFormat('yyyy-MM-dd HH:mm:ss')
+    const [runId] = await db.table('invoice_runs').insert({
+      period: period.key,
+      status: 'running',
+      customers_total: 1,
+      triggered_by: 'test',
+      started_at: now,
+      created_at: now,
+      updated_at: now,
+    })
+    await db.table('invoice_run_items').insert({
+      invoice_run_id: runId,
+      customer_id: customer.id,
+      status: 'pending',
+      attempts: 0,
+      created_at: now,
+      updated_at: now,
+    })
+    /* the real handler with a payload it cannot bill (no such month), two quick attempts */
+    await getQueue('invoices').add(
+      generateInvoiceJob.name,
+      { runId, customerId: customer.id, period: 'not-a-month' },
+      { attempts: 2, backoff: { type: 'fixed', delay: 100 } }
+    )
+    const run = await waitForRun(period)
+    assert.equal(run.status, 'completed_with_failures')
+    const item = await InvoiceRunItem.findByOrFail('customer_id', customer.id)
+    assert.equal(item.status, 'failed')
+    assert.equal(item.attempts, 2)
+    assert.include(item.lastError ?? '', 'not-a-month')
+    assert.lengthOf(await Invoice.all(), 0)
+  })
+})
