@@ -364,6 +364,8 @@ async function runInvoiceHook(summary) {
   }
 }
 
+const CHANGED = '(geändert / changed since the demo was set up)'
+
 function banner(summary) {
   const line = '─'.repeat(72)
   const { merchant, support } = summary.logins
@@ -373,12 +375,14 @@ function banner(summary) {
   say(`  Portal (Deutsch, English über den Sprachschalter):  ${appUrl}`)
   if (merchant) {
     say(`  Händler-Login / merchant:  ${merchant.email}`)
-    say(`                 Passwort:  ${merchant.password}   (Kunden L1000001, L1000002)`)
+    say(`                 Passwort:  ${merchant.password ?? CHANGED}   (Kunden L1000001, L1000002)`)
   }
   if (support) {
     say(`  Support-Login / staff:     ${appUrl}/admin`)
     say(`                             ${support.email}`)
-    say(`                 Passwort:  ${support.password}   (TOTP-Einrichtung beim ersten Login)`)
+    say(
+      `                 Passwort:  ${support.password ?? CHANGED}   (TOTP-Einrichtung beim ersten Login)`
+    )
   }
   if (summary.registration) {
     say(

@@ -44,11 +44,16 @@ export default class DemoSeed extends BaseCommand {
       .where('terminals.status', 'active')
       .select('customers.customer_number as customerNumber', 'terminals.terminal_id as terminalId')
       .first()
+    const { default: hash } = await import('@adonisjs/core/services/hash')
+    /* the printed password is only shown while it still opens the account */
+    const login = async (row: { password: string } | null, email: string, password: string) => {
+      if (!row) return null
+      const current = await hash.verify(row.password, password)
+      return { email, password: current ? password : null }
+    }
     const logins = {
-      merchant: merchantExists
-        ? { email: DEMO_MERCHANT_EMAIL, password: passwords.merchant }
-        : null,
-      support: supportExists ? { email: DEMO_SUPPORT_EMAIL, password: passwords.support } : null,
+      merchant: await login(merchantExists, DEMO_MERCHANT_EMAIL, passwords.merchant),
+      support: await login(supportExists, DEMO_SUPPORT_EMAIL, passwords.support),
     }
 
     if (this.json) {
@@ -64,10 +69,17 @@ export default class DemoSeed extends BaseCommand {
     } else {
       this.logger.info('the database already holds data: nothing loaded, existing data kept')
     }
-    if (logins.merchant)
-      this.logger.log(`merchant login: ${logins.merchant.email} / ${logins.merchant.password}`)
-    if (logins.support)
-      this.logger.log(`support login:  ${logins.support.email} / ${logins.support.password}`)
+    const changed = '(password was changed since the demo was set up)'
+    if (logins.merchant) {
+      this.logger.log(
+        `merchant login: ${logins.merchant.email} / ${logins.merchant.password ?? changed}`
+      )
+    }
+    if (logins.support) {
+      this.logger.log(
+        `support login:  ${logins.support.email} / ${logins.support.password ?? changed}`
+      )
+    }
     if (registration) {
       this.logger.log(
         `try registration with customer number ${registration.customerNumber} and terminal ID ${registration.terminalId}`
