@@ -3,11 +3,18 @@ import { DateTime } from 'luxon'
 const TZ = 'Europe/Berlin'
 const intlLocale = (locale: string) => (locale === 'en' ? 'en-GB' : 'de-DE')
 
+/* Intl.NumberFormat is costly to build (≈ 30 µs); a list page formats hundreds of amounts */
+const moneyFormats = new Map<string, Intl.NumberFormat>()
+
 /** Money from integer minor units: de `1.234,56 €`, en `€1,234.56`. */
 export function formatMoney(minor: number, locale: string, currency = 'EUR') {
-  return new Intl.NumberFormat(intlLocale(locale), { style: 'currency', currency }).format(
-    minor / 100
-  )
+  const key = `${intlLocale(locale)}|${currency}`
+  let format = moneyFormats.get(key)
+  if (!format) {
+    format = new Intl.NumberFormat(intlLocale(locale), { style: 'currency', currency })
+    moneyFormats.set(key, format)
+  }
+  return format.format(minor / 100)
 }
 
 /** Date and time in Berlin time: de `26.11.2026 14:05`, en `26/11/2026 14:05`. */
