@@ -291,15 +291,18 @@ export class InvoiceRunService {
         : count('failed') > 0
           ? 'completed_with_failures'
           : 'completed'
-    await db
+    /* only a change of status is written (and logged once) */
+    const changed = await db
       .from('invoice_runs')
       .where('id', runId)
+      .whereNot('status', status)
       .update({
         status,
         finished_at: status === 'running' ? null : now(),
         updated_at: now(),
       })
-    if (status !== 'running') logger.info({ runId, status }, 'invoice run finished')
+    const updated = Number(Array.isArray(changed) ? changed[0] : changed)
+    if (updated > 0 && status !== 'running') logger.info({ runId, status }, 'invoice run finished')
   }
 }
 
