@@ -125,6 +125,11 @@ export class IngestService {
     if (!fresh.length) return created
 
     const now = DateTime.utc().toFormat('yyyy-MM-dd HH:mm:ss')
+    /*
+     * Keys in ascending order: two batches racing for the same references then
+     * lock them in the same order (InnoDB's duplicate-key locks can deadlock otherwise).
+     */
+    fresh.sort((a, b) => (a.reference < b.reference ? -1 : a.reference > b.reference ? 1 : 0))
     const tuples = fresh.map((row) => [
       row.reference,
       row.customer_id,
@@ -159,11 +164,10 @@ export class IngestService {
       )
     } else {
       /* `VALUES ?` with the rows as nested arrays: mysql2 escapes them in one pass */
-      const result = await db.rawQuery(
-        `INSERT IGNORE INTO transactions (${columns}) VALUES ? RETURNING id, reference`,
-        [tuples as unknown as StrictValues]
-      )
-      inserted = result[0]
+      const sql = `INSERT IGNORE INTO transactions (${columns}) VALUES ? RETURNING id, reference`
+      inserted = (
+        await retryOnDeadlock(() => db.rawQuery(sql, [tuples as unknown as StrictValues]))
+      )[0]
     }
 
     const byReference = new Map(fresh.map((row) => [row.reference, row]))
@@ -209,6 +213,19 @@ function toRow(
 }
 
 /** '2026-11-27T09:15:00.000Z' → '2026-11-27 09:15:00' (UTC, as the connection stores it). */
+/** Runs an idempotent statement again when InnoDB chose it as a deadlock victim (or timed out). */
+async function retryOnDeadlock<T>(run: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run()
+    } catch (error) {
+      const errno = (error as { errno?: number }).errno
+      if (attempt >= attempts || (errno !== 1213 && errno !== 1205)) throw error
+      await new Promise((resolve) => setTimeout(resolve, 20 * attempt))
+    }
+  }
+}
+
 function toSqlDateTime(iso: string) {
   return `${iso.slice(0, 10)} ${iso.slice(11, 19)}`
 }

@@ -165,6 +165,26 @@ test.group('Ingest API: a mixed batch', (group) => {
     }
   })
 
+  test('the same batch sent twice at the same time is stored once; each item created exactly once', async ({
+    assert,
+  }) => {
+    const { terminals } = await createCustomer({ terminals: 2 })
+    const token = await issueToken()
+    for (let round = 0; round < 3; round++) {
+      const batch = Array.from({ length: 200 }, (_, i) => item(terminals[i % 2].terminalId))
+      const [first, second] = await Promise.all([postBatch(batch, token), postBatch(batch, token)])
+      assert.equal(first.status, 200, first.text.slice(0, 300))
+      assert.equal(second.status, 200, second.text.slice(0, 300))
+      assert.equal(first.json.counts.created + second.json.counts.created, 200)
+      assert.equal(first.json.counts.duplicate + second.json.counts.duplicate, 200)
+      for (let i = 0; i < 200; i++) {
+        const statuses = [first.json.results[i].status, second.json.results[i].status].sort()
+        assert.deepEqual(statuses, ['created', 'duplicate'])
+      }
+      assert.equal(await countTransactions(), 200 * (round + 1))
+    }
+  })
+
   test('sending the same batch again reports every item as a duplicate and changes nothing', async ({
     assert,
   }) => {
@@ -266,9 +286,11 @@ test.group('Ingest API: a mixed batch', (group) => {
     assert.deepEqual(response.json.counts, { created: 4, duplicate: 0, rejected: 0 })
     const odd = await db.from('transactions').where('reference', `Q?'$&\\${tid}`).firstOrFail()
     assert.equal(odd.receipt_number, "?? ') ; --")
-    const masks = (
-      await db.from('transactions').orderBy('id').limit(3).select('pan_masked', 'pan_last4')
-    ).map((r) => `${r.pan_masked}/${r.pan_last4}`)
+    const masks = []
+    for (const result of response.json.results.slice(0, 3)) {
+      const row = await db.from('transactions').where('id', result.id).firstOrFail()
+      masks.push(`${row.pan_masked}/${row.pan_last4}`)
+    }
     assert.deepEqual(masks, ['672559*********1234/1234', '371422*****0037/0037', 'null/null'])
   })
 })
@@ -297,6 +319,20 @@ test.group('Ingest API: body limits', (group) => {
     assert.equal(response.status, 200)
     assert.equal(response.json.counts.created, 1000)
     assert.equal(await countTransactions(), 1000)
+  })
+
+  test('a body over the size limit gets 413 with a clear message and nothing is written', async ({
+    assert,
+  }) => {
+    const { terminals } = await createCustomer()
+    const token = await issueToken()
+    const padding = 'x'.repeat(3000)
+    const batch = Array.from({ length: 1000 }, () => item(terminals[0].terminalId, { padding }))
+    const response = await postBatch(batch, token)
+    assert.equal(response.status, 413)
+    assert.equal(response.json.error, 'body_too_large')
+    assert.include(response.json.message, 'at most 1000 transactions per request')
+    assert.equal(await countTransactions(), 0)
   })
 
   test('malformed JSON gets 400 with a message that does not quote the body', async ({
