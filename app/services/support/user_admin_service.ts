@@ -13,6 +13,7 @@ export const USER_ACTIONS = [
   'lock',
   'approve',
   'disable',
+  'enable',
   'resend_verification',
   'unlink',
 ] as const
@@ -35,6 +36,7 @@ export function availableActions(user: User): UserAction[] {
   if (user.state === 'active' || user.state === 'pending_approval') actions.push('lock')
   if (user.state === 'pending_approval') actions.push('approve')
   if (user.state !== 'disabled') actions.push('disable')
+  if (user.state === 'disabled') actions.push('enable')
   if (user.state === 'pending_verification') actions.push('resend_verification')
   return actions
 }
@@ -89,6 +91,13 @@ export const UserAdminService = {
         })
         return { ok: true }
       }
+      case 'enable':
+        /* back to active; a fresh start for the failure count */
+        user.state = 'active'
+        user.failedLoginCount = 0
+        await user.save()
+        await AuditService.record({ action: 'account.enabled', actor, subjectUserId: user.id, ctx })
+        return { ok: true }
       case 'resend_verification':
         if (!(await resendVerification(user))) return { ok: false, error: 'not_applicable' }
         await AuditService.record({

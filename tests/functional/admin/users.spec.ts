@@ -156,11 +156,15 @@ test.group('Admin users', (group) => {
 
     await agent.post(`${detail}/actions/disable`, { confirmed: '1' }, { csrfFrom: detail })
     assert.equal((await User.findOrFail(twoCustomers.user.id)).state, 'disabled')
+    assert.include((await agent.get(detail)).text, 'Wieder aktivieren')
+    await agent.post(`${detail}/actions/enable`, { confirmed: '1' }, { csrfFrom: detail })
+    assert.equal((await User.findOrFail(twoCustomers.user.id)).state, 'active')
     const actions = (await AuditEvent.query().where('actor_type', 'staff')).map((e) => e.action)
     assert.includeMembers(actions, [
       'account.approved',
       'account.customer_unlinked',
       'account.disabled',
+      'account.enabled',
     ])
   })
 
