@@ -11,12 +11,15 @@ export default class extends BaseSchema {
   }
 
   async down() {
-    /* the foreign key needs an index on the column: give it a plain one first */
+    /* MariaDB keeps the unique index for the foreign key: drop the key, the index, then restore the key */
     this.schema.alterTable(this.tableName, (table) => {
-      table.index(['cancels_invoice_id'], 'invoices_cancels_invoice_id_foreign')
+      table.dropForeign(['cancels_invoice_id'])
     })
     this.schema.alterTable(this.tableName, (table) => {
       table.dropUnique(['cancels_invoice_id'], 'invoices_cancels_invoice_id_unique')
+    })
+    this.schema.alterTable(this.tableName, (table) => {
+      table.foreign('cancels_invoice_id').references('id').inTable('invoices')
     })
   }
 }
