@@ -15,9 +15,11 @@ async function exhausted(limiter: Limiter, key: string) {
 export const LoginThrottle = {
   /** Throws a translated 429 when either budget is used up. */
   async assertAllowed(email: string, ctx: Pick<HttpContext, 'request' | 'i18n'>) {
-    const state =
-      (await exhausted(budgets.loginFailuresPerIp(), `ip:${ctx.request.ip()}`)) ??
-      (await exhausted(budgets.loginFailuresPerEmail(), `email:${email}`))
+    const [perIp, perEmail] = await Promise.all([
+      exhausted(budgets.loginFailuresPerIp(), `ip:${ctx.request.ip()}`),
+      exhausted(budgets.loginFailuresPerEmail(), `email:${email}`),
+    ])
+    const state = perIp ?? perEmail
     if (state) {
       const error = new errors.E_TOO_MANY_REQUESTS(state)
       tooManyMessage(ctx)(error)
