@@ -189,11 +189,16 @@ async function seed(conn: mysql.Connection) {
 /* ---------- the web server ---------- */
 
 async function startWeb(env: NodeJS.ProcessEnv) {
-  const child = spawn(process.execPath, ['--import=@poppinss/ts-exec', 'bin/server.ts'], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  })
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=tmp/bench-prof'] : []
+  const child = spawn(
+    process.execPath,
+    [...profile, '--import=@poppinss/ts-exec', 'bin/server.ts'],
+    {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    }
+  )
   for (let i = 0; i < 120; i++) {
     try {
       const response = await fetch(`http://127.0.0.1:${WEB_PORT}/health`)
@@ -418,7 +423,7 @@ async function main() {
   const cookie = await login()
   const today = DateTime.now().setZone('Europe/Berlin')
   const week = `from=${today.minus({ days: 6 }).toISODate()}&to=${today.toISODate()}&customer=L2000001`
-  const longFrom = today.minus({ months: 13 }).plus({ days: 1 }).toISODate()
+  const longFrom = today.minus({ months: 13 }).plus({ days: 1 }).toISODate()!
   const long = `from=${longFrom}&to=${today.toISODate()}&customer=L2000001`
 
   /* the cursor of the row 500,000 deep in the 13-month view (found once, with OFFSET, here only) */
@@ -438,68 +443,73 @@ async function main() {
     [...html.matchAll(/data-id="(\d+)"/g)].map((m) => m[1]).join(',')
   if (sameRows(bareHtml) !== sameRows(template)) throw new Error('bare server rows differ')
 
-  console.log(
-    '\n1) list requests/s, page 1 of the default view (last 7 days, ~19k rows), 4 clients, 10 s'
-  )
-  await throughput(webUrl(week), cookie, 2)
-  await throughput(bareUrl(week), cookie, 2)
-  const webRps = await throughput(webUrl(week), cookie, 10)
-  const bareRps = await throughput(bareUrl(week), cookie, 10)
-  console.log(
-    `   portal ${fmt.format(webRps)} req/s · bare node:http+mysql2 ${fmt.format(bareRps)} req/s · ratio ${fmt.format(webRps / bareRps)} (goal ≥ 0.5)`
-  )
-
-  console.log('\n2) p95 of 20 sequential requests, 13-month view of the 1,000,000-row customer')
-  await p95(webUrl(long), cookie, 3)
-  await p95(webUrl(`${long}&after=${cursor}`), cookie, 3)
-  const first = await p95(webUrl(long), cookie, 20)
-  const deepP95 = await p95(webUrl(`${long}&after=${cursor}`), cookie, 20)
-  const listOnly = await conn.query('SELECT 1')
-  void listOnly
-  console.log(
-    `   page 1 ${fmt.format(first)} ms · page 500,000 rows deep ${fmt.format(deepP95)} ms · ratio ${fmt.format(deepP95 / first)} (goal ≤ 2)`
-  )
-
-  console.log('\n3) CSV export of the 1,000,000-row customer (13 months) vs mariadb -B')
-  const before = await rss(web.pid!)
-  let peak = before
-  const sampler = setInterval(async () => {
-    peak = Math.max(peak, await rss(web.pid!).catch(() => 0))
-  }, 50)
-  const t0 = performance.now()
-  const response = await fetch(`http://127.0.0.1:${WEB_PORT}/transactions.csv?${long}`, {
-    headers: { cookie },
-  })
-  let bytes = 0
-  let lines = 0
-  for await (const chunk of response.body as any as AsyncIterable<Uint8Array>) {
-    bytes += chunk.length
-    for (const b of chunk) if (b === 10) lines++
+  /* BENCH_ONLY=1,3 runs only those parts */
+  const only = (process.env.BENCH_ONLY ?? '1,2,3').split(',')
+  if (only.includes('1')) {
+    console.log(
+      '\n1) list requests/s, page 1 of the default view (last 7 days, ~19k rows), 4 clients, 10 s'
+    )
+    await throughput(webUrl(week), cookie, 2)
+    await throughput(bareUrl(week), cookie, 2)
+    const webRps = await throughput(webUrl(week), cookie, 10)
+    const bareRps = await throughput(bareUrl(week), cookie, 10)
+    console.log(
+      `   portal ${fmt.format(webRps)} req/s · bare node:http+mysql2 ${fmt.format(bareRps)} req/s · ratio ${fmt.format(webRps / bareRps)} (goal ≥ 0.5)`
+    )
   }
-  const exportMs = performance.now() - t0
-  clearInterval(sampler)
-  const sql = `SELECT t.occurred_at, c.customer_number, term.terminal_id, t.type, t.status, t.amount_minor, t.currency, t.card_brand, t.pan_last4, t.receipt_number, t.auth_code, t.reference FROM transactions t JOIN terminals term ON term.id = t.terminal_id JOIN customers c ON c.id = t.customer_id WHERE t.customer_id = 1 AND t.occurred_at >= '${DateTime.fromISO(longFrom, { zone: 'Europe/Berlin' }).toUTC().toFormat('yyyy-MM-dd HH:mm:ss')}' ORDER BY t.occurred_at DESC, t.id DESC`
-  const t1 = performance.now()
-  const { stdout } = await run(
-    'sh',
-    [
-      '-c',
-      `mariadb -B -h ${options.host} -P ${options.port} -u ${options.user} -p${options.password} ${DATABASE} -e "${sql}" | wc -l`,
-    ],
-    { maxBuffer: 1 << 20 }
-  )
-  const cliMs = performance.now() - t1
-  console.log(
-    `   portal ${fmt.format(lines - 1)} rows, ${fmt.format(bytes / 1e6)} MB in ${fmt.format(exportMs / 1000)} s (${fmt.format((lines - 1) / (exportMs / 1000))} rows/s)`
-  )
-  console.log(
-    `   mariadb -B ${fmt.format(Number(stdout.trim()) - 1)} rows in ${fmt.format(cliMs / 1000)} s (${fmt.format((Number(stdout.trim()) - 1) / (cliMs / 1000))} rows/s)`
-  )
-  console.log(`   ratio ${fmt.format(cliMs / exportMs)} (goal ≥ 0.5)`)
-  console.log(
-    `   web RSS before ${fmt.format(before / 1e6)} MB · peak during export ${fmt.format(peak / 1e6)} MB · ratio ${fmt.format(peak / before)} (goal ≤ 1.2)`
-  )
-
+  if (only.includes('2')) {
+    console.log('\n2) p95 of 20 sequential requests, 13-month view of the 1,000,000-row customer')
+    await p95(webUrl(long), cookie, 3)
+    await p95(webUrl(`${long}&after=${cursor}`), cookie, 3)
+    const first = await p95(webUrl(long), cookie, 20)
+    const deepP95 = await p95(webUrl(`${long}&after=${cursor}`), cookie, 20)
+    const listOnly = await conn.query('SELECT 1')
+    void listOnly
+    console.log(
+      `   page 1 ${fmt.format(first)} ms · page 500,000 rows deep ${fmt.format(deepP95)} ms · ratio ${fmt.format(deepP95 / first)} (goal ≤ 2)`
+    )
+  }
+  if (only.includes('3')) {
+    console.log('\n3) CSV export of the 1,000,000-row customer (13 months) vs mariadb -B')
+    const before = await rss(web.pid!)
+    let peak = before
+    const sampler = setInterval(async () => {
+      peak = Math.max(peak, await rss(web.pid!).catch(() => 0))
+    }, 50)
+    const t0 = performance.now()
+    const response = await fetch(`http://127.0.0.1:${WEB_PORT}/transactions.csv?${long}`, {
+      headers: { cookie },
+    })
+    let bytes = 0
+    let lines = 0
+    for await (const chunk of response.body as any as AsyncIterable<Uint8Array>) {
+      bytes += chunk.length
+      for (const b of chunk) if (b === 10) lines++
+    }
+    const exportMs = performance.now() - t0
+    clearInterval(sampler)
+    const sql = `SELECT t.occurred_at, c.customer_number, term.terminal_id, t.type, t.status, t.amount_minor, t.currency, t.card_brand, t.pan_last4, t.receipt_number, t.auth_code, t.reference FROM transactions t JOIN terminals term ON term.id = t.terminal_id JOIN customers c ON c.id = t.customer_id WHERE t.customer_id = 1 AND t.occurred_at >= '${DateTime.fromISO(longFrom, { zone: 'Europe/Berlin' }).toUTC().toFormat('yyyy-MM-dd HH:mm:ss')}' ORDER BY t.occurred_at DESC, t.id DESC`
+    const t1 = performance.now()
+    const { stdout } = await run(
+      'sh',
+      [
+        '-c',
+        `mariadb -B -h ${options.host} -P ${options.port} -u ${options.user} -p${options.password} ${DATABASE} -e "${sql}" | wc -l`,
+      ],
+      { maxBuffer: 1 << 20 }
+    )
+    const cliMs = performance.now() - t1
+    console.log(
+      `   portal ${fmt.format(lines - 1)} rows, ${fmt.format(bytes / 1e6)} MB in ${fmt.format(exportMs / 1000)} s (${fmt.format((lines - 1) / (exportMs / 1000))} rows/s)`
+    )
+    console.log(
+      `   mariadb -B ${fmt.format(Number(stdout.trim()) - 1)} rows in ${fmt.format(cliMs / 1000)} s (${fmt.format((Number(stdout.trim()) - 1) / (cliMs / 1000))} rows/s)`
+    )
+    console.log(`   ratio ${fmt.format(cliMs / exportMs)} (goal ≥ 0.5)`)
+    console.log(
+      `   web RSS before ${fmt.format(before / 1e6)} MB · peak during export ${fmt.format(peak / 1e6)} MB · ratio ${fmt.format(peak / before)} (goal ≤ 1.2)`
+    )
+  }
   bare.close()
   await conn.end()
   await stopWeb(web)
