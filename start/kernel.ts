@@ -9,6 +9,9 @@ server.errorHandler(() => import('#exceptions/handler'))
 server.use([
   () => import('#middleware/container_bindings_middleware'),
   () => import('@adonisjs/static/static_middleware'),
+  /* language and headers also for requests no route matches (the 404 page) */
+  () => import('#middleware/detect_user_locale_middleware'),
+  () => import('#middleware/security_headers_middleware'),
 ])
 
 router.use([
@@ -16,8 +19,6 @@ router.use([
   () => import('@adonisjs/session/session_middleware'),
   () => import('@adonisjs/shield/shield_middleware'),
   () => import('@adonisjs/auth/initialize_auth_middleware'),
-  () => import('#middleware/detect_user_locale_middleware'),
-  () => import('#middleware/security_headers_middleware'),
 ])
 
 export const middleware = router.named({
