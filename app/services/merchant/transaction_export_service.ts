@@ -1,5 +1,4 @@
 import { Readable } from 'node:stream'
-import { stringify } from 'csv-stringify'
 import type { CustomerScope } from '#services/merchant/customer_scope'
 import type { TransactionFilter } from '#services/merchant/transaction_filter'
 import { berlinSeconds } from '#services/merchant/row_format'
@@ -11,7 +10,7 @@ import {
 } from '#services/merchant/transaction_query'
 
 export const EXPORT_MAX_MONTHS = 13
-const BATCH = 2000
+const BATCH = 5000
 
 type Translate = (key: string) => string
 
@@ -47,23 +46,24 @@ export const TransactionExportService = {
       'reference',
     ].map((key) => t(`transactions.csv.${key}`))
 
-    async function* records() {
+    const delimiter = german ? ';' : ','
+    const toLine = (fields: string[]) => fields.map((f) => csvField(f, delimiter)).join(delimiter)
+
+    /* one string per keyset batch: few objects, backpressure per chunk, memory flat */
+    async function* chunks() {
+      yield '\uFEFF' + toLine(header) + '\n'
       let after: string | undefined
       while (true) {
         const raw = await TransactionQuery.page(ids, filter, { after: decodeCursor(after) }, BATCH)
-        for (const item of raw) yield line(item, german, t)
+        let chunk = ''
+        for (const item of raw) chunk += toLine(line(item, german, t)) + '\n'
+        if (chunk) yield chunk
         if (raw.length < BATCH) return
         after = encodeCursor(raw[raw.length - 1])
       }
     }
 
-    const csv = stringify({
-      delimiter: german ? ';' : ',',
-      bom: true,
-      header: true,
-      columns: header,
-    })
-    return Readable.from(records()).pipe(csv)
+    return Readable.from(chunks(), { objectMode: false })
   },
 
   filename(filter: TransactionFilter) {
@@ -91,4 +91,10 @@ function line(row: Record<string, any>, german: boolean, t: Translate) {
     row.auth_code ?? '',
     row.reference,
   ]
+}
+
+/** RFC 4180: quote a field holding the delimiter, a quote or a line break. */
+function csvField(value: string, delimiter: string) {
+  if (value.includes(delimiter) || /["\r\n]/.test(value)) return `"${value.replaceAll('"', '""')}"`
+  return value
 }
