@@ -10,7 +10,7 @@ import {
 } from '#services/merchant/transaction_query'
 
 export const EXPORT_MAX_MONTHS = 13
-const BATCH = 5000
+const BATCH = 2000
 
 type Translate = (key: string) => string
 
