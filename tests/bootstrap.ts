@@ -48,7 +48,7 @@ export const plugins: Config['plugins'] = [
 | on SMTP_PORT) and a queue worker pool (in this process, real BullMQ).
 */
 export const runnerHooks: Required<Pick<Config, 'setup' | 'teardown'>> = {
-  setup: [() => testUtils.db().migrate(), () => startTestServices()],
+  setup: [() => migrateTestDatabase(), () => startTestServices()],
   teardown: [() => stopTestServices()],
 }
 
@@ -56,4 +56,20 @@ export const configureSuite: Config['configureSuite'] = (suite) => {
   if (['browser', 'functional', 'e2e'].includes(suite.name)) {
     return suite.setup(() => testUtils.httpServer().start())
   }
+}
+
+/*
+| Migrations without Lucid's advisory lock: MariaDB's GET_LOCK name is
+| server-wide and the pool may release it on another connection, which fails
+| the run after every test passed. Tests own their database; each test starts
+| from resetState(), so the schema simply stays for the next run.
+*/
+async function migrateTestDatabase() {
+  const ace = await app.container.make('ace')
+  const command = await ace.exec('migration:run', [
+    '--compact-output',
+    '--no-schema-generate',
+    '--disable-locks',
+  ])
+  if (command.exitCode) throw command.error ?? new Error('migration:run failed')
 }
