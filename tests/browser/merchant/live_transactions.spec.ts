@@ -20,7 +20,8 @@ async function ingest(token: string, item: Record<string, unknown>) {
 }
 
 const liveItem = (tid: string, receipt: string, amountMinor: number) => ({
-  reference: `LIVE-${receipt}-${Date.now()}`,
+  // letters between digit groups: a long digit run could pass Luhn and be refused as a card number
+  reference: `LIVE-${receipt}-${Date.now().toString(36)}`,
   terminal_id: tid,
   occurred_at: DateTime.now().setZone('Europe/Berlin').toISO(),
   type: 'sale',
