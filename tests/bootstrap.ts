@@ -13,6 +13,7 @@ import { authApiClient } from '@adonisjs/auth/plugins/api_client'
 import { authBrowserClient } from '@adonisjs/auth/plugins/browser_client'
 import type { Config } from '@japa/runner/types'
 import { startTestServices, stopTestServices } from '#tests/helpers/services'
+import { CHROMIUM_FLAGS } from '#services/pdf/pdf_renderer'
 
 export const plugins: Config['plugins'] = [
   assert(),
@@ -28,15 +29,8 @@ export const plugins: Config['plugins'] = [
         ...options,
         headless: true,
         executablePath: env.get('CHROMIUM_PATH', '/usr/bin/chromium'),
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-dev-shm-usage',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-        ],
+        /* the same flags the PDF renderer uses, minus --headless (playwright sets it) */
+        args: CHROMIUM_FLAGS.filter((flag) => flag !== '--headless'),
       }),
   }),
   sessionBrowserClient(app),

@@ -8,6 +8,7 @@ import {
   decodeCursor,
   encodeCursor,
   toUtc,
+  ROW_COLUMNS,
 } from '#services/merchant/transaction_query'
 
 export const PAGE_SIZE = 50
@@ -118,21 +119,7 @@ export const TransactionListService = {
       .join('customers as c', 'c.id', 't.customer_id')
       .where('t.id', id)
       .whereIn('t.customer_id', scope.ids)
-      .select([
-        't.id',
-        't.occurred_at',
-        't.type',
-        't.status',
-        't.amount_minor',
-        't.currency',
-        't.card_brand',
-        't.pan_last4',
-        't.auth_code',
-        't.receipt_number',
-        't.reference',
-        'term.terminal_id as tid',
-        'c.customer_number',
-      ])
+      .select(ROW_COLUMNS)
       .first()
     if (!raw) throw new OutOfScope()
     return toRow(raw)

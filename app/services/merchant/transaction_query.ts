@@ -6,7 +6,7 @@ export type Cursor = { occurredAt: string; id: number }
 export type Seek = { after?: Cursor; before?: Cursor }
 
 /* the columns every list, live row and export line is built from — never pan_masked */
-const ROW_COLUMNS = [
+export const ROW_COLUMNS = [
   't.id',
   't.occurred_at',
   't.type',
