@@ -94,8 +94,25 @@ test.group('Invoices / monthly run', (group) => {
   })
 })
 
+/* let the previous test's queued jobs finish and forget them, so its late mails and
+   job ids (the same invoice numbers and ids recur after resetState) don't leak in */
+async function settleQueues() {
+  await waitUntil(
+    async () => {
+      for (const name of ['invoices', 'mail'] as const) {
+        const counts = await getQueue(name).getJobCounts('waiting', 'active')
+        if (counts.waiting + counts.active > 0) return false
+      }
+      return true
+    },
+    { what: 'idle queues' }
+  )
+  for (const name of ['invoices', 'mail'] as const) await getQueue(name).obliterate({ force: true })
+}
+
 test.group('Invoices / exactly one invoice per customer and period', (group) => {
   group.each.setup(async () => {
+    await settleQueues()
     await resetState()
     smtpSink.clear()
   })
