@@ -6,6 +6,7 @@ import app from '@adonisjs/core/services/app'
 import transmit from '@adonisjs/transmit/services/main'
 import { middleware } from '#start/kernel'
 import { LiveAccess } from '#services/ingest/live_access'
+import { LiveFeed } from '#services/ingest/live_feed'
 
 transmit.registerRoutes((route) => route.middleware(middleware.auth()))
 
@@ -15,5 +16,8 @@ transmit.on('disconnect', ({ uid, context }) => LiveAccess.streamClosed(uid, con
 transmit.authorize<{ id: string }>('customers/:id/transactions', (ctx, { id }) =>
   LiveAccess.mayWatchCustomer(ctx, id)
 )
+
+/* new transactions stored by the other web processes */
+LiveFeed.listen()
 
 app.terminating(() => LiveAccess.endStreams())

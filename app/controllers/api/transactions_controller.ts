@@ -22,7 +22,7 @@ export default class TransactionsController {
         message: `At most ${MAX_ITEMS_PER_REQUEST} transactions per request; this one has ${items.length}. Split it into smaller batches.`,
       })
     }
-    const result = await this.ingest.ingest(items)
+    const result = await this.ingest.ingest(items, request.raw())
     /* 422 only when nothing of the batch was acceptable; otherwise each item says what happened */
     /* plain JSON.stringify: the framework's safe serializer costs more than the insert for 1,000 items */
     return response

@@ -1,17 +1,18 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import type { StrictValues } from '@adonisjs/lucid/types/querybuilder'
-import { fieldsWithPan } from '#services/ingest/pan_guard'
+import { fieldsWithPan, jsonTextMayHoldPan } from '#services/ingest/pan_guard'
 import { LiveFeed, type LiveTransaction } from '#services/ingest/live_feed'
 import {
-  ingestItemValidator,
   normalizeMaskedPan,
+  validateIngestItem,
+  type FieldError,
   type IngestItem,
 } from '#validators/transaction_ingest'
 
 export const MAX_ITEMS_PER_REQUEST = 1000
 
-export type ItemError = { field: string; rule: string; message: string }
+export type ItemError = FieldError
 export type ItemResult =
   | { index: number; status: 'created'; reference: string; id: number }
   | { index: number; status: 'duplicate'; reference: string }
@@ -47,28 +48,34 @@ const PAN_MESSAGE =
 
 /** Takes a batch from the processing host: validates each item, stores the good ones, publishes them. */
 export class IngestService {
-  /** Validates every item on its own, stores the valid new ones in one transaction, returns per-item answers. */
-  async ingest(items: unknown[]): Promise<IngestResult> {
+  /**
+   * Validates every item on its own, stores the valid new ones in one transaction,
+   * returns per-item answers. `jsonText`, the request body the items were parsed
+   * from, lets one scan of the text clear the whole batch of card numbers.
+   */
+  async ingest(items: unknown[], jsonText?: string | null): Promise<IngestResult> {
     const results: ItemResult[] = new Array(items.length)
     const valid: { index: number; item: IngestItem }[] = []
+    const now = Date.now()
+    const textMayHoldPan = typeof jsonText === 'string' ? jsonTextMayHoldPan(jsonText) : true
 
     for (const [index, raw] of items.entries()) {
       /* first, before anything else looks at the item: a full PAN anywhere refuses it */
-      const panFields = fieldsWithPan(raw)
+      const panFields = fieldsWithPan(raw, textMayHoldPan)
       if (panFields.length) {
         const errors = panFields.map((field) => ({
-          field,
-          rule: 'card_number',
           message: PAN_MESSAGE,
+          rule: 'card_number',
+          field,
         }))
         results[index] = { index, status: 'rejected', errors }
         continue
       }
-      const [error, item] = await ingestItemValidator.tryValidate(raw)
-      if (error) {
-        results[index] = { index, status: 'rejected', reference: echo(raw), errors: error.messages }
-      } else {
+      const { item, errors } = validateIngestItem(raw, now)
+      if (item) {
         valid.push({ index, item })
+      } else {
+        results[index] = { index, status: 'rejected', reference: echo(raw), errors }
       }
     }
 
@@ -101,7 +108,7 @@ export class IngestService {
           index,
           status: 'rejected',
           reference: item.reference,
-          errors: [{ field: 'terminal_id', rule: 'exists', message: 'Unknown Terminal-ID' }],
+          errors: [{ message: 'Unknown Terminal-ID', rule: 'exists', field: 'terminal_id' }],
         }
         continue
       }
