@@ -1,58 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import { test } from '@japa/runner'
-import { EventSource } from 'eventsource'
 import { Agent } from '#tests/helpers/agent'
 import { resetState } from '#tests/helpers/db'
 import { createMerchant, loginAs } from '#tests/helpers/auth'
+import { LiveClient } from '#tests/helpers/live_client'
 import { issueToken, item, postBatch } from '#tests/functional/api/helpers'
-
-type Message = { channel: string; payload: any; at: number }
-
-/** A logged-in merchant's live stream, opened with the agent's session cookie, as a browser would. */
-class LiveClient {
-  readonly uid = randomUUID()
-  readonly messages: Message[] = []
-  source?: EventSource
-
-  constructor(readonly agent: Agent) {}
-
-  open() {
-    const cookie = [...this.agent.jar].map(([name, value]) => `${name}=${value}`).join('; ')
-    return new Promise<void>((resolve, reject) => {
-      this.source = new EventSource(`${this.agent.baseUrl}/__transmit/events?uid=${this.uid}`, {
-        fetch: (input, init) => fetch(input, { ...init, headers: { ...init.headers, cookie } }),
-      })
-      this.source.onopen = () => resolve()
-      this.source.onerror = (error) => reject(error)
-      this.source.onmessage = (event) => {
-        const data = JSON.parse(event.data)
-        if (data.channel !== '$$transmit/ping') this.messages.push({ ...data, at: Date.now() })
-      }
-    })
-  }
-
-  async subscribe(channel: string, uid = this.uid) {
-    const token = await this.agent.csrf()
-    return this.agent.request('POST', '/__transmit/subscribe', {
-      json: { uid, channel },
-      headers: { 'x-csrf-token': token },
-    })
-  }
-
-  async waitFor(predicate: (m: Message) => boolean, timeoutMs: number) {
-    const until = Date.now() + timeoutMs
-    while (Date.now() < until) {
-      const found = this.messages.find(predicate)
-      if (found) return found
-      await new Promise((resolve) => setTimeout(resolve, 10))
-    }
-    return null
-  }
-
-  close() {
-    this.source?.close()
-  }
-}
 
 const channelOf = (customerId: number) => `customers/${customerId}/transactions`
 

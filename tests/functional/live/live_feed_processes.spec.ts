@@ -1,0 +1,264 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createServer } from 'node:net'
+import { test } from '@japa/runner'
+import app from '@adonisjs/core/services/app'
+import redis from '@adonisjs/redis/services/main'
+import { Agent } from '#tests/helpers/agent'
+import { resetState } from '#tests/helpers/db'
+import { createMerchant, loginAs } from '#tests/helpers/auth'
+import { LiveClient } from '#tests/helpers/live_client'
+import { API_PATH, issueToken, item, postBatch } from '#tests/functional/api/helpers'
+import { LIVE_REDIS_CHANNEL, transactionsChannel } from '#services/ingest/live_feed'
+
+const HOST = '127.0.0.1'
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** A TCP port nobody listens on right now. */
+function freePort() {
+  return new Promise<number>((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, HOST, () => {
+      const address = server.address()
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
+    })
+  })
+}
+
+/**
+ * A second web process of the same installation: its own port, the same
+ * database and Redis channel prefix (DB_DATABASE, QUEUE_PREFIX come with the env).
+ */
+class SecondServer {
+  child?: ChildProcess
+  output = ''
+  exitCode?: number | null
+  baseUrl = ''
+
+  async start() {
+    const port = await freePort()
+    this.baseUrl = `http://${HOST}:${port}`
+    this.child = spawn(process.execPath, ['--import=@poppinss/ts-exec', 'bin/server.ts'], {
+      cwd: app.makePath(),
+      env: { ...process.env, NODE_ENV: 'test', PORT: String(port), HOST },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    const keep = (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-20_000))
+    this.child.stdout!.on('data', keep)
+    this.child.stderr!.on('data', keep)
+    this.child.once('exit', (code) => (this.exitCode = code))
+
+    const until = Date.now() + 60_000
+    while (Date.now() < until) {
+      if (this.exitCode !== undefined) break
+      try {
+        if ((await fetch(`${this.baseUrl}/health`)).ok) return
+      } catch {}
+      await sleep(250)
+    }
+    await this.stop()
+    throw new Error(`the second web server did not become healthy:\n${this.output}`)
+  }
+
+  /** SIGTERM and wait for the exit; SIGKILL if it hangs. Resolves with the milliseconds it took. */
+  async stop(graceMs = 20_000) {
+    const child = this.child
+    if (!child || this.exitCode !== undefined) return 0
+    const started = Date.now()
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+    child.kill('SIGTERM')
+    const inTime = await Promise.race([exited.then(() => true), sleep(graceMs).then(() => false)])
+    if (!inTime) {
+      child.kill('SIGKILL')
+      await exited
+    }
+    return inTime ? Date.now() - started : Number.POSITIVE_INFINITY
+  }
+
+  /** POSTs a batch to this process's ingest API. */
+  async postBatch(transactions: unknown[], token: string) {
+    const response = await fetch(this.baseUrl + API_PATH, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'authorization': `Bearer ${token}` },
+      body: JSON.stringify({ transactions }),
+    })
+    return { status: response.status, json: (await response.json()) as any }
+  }
+}
+
+/** An agent (cookies, CSRF) talking to another process than the in-process test server. */
+class AgentAt extends Agent {
+  declare readonly baseUrl: string
+  constructor(baseUrl: string) {
+    super()
+    Object.defineProperty(this, 'baseUrl', { value: baseUrl })
+  }
+}
+
+async function loggedInStream(agent: Agent, email: string, password: string) {
+  await loginAs(agent, email, password)
+  const live = new LiveClient(agent)
+  await live.open()
+  return live
+}
+
+test.group('Live feed across web processes', (group) => {
+  const second = new SecondServer()
+  group.setup(async () => {
+    await second.start()
+    return async () => {
+      await second.stop()
+    }
+  })
+  group.each.setup(() => resetState())
+
+  test("a transaction stored by another web process reaches its customer's stream here within 1 s, no other customer's", async ({
+    assert,
+    cleanup,
+  }) => {
+    const a = await createMerchant()
+    const b = await createMerchant()
+    /* the token lives in the shared database, so the second process accepts it */
+    const token = await issueToken()
+    const liveA = await loggedInStream(new Agent(), a.user.email, a.password)
+    const liveB = await loggedInStream(new Agent(), b.user.email, b.password)
+    cleanup(() => {
+      liveA.close()
+      liveB.close()
+    })
+    const channelA = transactionsChannel(a.customers[0].id)
+    const channelB = transactionsChannel(b.customers[0].id)
+    assert.equal((await liveA.subscribe(channelA)).status, 204)
+    assert.equal((await liveB.subscribe(channelB)).status, 204)
+
+    const forA = item(a.terminals[0].terminalId, {
+      pan_masked: '492948******1741',
+      receipt_number: 'B-77',
+    })
+    const sentAt = Date.now()
+    const response = await second.postBatch([forA], token)
+    assert.equal(response.status, 200)
+    assert.equal(response.json.results[0].status, 'created')
+
+    const received = await liveA.waitFor((m) => m.channel === channelA, 1000)
+    assert.isNotNull(received, 'A got nothing within 1 s from the other process')
+    assert.isBelow(received!.at - sentAt, 1000)
+    assert.lengthOf(received!.payload.transactions, 1)
+    const [transaction] = received!.payload.transactions
+    assert.include(transaction, {
+      id: response.json.results[0].id,
+      reference: forA.reference,
+      terminal_id: a.terminals[0].terminalId,
+      type: 'sale',
+      status: 'approved',
+      amount_minor: 1299,
+      currency: 'EUR',
+      card_brand: 'girocard',
+      pan_last4: '1741',
+      receipt_number: 'B-77',
+    })
+    assert.notProperty(transaction, 'pan_masked')
+    assert.notProperty(transaction, 'auth_code')
+
+    /* B's stream works (B's own transaction from the other process arrives) but never saw A's */
+    const forB = item(b.terminals[0].terminalId)
+    assert.equal((await second.postBatch([forB], token)).status, 200)
+    assert.isNotNull(
+      await liveB.waitFor((m) => m.channel === channelB, 1000),
+      'B got nothing of its own'
+    )
+    await sleep(200)
+    const seenByB = JSON.stringify(liveB.messages)
+    assert.notInclude(seenByB, forA.reference)
+    assert.notInclude(seenByB, channelA)
+    assert.lengthOf(liveB.messages, 1)
+    assert.notInclude(JSON.stringify(liveA.messages), forB.reference)
+    /* each transaction arrived exactly once (not once locally and once more over Redis) */
+    assert.lengthOf(liveA.messages, 1)
+  })
+
+  test('a transaction stored here reaches a stream held by the other web process', async ({
+    assert,
+    cleanup,
+  }) => {
+    const a = await createMerchant()
+    const token = await issueToken()
+    const liveA = await loggedInStream(new AgentAt(second.baseUrl), a.user.email, a.password)
+    cleanup(() => liveA.close())
+    const channelA = transactionsChannel(a.customers[0].id)
+    assert.equal((await liveA.subscribe(channelA)).status, 204)
+
+    const forA = item(a.terminals[0].terminalId)
+    const sentAt = Date.now()
+    const response = await postBatch([forA], token)
+    assert.equal(response.json.results[0].status, 'created')
+    const received = await liveA.waitFor((m) => m.channel === channelA, 1000)
+    assert.isNotNull(received, 'the stream on the other process got nothing within 1 s')
+    assert.isBelow(received!.at - sentAt, 1000)
+    assert.equal(received!.payload.transactions[0].reference, forA.reference)
+  })
+
+  test('one batch for two customers crosses Redis as one message without card data beyond the last 4 digits', async ({
+    assert,
+    cleanup,
+  }) => {
+    const a = await createMerchant()
+    const b = await createMerchant()
+    const token = await issueToken()
+    const subscriber = redis.connection().ioConnection.duplicate()
+    cleanup(async () => {
+      await subscriber.quit()
+    })
+    const messages: string[] = []
+    subscriber.on('message', (channel: string, message: string) => {
+      if (channel === LIVE_REDIS_CHANNEL) messages.push(message)
+    })
+    await subscriber.subscribe(LIVE_REDIS_CHANNEL)
+
+    const batch = [
+      item(a.terminals[0].terminalId, { pan_masked: '492948******1741', auth_code: 'ZQ77X1' }),
+      item(b.terminals[0].terminalId, { pan_masked: '672559*********1234', auth_code: 'ZQ77X2' }),
+      item(a.terminals[0].terminalId, { pan_masked: null, auth_code: 'ZQ77X3' }),
+    ]
+    const fromSecond = await second.postBatch(batch, token)
+    assert.deepEqual(fromSecond.json.counts, { created: 3, duplicate: 0, rejected: 0 })
+    const fromHere = await postBatch([item(b.terminals[0].terminalId)], token)
+    assert.equal(fromHere.json.counts.created, 1)
+    const until = Date.now() + 2000
+    while (messages.length < 2 && Date.now() < until) await sleep(10)
+    await sleep(200)
+
+    assert.lengthOf(messages, 2, 'one message per batch')
+    const [senderSecond, jsonSecond] = messages[0].split('\n')
+    const [senderHere] = messages[1].split('\n')
+    /* each process marks what it publishes with its own id */
+    assert.notEqual(senderSecond, senderHere)
+    for (const reference of batch.map((entry) => entry.reference)) {
+      assert.include(jsonSecond, reference)
+    }
+    assert.include(jsonSecond, '"pan_last4":"1741"')
+    for (const secret of ['492948', '672559', 'ZQ77X1', 'ZQ77X2', 'ZQ77X3', 'pan_masked']) {
+      assert.notInclude(messages[0], secret)
+    }
+  })
+
+  /*
+   * Bug (older than the one-message live feed, present since the feed came in): the
+   * app's terminating hooks run last-registered first, so the HTTP server's close
+   * (registered when it starts listening) runs before start/transmit.ts's
+   * LiveAccess.endStreams() and waits for the open SSE response forever. A web
+   * process with any merchant's live page open does not stop on SIGTERM.
+   */
+  test('the other web process stops within 5 s of SIGTERM while a live stream is open', async ({
+    assert,
+    cleanup,
+  }) => {
+    const a = await createMerchant()
+    const liveA = await loggedInStream(new AgentAt(second.baseUrl), a.user.email, a.password)
+    cleanup(() => liveA.close())
+    assert.equal((await liveA.subscribe(transactionsChannel(a.customers[0].id))).status, 204)
+
+    const tookMs = await second.stop(6000)
+    assert.isBelow(tookMs, 5000, 'still running 5 s after SIGTERM')
+  }).fails('known bug: SIGTERM waits for open live streams (HTTP server closes before endStreams)')
+})
