@@ -25,6 +25,9 @@ const dbConfig = defineConfig({
         dateStrings: false,
         supportBigNumbers: true,
         bigNumberStrings: false,
+        /* prepared statements mysql2 keeps per connection (ingest batches; see
+           ingest_service.ts); passed through by knex, unknown to Lucid's types */
+        ...({ maxPreparedStatements: 16 } as object),
       },
       pool: { min: 0, max: 10 },
       migrations,

@@ -20,4 +20,12 @@ transmit.authorize<{ id: string }>('customers/:id/transactions', (ctx, { id }) =
 /* new transactions stored by the other web processes */
 LiveFeed.listen()
 
-app.terminating(() => LiveAccess.endStreams())
+/*
+ * Terminating hooks run last-registered first, and the HTTP server registers its
+ * close (which waits for every open connection) when it starts. Registered once
+ * the app is ready, ending the open SSE streams runs before that close, so
+ * SIGTERM does not wait for merchants to leave their pages.
+ */
+app.ready(() => {
+  app.terminating(() => LiveAccess.endStreams())
+})

@@ -112,10 +112,14 @@ class Report {
     }
     return false
   }
+  /** One of `choices`; any other value, a non-string too, fails the rule `enum`. */
   choice<T extends string>(item: Record<string, unknown>, field: string, choices: readonly T[]) {
-    const value = this.string(item, field)
-    if (value === undefined) return undefined
-    if ((choices as readonly string[]).includes(value)) return value as T
+    const value = item[field]
+    if (value === undefined || value === null) {
+      this.add(field, 'required', `The ${field} field is required`)
+      return undefined
+    }
+    if ((choices as readonly unknown[]).includes(value)) return value as T
     this.add(field, 'enum', `The ${field} field must be one of: ${choices.join(',')}`, {
       choices,
     })

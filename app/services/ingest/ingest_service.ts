@@ -170,11 +170,8 @@ export class IngestService {
         tuples.flat() as StrictValues[]
       )
     } else {
-      /* `VALUES ?` with the rows as nested arrays: mysql2 escapes them in one pass */
-      const sql = `INSERT IGNORE INTO transactions (${columns}) VALUES ? RETURNING id, reference`
-      inserted = (
-        await retryOnDeadlock(() => db.rawQuery(sql, [tuples as unknown as StrictValues]))
-      )[0]
+      const sql = `INSERT IGNORE INTO transactions (${columns}) VALUES ${rowPlaceholders(tuples.length)} RETURNING id, reference`
+      inserted = await retryOnDeadlock(() => executePrepared<Inserted>(sql, tuples.flat()))
     }
 
     const byReference = new Map(fresh.map((row) => [row.reference, row]))
@@ -230,6 +227,42 @@ async function retryOnDeadlock<T>(run: () => Promise<T>, attempts = 3): Promise<
       if (attempt >= attempts || (errno !== 1213 && errno !== 1205)) throw error
       await new Promise((resolve) => setTimeout(resolve, 20 * attempt))
     }
+  }
+}
+
+const ROW_PLACEHOLDERS = `(${COLUMNS.map(() => '?').join(',')})`
+const placeholderCache = new Map<number, string>()
+
+/** `(?,…),(?,…)…` for `count` rows; the same text for the same count, so the statement is reused. */
+function rowPlaceholders(count: number) {
+  let text = placeholderCache.get(count)
+  if (!text) {
+    text = new Array(count).fill(ROW_PLACEHOLDERS).join(',')
+    if (placeholderCache.size < 64) placeholderCache.set(count, text)
+  }
+  return text
+}
+
+type MysqlConnection = {
+  execute(sql: string, values: unknown[], done: (error: Error | null, rows: unknown) => void): void
+}
+
+/**
+ * Runs a statement as a server-side prepared statement (MySQL binary protocol) on
+ * a connection of Lucid's write pool. mysql2 keeps it prepared per connection
+ * (`maxPreparedStatements` in config/database.ts bounds how many), so a full
+ * 1,000-row batch is parsed by the server once per connection, not per request,
+ * and the values travel without being escaped into SQL text.
+ */
+async function executePrepared<T>(sql: string, values: unknown[]): Promise<T> {
+  const client = db.connection().getWriteClient().client
+  const connection: MysqlConnection = await client.acquireConnection()
+  try {
+    return await new Promise<T>((resolve, reject) =>
+      connection.execute(sql, values, (error, rows) => (error ? reject(error) : resolve(rows as T)))
+    )
+  } finally {
+    await client.releaseConnection(connection)
   }
 }
 

@@ -260,5 +260,5 @@ test.group('Live feed across web processes', (group) => {
 
     const tookMs = await second.stop(6000)
     assert.isBelow(tookMs, 5000, 'still running 5 s after SIGTERM')
-  }).fails('known bug: SIGTERM waits for open live streams (HTTP server closes before endStreams)')
+  })
 })
