@@ -233,12 +233,12 @@ async function retryOnDeadlock<T>(run: () => Promise<T>, attempts = 3): Promise<
 const ROW_PLACEHOLDERS = `(${COLUMNS.map(() => '?').join(',')})`
 const placeholderCache = new Map<number, string>()
 
-/** `(?,…),(?,…)…` for `count` rows; the same text for the same count, so the statement is reused. */
-function rowPlaceholders(count: number) {
-  let text = placeholderCache.get(count)
+/** `(?,…),(?,…)…` for that many rows; the same text for the same count, so the statement is reused. */
+function rowPlaceholders(rows: number) {
+  let text = placeholderCache.get(rows)
   if (!text) {
-    text = new Array(count).fill(ROW_PLACEHOLDERS).join(',')
-    if (placeholderCache.size < 64) placeholderCache.set(count, text)
+    text = new Array(rows).fill(ROW_PLACEHOLDERS).join(',')
+    if (placeholderCache.size < 64) placeholderCache.set(rows, text)
   }
   return text
 }
