@@ -11,6 +11,9 @@ const redisConfig = defineConfig({
       password: env.get('REDIS_PASSWORD', ''),
       db: 0,
       keyPrefix: '',
+      /* commands issued in the same tick (a login's throttle reads, the session write
+         and its tag) go to Redis in one write; BullMQ has its own connections */
+      enableAutoPipelining: true,
       retryStrategy(times) {
         return Math.min(times * 100, 2000)
       },
