@@ -60,9 +60,6 @@ export default class User extends compose(BaseModel, AuthFinder) {
   declare emailVerifiedAt: DateTime | null
 
   @column.dateTime()
-  declare lastLoginAt: DateTime | null
-
-  @column.dateTime()
   declare passwordChangedAt: DateTime | null
 
   @column.dateTime({ autoCreate: true })

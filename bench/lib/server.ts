@@ -3,8 +3,9 @@
 | settings of `.env.test`, run as in production), start and stop, and CPU readings
 | from /proc (Linux; 0 elsewhere).
 */
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFile, spawn, type ChildProcess } from 'node:child_process'
 import { readdir, readFile } from 'node:fs/promises'
+import { promisify } from 'node:util'
 
 export const ROOT = new URL('../../', import.meta.url).pathname
 
@@ -73,6 +74,16 @@ export async function stopServer(child: ChildProcess) {
   if (child.exitCode !== null) return
   child.kill('SIGTERM')
   await new Promise((resolve) => child.once('exit', resolve))
+}
+
+/** The pid of a running program (e.g. mariadbd, redis-server), or undefined. */
+export async function pidOf(program: string) {
+  try {
+    const { stdout } = await promisify(execFile)('pidof', [program])
+    return Number(stdout.trim().split(' ')[0]) || undefined
+  } catch {
+    return undefined
+  }
 }
 
 /** CPU seconds (user + system) a process has used so far. */

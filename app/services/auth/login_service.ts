@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto'
-import { DateTime } from 'luxon'
 import hash from '@adonisjs/core/services/hash'
 import type { HttpContext } from '@adonisjs/core/http'
 import User from '#models/user'
@@ -27,18 +26,18 @@ export const LoginService = {
    */
   async attempt(email: string, password: string, ctx: LoginCtx): Promise<LoginResult> {
     const normalized = User.normalizeEmail(email)
-    await LoginThrottle.assertAllowed(normalized, ctx)
+    const { failuresOnRecord } = await LoginThrottle.assertAllowed(normalized, ctx)
 
     const user = await User.findBy('email', normalized)
     const passwordOk = await hash.verify(user ? user.password : await decoyHash(), password)
 
     if (user && passwordOk && user.isActive) {
+      /* the audit event is the login's record (and the admin page's "last login");
+         the user row is written only when a failure count needs clearing */
       user.failedLoginCount = 0
-      user.lastLoginAt = DateTime.now()
-      /* independent writes: run them side by side, the login waits for one round trip */
       await Promise.all([
-        LoginThrottle.recordSuccess(normalized),
-        user.save(),
+        failuresOnRecord ? LoginThrottle.recordSuccess(normalized) : null,
+        user.$isDirty ? user.save() : null,
         AuditService.record({
           action: 'login.succeeded',
           actor: { type: 'user', id: user.id },

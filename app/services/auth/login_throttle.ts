@@ -1,5 +1,7 @@
 import { errors, type Limiter } from '@adonisjs/limiter'
 import type { HttpContext } from '@adonisjs/core/http'
+import redis from '@adonisjs/redis/services/main'
+import { LIMITER_KEY_PREFIX } from '#config/limiter'
 import { budgets, tooManyMessage } from '#start/limiter'
 
 /*
@@ -13,18 +15,30 @@ async function exhausted(limiter: Limiter, key: string) {
 }
 
 export const LoginThrottle = {
-  /** Throws a translated 429 when either budget is used up. */
+  /**
+   * Throws a translated 429 when either budget is used up. Both counts come with
+   * one MGET (a login is mostly round trips besides its hash); only a budget that
+   * looks used up is asked of the limiter itself, for its exact retry time.
+   * Returns whether the account has failures on record (then a success clears them).
+   */
   async assertAllowed(email: string, ctx: Pick<HttpContext, 'request' | 'i18n'>) {
-    const [perIp, perEmail] = await Promise.all([
-      exhausted(budgets.loginFailuresPerIp(), `ip:${ctx.request.ip()}`),
-      exhausted(budgets.loginFailuresPerEmail(), `email:${email}`),
-    ])
-    const state = perIp ?? perEmail
+    const perIp = budgets.loginFailuresPerIp()
+    const perEmail = budgets.loginFailuresPerEmail()
+    const ipKey = `ip:${ctx.request.ip()}`
+    const emailKey = `email:${email}`
+    const [ipCount, emailCount] = (
+      await redis.mget(`${LIMITER_KEY_PREFIX}:${ipKey}`, `${LIMITER_KEY_PREFIX}:${emailKey}`)
+    ).map((value) => Number(value ?? 0))
+
+    const state =
+      (ipCount >= perIp.requests ? await exhausted(perIp, ipKey) : null) ??
+      (emailCount >= perEmail.requests ? await exhausted(perEmail, emailKey) : null)
     if (state) {
       const error = new errors.E_TOO_MANY_REQUESTS(state)
       tooManyMessage(ctx)(error)
       throw error
     }
+    return { failuresOnRecord: emailCount > 0 }
   },
 
   /** Counts one failed attempt against both budgets, blocking a budget that runs out. */

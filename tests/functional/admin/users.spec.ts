@@ -46,6 +46,25 @@ test.group('Admin users', (group) => {
     assert.equal((await agent.get(`/admin/users/${erika.user.id + 1000}`)).status, 404)
   })
 
+  test('the detail page shows the last sign-in from the audit trail, „—“ before the first', async ({
+    assert,
+  }) => {
+    const merchant = await createMerchant()
+    const { agent } = await staffAgent()
+    const lastLogin = (html: string) => html.match(/data-last-login>([^<]*)</)?.[1]?.trim()
+
+    assert.equal(lastLogin((await agent.get(`/admin/users/${merchant.user.id}`)).text), '—')
+    await loginAs(new Agent(), merchant.user.email, merchant.password)
+    const event = await AuditEvent.query()
+      .where('subject_user_id', merchant.user.id)
+      .where('action', 'login.succeeded')
+      .firstOrFail()
+    const shown = lastLogin((await agent.get(`/admin/users/${merchant.user.id}`)).text)
+    assert.notEqual(shown, '—')
+    /* German date and time of that event, e.g. 27.11.2026, 09:15 */
+    assert.include(shown, event.createdAt.setZone('Europe/Berlin').toFormat('dd.MM.yyyy'))
+  })
+
   test('lock by support needs a reason, ends the merchant’s sessions and is audited with the agent', async ({
     assert,
   }) => {
