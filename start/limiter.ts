@@ -3,8 +3,10 @@
 | e-mail; every 429 carries a readable German/English message.
 |
 | Two kinds:
-| - route middleware (`authIpThrottle`, …) caps all POSTs of a form per IP,
-|   a ceiling against floods that keeps argon2 from eating the CPU;
+| - route middleware (`registerIpThrottle`, …) caps all POSTs of a form per IP,
+|   a ceiling against floods that keeps argon2 from eating the CPU (for the login
+|   form the same ceiling is `budgets.loginAttemptsPerIp`, checked in one Redis
+|   round trip with the failure budgets by LoginThrottle);
 | - failure budgets (`failureBudgets`) count only failed logins (per account
 |   and per IP) and are consumed by LoginThrottle in app/services/auth.
 */
@@ -18,11 +20,6 @@ export function tooManyMessage(ctx: Pick<HttpContext, 'i18n'>) {
     error.setMessage(ctx.i18n.t('auth.throttled'))
   }
 }
-
-/** POST /login: all attempts per IP. */
-export const loginIpThrottle = limiter.define('login_ip', (ctx) =>
-  limiter.allowRequests(150).every('1 minute').limitExceeded(tooManyMessage(ctx))
-)
 
 /** POST /register and „Kundennummer hinzufügen“: per IP. */
 export const registerIpThrottle = limiter.define('register_ip', (ctx) =>
@@ -58,6 +55,8 @@ export const forgotEmailThrottle = limiter.define('forgot_email', (ctx) =>
 
 /** Budgets consumed in services, keyed by normalized e-mail, user id or IP. */
 export const budgets = {
+  /** POST /login: all attempts per IP, a ceiling against floods (LoginThrottle.assertAllowed) */
+  loginAttemptsPerIp: () => limiter.use({ requests: 150, duration: '1 minute' }),
   /** failed logins per account; the account itself locks at 10 consecutive failures */
   loginFailuresPerEmail: () =>
     limiter.use({ requests: 10, duration: '15 mins', blockDuration: '15 mins' }),

@@ -4,7 +4,6 @@ import { controllers } from '#generated/controllers'
 import {
   forgotEmailThrottle,
   forgotIpThrottle,
-  loginIpThrottle,
   registerEmailThrottle,
   registerIpThrottle,
 } from '#start/limiter'
@@ -13,10 +12,8 @@ import {
 router
   .group(() => {
     router.get('/login', [controllers.auth.Session, 'show']).as('login')
-    router
-      .post('/login', [controllers.auth.Session, 'store'])
-      .use(loginIpThrottle)
-      .as('login.store')
+    /* attempts per IP and failure budgets: LoginThrottle.assertAllowed */
+    router.post('/login', [controllers.auth.Session, 'store']).as('login.store')
     router.get('/register', [controllers.auth.Registration, 'show']).as('register')
     router
       .post('/register', [controllers.auth.Registration, 'store'])

@@ -26,7 +26,9 @@ export const LoginService = {
    */
   async attempt(email: string, password: string, ctx: LoginCtx): Promise<LoginResult> {
     const normalized = User.normalizeEmail(email)
-    const { failuresOnRecord } = await LoginThrottle.assertAllowed(normalized, ctx)
+    const { failuresOnRecord } = await LoginThrottle.assertAllowed(normalized, ctx, {
+      countAttempt: true,
+    })
 
     const user = await User.findBy('email', normalized)
     const passwordOk = await hash.verify(user ? user.password : await decoyHash(), password)

@@ -16,19 +16,39 @@ async function exhausted(limiter: Limiter, key: string) {
 
 export const LoginThrottle = {
   /**
-   * Throws a translated 429 when either budget is used up. Both counts come with
-   * one MGET (a login is mostly round trips besides its hash); only a budget that
-   * looks used up is asked of the limiter itself, for its exact retry time.
-   * Returns whether the account has failures on record (then a success clears them).
+   * Throws a translated 429 when either failure budget is used up or, with
+   * `countAttempt` (the login form), when this IP's attempts exceed the ceiling.
+   * The attempt is counted and both failure counts are read in one round trip
+   * (sent in the same tick, Redis auto-pipelining puts them in one write): a login
+   * is mostly round trips besides its hash. Only a budget that looks used up is
+   * asked of the limiter itself, for its exact retry time. Returns whether the
+   * account has failures on record (then a success clears them).
    */
-  async assertAllowed(email: string, ctx: Pick<HttpContext, 'request' | 'i18n'>) {
+  async assertAllowed(
+    email: string,
+    ctx: Pick<HttpContext, 'request' | 'i18n'>,
+    { countAttempt = false } = {}
+  ) {
     const perIp = budgets.loginFailuresPerIp()
     const perEmail = budgets.loginFailuresPerEmail()
-    const ipKey = `ip:${ctx.request.ip()}`
+    const ip = ctx.request.ip()
+    const ipKey = `ip:${ip}`
     const emailKey = `email:${email}`
-    const [ipCount, emailCount] = (
-      await redis.mget(`${LIMITER_KEY_PREFIX}:${ipKey}`, `${LIMITER_KEY_PREFIX}:${emailKey}`)
-    ).map((value) => Number(value ?? 0))
+    const [ceiling, counts] = await Promise.all([
+      countAttempt
+        ? budgets
+            .loginAttemptsPerIp()
+            .consume(`attempts:${ip}`)
+            .then(
+              () => null,
+              (error: unknown) => error
+            )
+        : null,
+      redis.mget(`${LIMITER_KEY_PREFIX}:${ipKey}`, `${LIMITER_KEY_PREFIX}:${emailKey}`),
+    ])
+    if (ceiling instanceof errors.E_TOO_MANY_REQUESTS) tooManyMessage(ctx)(ceiling)
+    if (ceiling) throw ceiling
+    const [ipCount, emailCount] = counts.map((value) => Number(value ?? 0))
 
     const state =
       (ipCount >= perIp.requests ? await exhausted(perIp, ipKey) : null) ??

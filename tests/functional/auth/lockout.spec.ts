@@ -96,4 +96,34 @@ test.group('Sperre nach Fehlversuchen', (group) => {
     assert.deepEqual(statuses.slice(0, 50), Array(50).fill(302))
     assert.equal(statuses[50], 429)
   }).timeout(120_000)
+
+  test('more than 150 login attempts a minute from one IP get 429, also with the right password', async ({
+    assert,
+  }) => {
+    const { user, password } = await createMerchant()
+    const statuses: number[] = []
+    let next = 0
+    /* 5 side by side: 150 real logins (each its own visitor) take a few seconds */
+    await Promise.all(
+      Array.from({ length: 5 }, async () => {
+        while (next < 150) {
+          next++
+          statuses.push((await loginAs(new Agent(), user.email, password)).status)
+        }
+      })
+    )
+    assert.deepEqual(statuses, Array(150).fill(302))
+    const refused = await new Agent().post(
+      '/login',
+      { email: user.email, password },
+      { csrfFrom: '/login' }
+    )
+    assert.equal(refused.status, 429)
+    assert.include(refused.text, 'Zu viele Versuche')
+    /* not a login: no session, no audit event for it */
+    const logins = await AuditEvent.query()
+      .where('subject_user_id', user.id)
+      .where('action', 'login.succeeded')
+    assert.lengthOf(logins, 150)
+  }).timeout(120_000)
 })
