@@ -15,7 +15,17 @@ import { sleep, waitUntil } from '#tests/functional/queue/helpers'
 | the ports in the environment.
 */
 const COPY = ['ace.js', 'adonisrc.ts', 'package.json', 'tsconfig.json', '.env.example']
-const COPY_DIRS = ['app', 'bin', 'commands', 'config', 'database', 'public', 'resources', 'start']
+const COPY_DIRS = [
+  'app',
+  'bin',
+  'commands',
+  'config',
+  'database',
+  'providers',
+  'public',
+  'resources',
+  'start',
+]
 const port = env.get('PORT') + 50
 const smtpPort = env.get('SMTP_PORT') + 50
 const dir = app.makePath(`tmp/demo-e2e-${port}`)
