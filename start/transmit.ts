@@ -10,14 +10,20 @@ import { LiveFeed } from '#services/ingest/live_feed'
 
 transmit.registerRoutes((route) => route.middleware(middleware.auth()))
 
-transmit.on('connect', ({ uid, context }) => LiveAccess.streamOpened(uid, context))
-transmit.on('disconnect', ({ uid, context }) => LiveAccess.streamClosed(uid, context))
+transmit.on('connect', ({ uid, context }) => {
+  LiveAccess.streamOpened(uid, context)
+  LiveFeed.streamOpened()
+})
+transmit.on('disconnect', ({ uid, context }) => {
+  LiveAccess.streamClosed(uid, context)
+  LiveFeed.streamClosed()
+})
 
 transmit.authorize<{ id: string }>('customers/:id/transactions', (ctx, { id }) =>
   LiveAccess.mayWatchCustomer(ctx, id)
 )
 
-/* new transactions stored by the other web processes */
+/* other web processes announce when they start to listen to new transactions */
 LiveFeed.listen()
 
 /*

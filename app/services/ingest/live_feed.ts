@@ -45,10 +45,25 @@ type Payload = ReturnType<typeof toPayload>
 /** One ingest batch as it travels between web processes: per customer its new transactions. */
 type Batch = [customerId: number, transactions: Payload[]][]
 
-/** The Redis channel all web processes of one installation share (one per parallel test run). */
-export const LIVE_REDIS_CHANNEL = `${env.get('QUEUE_PREFIX', 'kp')}:live:transactions`
-/** This process's mark on what it publishes, so it skips its own messages when they come back. */
+const prefix = env.get('QUEUE_PREFIX', 'kp')
+/** The Redis channel the batches travel on (one per installation and parallel test run). */
+export const LIVE_REDIS_CHANNEL = `${prefix}:live:transactions`
+/** Where a process announces that it now listens, so publishers stop skipping at once. */
+export const LIVE_LISTENERS_CHANNEL = `${prefix}:live:listeners`
+/** This process's mark on what it publishes and announces. */
 const SENDER = randomUUID()
+/** How long a process stays subscribed after its last stream closed (page changes reopen one). */
+const LINGER_MS = 60_000
+/** How long a count of the other listening processes is trusted. */
+const LISTENERS_TTL_MS = 1_000
+
+/* this process: its open streams and its subscription to LIVE_REDIS_CHANNEL */
+let openStreams = 0
+let subscription: 'none' | 'pending' | 'active' = 'none'
+let lingerTimer: NodeJS.Timeout | undefined
+/* the other processes with open streams: null = not known (then publish and ask) */
+let listeners: { count: number; at: number } | null = null
+let counting = false
 
 /** Writes the batch to the SSE streams of this process that subscribed to its customers. */
 function deliverLocally(batch: Batch) {
@@ -59,17 +74,75 @@ function deliverLocally(batch: Batch) {
   }
 }
 
+function receive(message: string) {
+  if (message.startsWith(SENDER) || openStreams === 0) return
+  try {
+    deliverLocally(JSON.parse(message.slice(message.indexOf('\n') + 1)) as Batch)
+  } catch (error) {
+    logger.warn({ err: error }, 'live feed: an unreadable message was skipped')
+  }
+}
+
+function subscribe() {
+  if (subscription !== 'none') return
+  subscription = 'pending'
+  redis.connection().subscribe(LIVE_REDIS_CHANNEL, receive, {
+    onSubscription: () => {
+      subscription = 'active'
+      /* the others count again before their next batch */
+      redis.publish(LIVE_LISTENERS_CHANNEL, SENDER).catch(reportFailure)
+    },
+    onError: (error) => {
+      subscription = 'none'
+      reportFailure(error)
+    },
+  })
+}
+
+function unsubscribe() {
+  lingerTimer = undefined
+  if (openStreams > 0 || subscription === 'none') return
+  subscription = 'none'
+  redis.unsubscribe(LIVE_REDIS_CHANNEL).catch(reportFailure)
+}
+
+/** Whether another process has open streams; asks Redis (NUMSUB) at most once a second. */
+function othersListen() {
+  if ((!listeners || Date.now() - listeners.at > LISTENERS_TTL_MS) && !counting) {
+    counting = true
+    redis
+      .pubsub('NUMSUB', LIVE_REDIS_CHANNEL)
+      .then((reply) => {
+        const subscribers = Number((reply as [string, number])[1] ?? 0)
+        listeners = {
+          count: subscribers - (subscription === 'active' ? 1 : 0),
+          at: Date.now(),
+        }
+      })
+      .catch(() => (listeners = null))
+      .finally(() => (counting = false))
+  }
+  return listeners === null || listeners.count > 0
+}
+
+function reportFailure(error: unknown) {
+  logger.warn({ err: error }, 'live feed: Redis pub/sub failed')
+}
+
 /**
  * Publishes stored transactions to their customers' live channels (one SSE
  * message per customer and batch: `{ transactions: [...] }`, see docs/api.md).
  * Call it only after the commit. This process delivers to its own streams
  * directly; the other web processes get the whole batch as one Redis message
- * (not one per customer: an ingest batch touches hundreds) and deliver it to
- * theirs. See docs/adr/0401-ingest-api.md.
+ * (not one per customer: an ingest batch touches hundreds). A process subscribes
+ * to that channel only while it has open streams, and a publisher skips the
+ * message while no other process does. See docs/adr/0401-ingest-api.md.
  */
 export const LiveFeed = {
   publishTransactions(rows: LiveTransaction[]) {
     if (!rows.length) return
+    const toOthers = othersListen()
+    if (openStreams === 0 && !toOthers) return
     const byCustomer = new Map<number, Payload[]>()
     for (const row of rows) {
       const list = byCustomer.get(row.customer_id)
@@ -79,22 +152,32 @@ export const LiveFeed = {
     const batch: Batch = [...byCustomer]
     deliverLocally(batch)
     /* live is best effort: the rows are committed and every list shows them; a lost message is logged */
-    redis.publish(LIVE_REDIS_CHANNEL, `${SENDER}\n${JSON.stringify(batch)}`).catch((error) => {
-      logger.warn({ err: error }, 'live feed: publishing to Redis failed')
+    if (toOthers) {
+      redis.publish(LIVE_REDIS_CHANNEL, `${SENDER}\n${JSON.stringify(batch)}`).catch(reportFailure)
+    }
+  },
+
+  /** Hears other processes announce that they listen (start/transmit.ts calls it once). */
+  listen() {
+    redis.subscribe(LIVE_LISTENERS_CHANNEL, (message: string) => {
+      if (message !== SENDER) listeners = null
     })
   },
 
-  /** Delivers what the other web processes publish; called once at start (start/transmit.ts). */
-  listen() {
-    redis.subscribe(LIVE_REDIS_CHANNEL, (message: string) => {
-      if (message.startsWith(SENDER)) return
-      /* no open stream here: do not even decode */
-      if (transmit.getManager().getAllSubscribers().size === 0) return
-      try {
-        deliverLocally(JSON.parse(message.slice(message.indexOf('\n') + 1)) as Batch)
-      } catch (error) {
-        logger.warn({ err: error }, 'live feed: an unreadable message was skipped')
-      }
-    })
+  /** A merchant's live stream opened in this process: from now on receive the others' batches. */
+  streamOpened() {
+    openStreams++
+    clearTimeout(lingerTimer)
+    lingerTimer = undefined
+    subscribe()
+  },
+
+  /** A stream closed; after the last one, stay subscribed a while (the next page opens one). */
+  streamClosed() {
+    openStreams = Math.max(0, openStreams - 1)
+    if (openStreams === 0 && !lingerTimer) {
+      lingerTimer = setTimeout(unsubscribe, LINGER_MS)
+      lingerTimer.unref()
+    }
   },
 }

@@ -8,7 +8,11 @@ import { resetState } from '#tests/helpers/db'
 import { createMerchant, loginAs } from '#tests/helpers/auth'
 import { LiveClient } from '#tests/helpers/live_client'
 import { API_PATH, issueToken, item, postBatch } from '#tests/functional/api/helpers'
-import { LIVE_REDIS_CHANNEL, transactionsChannel } from '#services/ingest/live_feed'
+import {
+  LIVE_LISTENERS_CHANNEL,
+  LIVE_REDIS_CHANNEL,
+  transactionsChannel,
+} from '#services/ingest/live_feed'
 
 const HOST = '127.0.0.1'
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -112,6 +116,51 @@ test.group('Live feed across web processes', (group) => {
   })
   group.each.setup(() => resetState())
 
+  test('while no other process has a live stream no batch crosses Redis; one opened stream brings them back', async ({
+    assert,
+    cleanup,
+  }) => {
+    const a = await createMerchant()
+    const token = await issueToken()
+    /* a pattern subscription sees the messages without counting as a listener (NUMSUB) */
+    const observer = redis.connection().ioConnection.duplicate()
+    cleanup(async () => {
+      await observer.quit()
+    })
+    const crossed: string[] = []
+    observer.on('pmessage', (_pattern: string, channel: string, message: string) => {
+      if (channel === LIVE_REDIS_CHANNEL) crossed.push(message)
+    })
+    await observer.psubscribe(`${LIVE_REDIS_CHANNEL}*`)
+    const countOf = (reference: string) => crossed.filter((m) => m.includes(reference)).length
+
+    /* first in the group: the other process has had no stream yet (a process stays
+       subscribed for a minute after its last stream closed, see LiveFeed) */
+    /* no stream anywhere: the first batch may go out while the publisher asks who listens */
+    await postBatch([item(a.terminals[0].terminalId)], token)
+    await sleep(200)
+    const quiet = item(a.terminals[0].terminalId)
+    assert.equal((await postBatch([quiet], token)).json.counts.created, 1)
+    await sleep(300)
+    assert.equal(countOf(quiet.reference), 0, 'a batch nobody listens to stays in its process')
+
+    /* A opens the live page on the other process: it announces itself, batches cross again */
+    const liveA = await loggedInStream(new AgentAt(second.baseUrl), a.user.email, a.password)
+    cleanup(() => liveA.close())
+    assert.equal((await liveA.subscribe(transactionsChannel(a.customers[0].id))).status, 204)
+    await sleep(100)
+    const heard = item(a.terminals[0].terminalId)
+    const sentAt = Date.now()
+    await postBatch([heard], token)
+    const received = await liveA.waitFor(
+      (m) => JSON.stringify(m.payload).includes(heard.reference),
+      1000
+    )
+    assert.isNotNull(received, 'the stream on the other process got nothing within 1 s')
+    assert.isBelow(received!.at - sentAt, 1000)
+    assert.equal(countOf(heard.reference), 1)
+  })
+
   test("a transaction stored by another web process reaches its customer's stream here within 1 s, no other customer's", async ({
     assert,
     cleanup,
@@ -214,6 +263,9 @@ test.group('Live feed across web processes', (group) => {
       if (channel === LIVE_REDIS_CHANNEL) messages.push(message)
     })
     await subscriber.subscribe(LIVE_REDIS_CHANNEL)
+    /* like a web process that got its first stream: announce, so publishers count again */
+    await redis.publish(LIVE_LISTENERS_CHANNEL, 'test listener')
+    await sleep(100)
 
     const batch = [
       item(a.terminals[0].terminalId, { pan_masked: '492948******1741', auth_code: 'ZQ77X1' }),
