@@ -1,5 +1,7 @@
 import { isHttps } from '#config/app'
+import { configProvider } from '@adonisjs/core'
 import { defineConfig, stores } from '@adonisjs/session'
+import type { SessionStoreWithTaggingContract } from '@adonisjs/session/types'
 
 /*
 | Sessions live in Redis so a lock or a password reset can end all of a user's
@@ -20,7 +22,15 @@ const sessionConfig = defineConfig({
   },
   store: 'redis',
   stores: {
-    redis: stores.redis({ connection: 'main' }),
+    /* Redis; a request's session waits for Redis once per request (RequestSessionStore) */
+    redis: configProvider.create(async (app) => {
+      const redisStore = await stores.redis({ connection: 'main' }).resolver(app)
+      const { RequestSessionStore } = await import('#services/accounts/request_session_store')
+      return (ctx, config) => {
+        const store = redisStore(ctx, config) as SessionStoreWithTaggingContract
+        return ctx ? new RequestSessionStore(store) : store
+      }
+    }),
   },
 })
 
