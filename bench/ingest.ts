@@ -9,13 +9,13 @@
 | Uses MariaDB database `kundenportal_bench_ingest` (created with `mariadb -e` as root when
 | that works, which also sets `local_infile=1`), the credentials of `.env.test` (override with
 | DB_HOST, DB_PORT, DB_USER, DB_PASSWORD, BENCH_DATABASE) and a web server it starts itself
-| on BENCH_PORT (default 3499). See docs/api.md.
+| on BENCH_PORT (default 3499), run as in production (bench/lib/server.ts). See docs/api.md.
 */
-import { execFile, spawn, type ChildProcess } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import http from 'node:http'
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -25,6 +25,16 @@ import {
   simulatedTransaction,
   type SimulatedTransaction,
 } from '#services/ingest/simulated_transactions'
+import {
+  ace,
+  cpuSeconds,
+  median,
+  ownCpuSeconds,
+  pidOf,
+  serverEnv,
+  startServer,
+  stopServer,
+} from './lib/server.js'
 
 const ROWS = Number(process.argv[2] ?? 200_000)
 const SINGLE_ROWS = Math.min(ROWS, Number(process.argv[3] ?? 20_000))
@@ -36,27 +46,8 @@ const CUSTOMERS = 100
 const TERMINALS_PER_CUSTOMER = 5
 const DATABASE = process.env.BENCH_DATABASE ?? 'kundenportal_bench_ingest'
 const PORT = Number(process.env.BENCH_PORT ?? 3499)
-const ROOT = new URL('../', import.meta.url).pathname
 const DIR = join(tmpdir(), 'kp-bench-ingest')
 const number = new Intl.NumberFormat('en-US')
-
-const dbOptions = {
-  host: process.env.DB_HOST ?? '127.0.0.1',
-  port: Number(process.env.DB_PORT ?? 3306),
-  user: process.env.DB_USER ?? 'kundenportal',
-  password: process.env.DB_PASSWORD ?? 'kundenportal',
-  database: DATABASE,
-}
-const childEnv = {
-  ...process.env,
-  NODE_ENV: 'test',
-  DB_CONNECTION: 'mysql',
-  DB_DATABASE: DATABASE,
-  PORT: String(PORT),
-  HOST: '127.0.0.1',
-  LOG_LEVEL: 'warn',
-  LOG_FILE: 'tmp/bench-ingest.log',
-}
 
 const COLUMNS =
   'reference, customer_id, terminal_id, occurred_at, type, status, amount_minor, currency, card_brand, pan_masked, pan_last4, auth_code, receipt_number, created_at'
@@ -135,60 +126,6 @@ async function setupDatabase(db: mysql.Connection) {
   return { terminals: rows as Terminal[], token }
 }
 
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux); 0 elsewhere. */
-async function cpuSeconds(pid: number | undefined) {
-  try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8')
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    return (Number(fields[11]) + Number(fields[12])) / 100
-  } catch {
-    return 0
-  }
-}
-
-/** CPU seconds this process (the bench client) has used so far. */
-function ownCpuSeconds() {
-  const usage = process.cpuUsage()
-  return (usage.user + usage.system) / 1e6
-}
-
-async function mariadbPid() {
-  try {
-    const { stdout } = await promisify(execFile)('pidof', ['mariadbd'])
-    return Number(stdout.trim().split(' ')[0])
-  } catch {
-    return undefined
-  }
-}
-
-async function startServer() {
-  /* BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=tmp/prof", profiles the server */
-  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []
-  const child = spawn(
-    process.execPath,
-    [...nodeArgs, '--import=@poppinss/ts-exec', 'bin/server.ts'],
-    {
-      cwd: ROOT,
-      env: childEnv,
-      stdio: ['ignore', 'ignore', 'inherit'],
-    }
-  )
-  for (let i = 0; i < 120; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${PORT}/health`)).ok) return child
-    } catch {}
-    await new Promise((resolve) => setTimeout(resolve, 500))
-  }
-  child.kill('SIGKILL')
-  throw new Error(`the web server did not answer on port ${PORT}`)
-}
-
-async function stopServer(child: ChildProcess) {
-  child.kill('SIGTERM')
-  await new Promise((resolve) => child.once('exit', resolve))
-}
-
-/** 4 clients, each taking the next batch until none is left. Returns seconds. */
 /**
  * One POST of a batch over a kept-alive connection; resolves with status and parsed answer.
  * (node:http rather than fetch: the client shares the machine with the server and the
@@ -272,16 +209,19 @@ async function main() {
     console.log(`(mariadb as root not available: ${(error as Error).message.split('\n')[0]};`)
     console.log(` expecting database ${DATABASE} and local_infile=1 to exist already)`)
   }
-  const migrate = spawn(process.execPath, ['ace', 'migration:run', '--force', '--disable-locks'], {
-    cwd: ROOT,
-    env: childEnv,
-    stdio: 'ignore',
+  const env = await serverEnv({
+    PORT: String(PORT),
+    DB_DATABASE: DATABASE,
+    QUEUE_PREFIX: `kp-bench-ingest-${process.pid}`,
   })
-  if ((await new Promise((resolve) => migrate.once('exit', resolve))) !== 0)
-    throw new Error('migration failed')
+  await ace(['migration:run', '--force', '--disable-locks'], env)
 
   const db = await mysql.createConnection({
-    ...dbOptions,
+    host: env.DB_HOST,
+    port: Number(env.DB_PORT),
+    user: env.DB_USER,
+    password: env.DB_PASSWORD,
+    database: DATABASE,
     infileStreamFactory: (path: string) => createReadStream(path),
   })
   const { terminals, token } = await setupDatabase(db)
@@ -298,7 +238,7 @@ async function main() {
     `${number.format(ROWS)} transactions, ${terminals.length} terminals of ${CUSTOMERS} customers; MariaDB database ${DATABASE}`
   )
 
-  const dbPid = await mariadbPid()
+  const dbPid = await pidOf('mariadbd')
   await mkdir(DIR, { recursive: true })
   const file = join(DIR, 'transactions.tsv')
   await writeFile(file, rows.map((row) => row.map(tsvValue).join('\t')).join('\n') + '\n')
@@ -318,7 +258,7 @@ async function main() {
   const batches = toBatches(items)
 
   /* alternate the two methods; each round compares them at the same moment of a shared machine */
-  const server = await startServer()
+  const server = await startServer(env)
   const rounds: { http: number; load: number }[] = []
   try {
     /* warm up (JIT, lazily loaded modules, pools) with other rows */
@@ -359,7 +299,6 @@ async function main() {
   } finally {
     await stopServer(server)
   }
-  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]
   const httpRate = median(rounds.map((r) => r.http))
   const loadRate = median(rounds.map((r) => r.load))
   const toLoad = median(rounds.map((r) => r.http / r.load))

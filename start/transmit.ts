@@ -23,9 +23,6 @@ transmit.authorize<{ id: string }>('customers/:id/transactions', (ctx, { id }) =
   LiveAccess.mayWatchCustomer(ctx, id)
 )
 
-/* other web processes announce when they start to listen to new transactions */
-LiveFeed.listen()
-
 /*
  * Terminating hooks run last-registered first, and the HTTP server registers its
  * close (which waits for every open connection) when it starts. Registered once

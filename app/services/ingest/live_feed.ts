@@ -64,6 +64,7 @@ let lingerTimer: NodeJS.Timeout | undefined
 /* the other processes with open streams: null = not known (then publish and ask) */
 let listeners: { count: number; at: number } | null = null
 let counting = false
+let hearingAnnouncements = false
 
 /** Writes the batch to the SSE streams of this process that subscribed to its customers. */
 function deliverLocally(batch: Batch) {
@@ -106,8 +107,18 @@ function unsubscribe() {
   redis.unsubscribe(LIVE_REDIS_CHANNEL).catch(reportFailure)
 }
 
-/** Whether another process has open streams; asks Redis (NUMSUB) at most once a second. */
+/**
+ * Whether another process has open streams; asks Redis (NUMSUB) at most once a
+ * second, and at once after another process announced itself. (Subscribed on the
+ * first publish, not at start: ace commands must be able to exit.)
+ */
 function othersListen() {
+  if (!hearingAnnouncements) {
+    hearingAnnouncements = true
+    redis.subscribe(LIVE_LISTENERS_CHANNEL, (message: string) => {
+      if (message !== SENDER) listeners = null
+    })
+  }
   if ((!listeners || Date.now() - listeners.at > LISTENERS_TTL_MS) && !counting) {
     counting = true
     redis
@@ -155,13 +166,6 @@ export const LiveFeed = {
     if (toOthers) {
       redis.publish(LIVE_REDIS_CHANNEL, `${SENDER}\n${JSON.stringify(batch)}`).catch(reportFailure)
     }
-  },
-
-  /** Hears other processes announce that they listen (start/transmit.ts calls it once). */
-  listen() {
-    redis.subscribe(LIVE_LISTENERS_CHANNEL, (message: string) => {
-      if (message !== SENDER) listeners = null
-    })
   },
 
   /** A merchant's live stream opened in this process: from now on receive the others' batches. */
