@@ -9,6 +9,15 @@ export default class extends BaseSchema {
   protected tableName = 'users'
 
   async up() {
+    if (this.db.dialect.name.includes('sqlite')) {
+      /*
+       * Not knex's dropColumn: on SQLite it rebuilds the table (copy, DROP TABLE, rename),
+       * and inside the migration's transaction foreign keys stay on, so the DROP would
+       * cascade to customer_user, tokens and tickets. SQLite drops a column in place.
+       */
+      this.schema.raw('ALTER TABLE users DROP COLUMN last_login_at')
+      return
+    }
     this.schema.alterTable(this.tableName, (table) => {
       table.dropColumn('last_login_at')
     })

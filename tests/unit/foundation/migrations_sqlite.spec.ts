@@ -47,6 +47,57 @@ test.group('Migrations on SQLite', () => {
     assert.deepEqual(tablesAfterDown, [])
     await rm(file, { force: true })
   }).timeout(60_000)
+
+  test('upgrading a database that holds data keeps it (users.last_login_at dropped in place)', async ({
+    assert,
+  }) => {
+    const file = app.makePath('tmp/migrations-upgrade.sqlite3')
+    await rm(file, { force: true })
+    const env = {
+      ...process.env,
+      DB_CONNECTION: 'sqlite',
+      SQLITE_FILE: 'tmp/migrations-upgrade.sqlite3',
+    }
+    const ace = (args: string[]) =>
+      run(process.execPath, ['ace', ...args], { cwd: app.makePath(), env })
+    /* a demo database from before migration 0800, with a merchant linked to a customer */
+    await ace(['migration:run', '--force'])
+    await ace(['migration:rollback', '--step=1', '--force'])
+    const sqlite = new Database(file)
+    const now = '2026-11-01 10:00:00'
+    sqlite
+      .prepare(
+        "INSERT INTO customers (id, customer_number, company_name, street, postal_code, city, country, created_at, updated_at) VALUES (1, 'L1000001', 'Bäckerei Beispiel', 'Hauptstr. 1', '60311', 'Frankfurt', 'DE', ?, ?)"
+      )
+      .run(now, now)
+    sqlite
+      .prepare(
+        "INSERT INTO users (id, email, password, locale, state, failed_login_count, last_login_at, created_at, updated_at) VALUES (1, 'inhaber@beispiel.de', 'x', 'de', 'active', 0, ?, ?, ?)"
+      )
+      .run(now, now, now)
+    sqlite
+      .prepare(
+        "INSERT INTO customer_user (user_id, customer_id, role, proven_by, created_at) VALUES (1, 1, 'owner', 'registration', ?)"
+      )
+      .run(now)
+    sqlite.close()
+
+    await ace(['migration:run', '--force'])
+
+    const after = new Database(file, { readonly: true })
+    try {
+      const columns = after.prepare('PRAGMA table_info(users)').all() as { name: string }[]
+      assert.notInclude(
+        columns.map((column) => column.name),
+        'last_login_at'
+      )
+      assert.equal((after.prepare('SELECT COUNT(*) AS n FROM users').get() as any).n, 1)
+      assert.equal((after.prepare('SELECT COUNT(*) AS n FROM customer_user').get() as any).n, 1)
+    } finally {
+      after.close()
+      await rm(file, { force: true })
+    }
+  }).timeout(60_000)
 })
 
 function listTables(file: string) {
