@@ -11,7 +11,7 @@ const NO_ORIGINAL_COPY = new Set(['/api/v1/transactions'])
  * keeps a deep copy of every body as the "original input" for re-filling forms
  * after a failed validation. For a 1,000-transaction batch that copy costs more
  * than validating the batch, and a machine client has no form to re-fill, so
- * there the parsed body is set without the copy (`request.original()` is empty).
+ * there the parsed body is set without the copy (`request.original()` is undefined).
  * Limits, error answers and all other routes are the framework's own.
  */
 @inject()

@@ -6,14 +6,15 @@ import type {
 } from '@adonisjs/session/types'
 
 /**
- * The session store of one request. Two writes need no answer before the next
- * step: dropping the old id when a login regenerates the session, and tagging
- * the session with its user. They are sent at once without waiting for Redis;
- * the request's final write (or touch) waits for them too and fails if one
- * failed. Sent in the same tick, Redis auto-pipelining (config/redis.ts) puts
- * them into the same network write as the final SETEX: a login then costs one
- * round trip for its session instead of three. (A request that only destroys
- * its session, e.g. a logout, has no final write: a failure there is logged.)
+ * The session store of one request. At a login, two writes need no answer before
+ * the next step: tagging the session with its user, and dropping the old id of
+ * the regenerated session. They are sent without waiting for Redis; the request's
+ * final write waits for them too. Sent in the same tick, Redis auto-pipelining
+ * (config/redis.ts) puts them into the same network write as the final SETEX: a
+ * login waits for Redis once for its session instead of three times.
+ * - If one of them failed, the new session is deleted again before the request
+ *   fails, so no session exists that a lock or „Andere Sitzungen abmelden“ could miss.
+ * - A DEL with nothing pending (a logout, an emptied session) is waited for.
  * Session collections (SessionRegistry) use the plain store.
  */
 export class RequestSessionStore implements SessionStoreWithTaggingContract {
@@ -26,15 +27,17 @@ export class RequestSessionStore implements SessionStoreWithTaggingContract {
   }
 
   async write(sessionId: string, data: SessionData) {
-    await this.#settle(this.store.write(sessionId, data))
+    await this.#settle(sessionId, this.store.write(sessionId, data))
   }
 
   async touch(sessionId: string) {
-    await this.#settle(this.store.touch(sessionId))
+    await this.#settle(sessionId, this.store.touch(sessionId))
   }
 
-  destroy(sessionId: string) {
-    this.#defer(this.store.destroy(sessionId))
+  async destroy(sessionId: string) {
+    /* only a login (which tagged first) is sure to write after this; otherwise wait */
+    if (this.#pending.length) this.#defer(this.store.destroy(sessionId))
+    else await this.store.destroy(sessionId)
   }
 
   tag(sessionId: string, userId: string | number) {
@@ -55,8 +58,12 @@ export class RequestSessionStore implements SessionStoreWithTaggingContract {
     this.#pending.push(sent)
   }
 
-  async #settle(last: Promise<void> | void) {
+  async #settle(sessionId: string, last: Promise<void> | void) {
     const results = await Promise.allSettled([...this.#pending.splice(0), Promise.resolve(last)])
-    for (const result of results) if (result.status === 'rejected') throw result.reason
+    const failed = results.find((result) => result.status === 'rejected')
+    if (!failed) return
+    /* the request fails: leave no session behind its cookie */
+    await Promise.resolve(this.store.destroy(sessionId)).catch(() => {})
+    throw failed.reason
   }
 }

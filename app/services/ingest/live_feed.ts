@@ -89,6 +89,8 @@ function subscribe() {
   subscription = 'pending'
   redis.connection().subscribe(LIVE_REDIS_CHANNEL, receive, {
     onSubscription: () => {
+      /* an unsubscribe in between (Redis slow for longer than the linger) wins */
+      if (subscription !== 'pending') return
       subscription = 'active'
       /* the others count again before their next batch */
       redis.publish(LIVE_LISTENERS_CHANNEL, SENDER).catch(reportFailure)
@@ -115,20 +117,30 @@ function unsubscribe() {
 function othersListen() {
   if (!hearingAnnouncements) {
     hearingAnnouncements = true
-    redis.subscribe(LIVE_LISTENERS_CHANNEL, (message: string) => {
-      if (message !== SENDER) listeners = null
-    })
+    redis.connection().subscribe(
+      LIVE_LISTENERS_CHANNEL,
+      (message: string) => {
+        if (message !== SENDER) listeners = null
+      },
+      {
+        onSubscription: () => {},
+        onError: (error) => {
+          /* tried again with the next batch */
+          hearingAnnouncements = false
+          reportFailure(error)
+        },
+      }
+    )
   }
   if ((!listeners || Date.now() - listeners.at > LISTENERS_TTL_MS) && !counting) {
     counting = true
+    /* judged when asking: a subscription still pending may be counted, never wrongly subtracted */
+    const self = subscription === 'active' ? 1 : 0
     redis
       .pubsub('NUMSUB', LIVE_REDIS_CHANNEL)
       .then((reply) => {
         const subscribers = Number((reply as [string, number])[1] ?? 0)
-        listeners = {
-          count: subscribers - (subscription === 'active' ? 1 : 0),
-          at: Date.now(),
-        }
+        listeners = { count: subscribers - self, at: Date.now() }
       })
       .catch(() => (listeners = null))
       .finally(() => (counting = false))

@@ -48,5 +48,7 @@ test.group('Session store of a request', (group) => {
 
     store.tag(sessionId, tag)
     await assert.rejects(() => store.write(sessionId, { auth_web: 7 }), /WRONGTYPE/)
+    /* the cookie of the failed request leads nowhere */
+    assert.equal(await redis.exists(sessionId), 0)
   })
 })
