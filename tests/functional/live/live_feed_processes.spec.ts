@@ -99,6 +99,32 @@ class AgentAt extends Agent {
   }
 }
 
+/**
+ * The batches crossing Redis, as an outside observer sees them. `counted: false`
+ * listens with a pattern subscription, which NUMSUB (the publishers' question
+ * "does anybody listen?") does not count; `counted: true` is a plain subscriber.
+ */
+async function watchBatches(counted: boolean, cleanup: (fn: () => Promise<void>) => void) {
+  const connection = redis.connection().ioConnection.duplicate()
+  cleanup(async () => {
+    await connection.quit()
+  })
+  const messages: string[] = []
+  const keep = (channel: string, message: string) => {
+    if (channel === LIVE_REDIS_CHANNEL) messages.push(message)
+  }
+  if (counted) {
+    connection.on('message', keep)
+    await connection.subscribe(LIVE_REDIS_CHANNEL)
+  } else {
+    connection.on('pmessage', (_pattern: string, channel: string, message: string) =>
+      keep(channel, message)
+    )
+    await connection.psubscribe(`${LIVE_REDIS_CHANNEL}*`)
+  }
+  return messages
+}
+
 async function loggedInStream(agent: Agent, email: string, password: string) {
   await loginAs(agent, email, password)
   const live = new LiveClient(agent)
@@ -122,16 +148,8 @@ test.group('Live feed across web processes', (group) => {
   }) => {
     const a = await createMerchant()
     const token = await issueToken()
-    /* a pattern subscription sees the messages without counting as a listener (NUMSUB) */
-    const observer = redis.connection().ioConnection.duplicate()
-    cleanup(async () => {
-      await observer.quit()
-    })
-    const crossed: string[] = []
-    observer.on('pmessage', (_pattern: string, channel: string, message: string) => {
-      if (channel === LIVE_REDIS_CHANNEL) crossed.push(message)
-    })
-    await observer.psubscribe(`${LIVE_REDIS_CHANNEL}*`)
+    /* seen from outside, without counting as a listener */
+    const crossed = await watchBatches(false, cleanup)
     const countOf = (reference: string) => crossed.filter((m) => m.includes(reference)).length
 
     /* first in the group: the other process has had no stream yet (a process stays
@@ -254,15 +272,7 @@ test.group('Live feed across web processes', (group) => {
     const a = await createMerchant()
     const b = await createMerchant()
     const token = await issueToken()
-    const subscriber = redis.connection().ioConnection.duplicate()
-    cleanup(async () => {
-      await subscriber.quit()
-    })
-    const messages: string[] = []
-    subscriber.on('message', (channel: string, message: string) => {
-      if (channel === LIVE_REDIS_CHANNEL) messages.push(message)
-    })
-    await subscriber.subscribe(LIVE_REDIS_CHANNEL)
+    const messages = await watchBatches(true, cleanup)
     /* like a web process that got its first stream: announce, so publishers count again */
     await redis.publish(LIVE_LISTENERS_CHANNEL, 'test listener')
     await sleep(100)
