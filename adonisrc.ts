@@ -56,5 +56,7 @@ export default defineConfig({
 
   hooks: {
     init: [indexEntities()],
+    /* route types for the type check of a fresh clone's build */
+    buildStarting: [() => import('./bin/build_codegen.js')],
   },
 })

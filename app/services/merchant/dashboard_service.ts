@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
+import { reader } from '#services/database/reader'
 import type { CustomerScope } from '#services/merchant/customer_scope'
 import { ZONE, type TransactionFilter } from '#services/merchant/transaction_filter'
 import {
@@ -55,7 +56,7 @@ export const DashboardService = {
 }
 
 async function figures(ids: number[], window: Window) {
-  const row = await db
+  const row = await reader()
     .from('transactions')
     .whereIn('customer_id', ids)
     .where('occurred_at', '>=', sqlTime(window.from))
@@ -80,7 +81,7 @@ async function dailyTurnover(ids: number[], today: DateTime) {
   const bounds = days.map((day) => [day.toISODate()!, sqlTime(day), sqlTime(day.plus({ days: 1 }))])
   const union = bounds.map(() => 'SELECT ? as day, ? as s, ? as e').join(' UNION ALL ')
   const rows = ids.length
-    ? await db
+    ? await reader()
         .from(db.raw(`(${union}) d`, bounds.flat()) as unknown as string)
         .join('transactions as t', (join) => {
           join.on('t.occurred_at', '>=', 'd.s').andOn('t.occurred_at', '<', 'd.e')
@@ -95,7 +96,7 @@ async function dailyTurnover(ids: number[], today: DateTime) {
 
 /** Approved transactions per card brand over the chart's 30 days. */
 async function brandMix(ids: number[], today: DateTime) {
-  const rows = await db
+  const rows = await reader()
     .from('transactions')
     .whereIn('customer_id', ids)
     .where('occurred_at', '>=', sqlTime(today.minus({ days: CHART_DAYS - 1 })))

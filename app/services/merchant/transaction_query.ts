@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
+import { reader } from '#services/database/reader'
 import type { TransactionFilter } from '#services/merchant/transaction_filter'
 
 export type Cursor = { occurredAt: string; id: number }
@@ -46,7 +47,9 @@ export const TransactionQuery = {
     const table = isMysql()
       ? db.raw(`transactions FORCE INDEX (${index})`)
       : db.raw(`transactions INDEXED BY ${index}`)
-    const query = db.from(table as unknown as string).select('id')
+    const query = reader()
+      .from(table as unknown as string)
+      .select('id')
     TransactionQuery.applyFilter(query, customerIds, filter, '')
     if (seek.after) {
       query
@@ -69,7 +72,7 @@ export const TransactionQuery = {
   async page(customerIds: number[], filter: TransactionFilter, seek: Seek, limit: number) {
     const ids = TransactionQuery.idsQuery(customerIds, filter, seek, limit).toSQL()
     const direction = seek.before ? 'asc' : 'desc'
-    return db
+    return reader()
       .from(db.raw(`(${ids.sql}) k`, ids.bindings as any[]) as unknown as string)
       .join('transactions as t', 't.id', 'k.id')
       .join('terminals as term', 'term.id', 't.terminal_id')
@@ -93,9 +96,11 @@ export const TransactionQuery = {
 
   /** Count and turnover of the whole filtered set (not just the page). */
   async totals(customerIds: number[], filter: TransactionFilter) {
-    const query = db.from('transactions').where((q) => {
-      TransactionQuery.applyFilter(q, customerIds, filter, '')
-    })
+    const query = reader()
+      .from('transactions')
+      .where((q) => {
+        TransactionQuery.applyFilter(q, customerIds, filter, '')
+      })
     const row = await query
       .select(
         db.raw('COUNT(*) as count'),

@@ -1,14 +1,18 @@
 import Customer from '#models/customer'
 import Terminal from '#models/terminal'
+import { readerOptions } from '#services/database/reader'
 
 const PER_PAGE = 25
 const escapeLike = (term: string) => `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
 
-/** Read-only look-ups of master data for support, with the users linked to each customer. */
+/**
+ * Read-only look-ups of master data for support, with the users linked to each
+ * customer. The searches may read a replica; the detail pages read the primary.
+ */
 export const LookupService = {
   /** Customers by number, company name, city or e-mail. */
   async customers(q: string, page: number) {
-    const query = Customer.query().orderBy('customer_number', 'asc')
+    const query = Customer.query(readerOptions()).orderBy('customer_number', 'asc')
     const term = q.trim().slice(0, 100)
     if (term) {
       query.where((where) => {
@@ -32,7 +36,7 @@ export const LookupService = {
 
   /** Terminals by TID, serial number or city. */
   async terminals(q: string, page: number) {
-    const query = Terminal.query().preload('customer').orderBy('terminal_id', 'asc')
+    const query = Terminal.query(readerOptions()).preload('customer').orderBy('terminal_id', 'asc')
     const term = q.trim().slice(0, 100)
     if (term) {
       query.where((where) => {

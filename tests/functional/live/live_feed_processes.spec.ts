@@ -1,94 +1,18 @@
-import { spawn, type ChildProcess } from 'node:child_process'
-import { createServer } from 'node:net'
 import { test } from '@japa/runner'
-import app from '@adonisjs/core/services/app'
 import redis from '@adonisjs/redis/services/main'
 import { Agent } from '#tests/helpers/agent'
+import { WebProcess } from '#tests/helpers/web_process'
 import { resetState } from '#tests/helpers/db'
 import { createMerchant, loginAs } from '#tests/helpers/auth'
 import { LiveClient } from '#tests/helpers/live_client'
-import { API_PATH, issueToken, item, postBatch } from '#tests/functional/api/helpers'
+import { issueToken, item, postBatch } from '#tests/functional/api/helpers'
 import {
   LIVE_LISTENERS_CHANNEL,
   LIVE_REDIS_CHANNEL,
   transactionsChannel,
 } from '#services/ingest/live_feed'
 
-const HOST = '127.0.0.1'
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
-/** A TCP port nobody listens on right now. */
-function freePort() {
-  return new Promise<number>((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, HOST, () => {
-      const address = server.address()
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
-    })
-  })
-}
-
-/**
- * A second web process of the same installation: its own port, the same
- * database and Redis channel prefix (DB_DATABASE, QUEUE_PREFIX come with the env).
- */
-class SecondServer {
-  child?: ChildProcess
-  output = ''
-  exitCode?: number | null
-  baseUrl = ''
-
-  async start() {
-    const port = await freePort()
-    this.baseUrl = `http://${HOST}:${port}`
-    this.child = spawn(process.execPath, ['--import=@poppinss/ts-exec', 'bin/server.ts'], {
-      cwd: app.makePath(),
-      env: { ...process.env, NODE_ENV: 'test', PORT: String(port), HOST },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    const keep = (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-20_000))
-    this.child.stdout!.on('data', keep)
-    this.child.stderr!.on('data', keep)
-    this.child.once('exit', (code) => (this.exitCode = code))
-
-    const until = Date.now() + 60_000
-    while (Date.now() < until) {
-      if (this.exitCode !== undefined) break
-      try {
-        if ((await fetch(`${this.baseUrl}/health`)).ok) return
-      } catch {}
-      await sleep(250)
-    }
-    await this.stop()
-    throw new Error(`the second web server did not become healthy:\n${this.output}`)
-  }
-
-  /** SIGTERM and wait for the exit; SIGKILL if it hangs. Resolves with the milliseconds it took. */
-  async stop(graceMs = 20_000) {
-    const child = this.child
-    if (!child || this.exitCode !== undefined) return 0
-    const started = Date.now()
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-    child.kill('SIGTERM')
-    const inTime = await Promise.race([exited.then(() => true), sleep(graceMs).then(() => false)])
-    if (!inTime) {
-      child.kill('SIGKILL')
-      await exited
-    }
-    return inTime ? Date.now() - started : Number.POSITIVE_INFINITY
-  }
-
-  /** POSTs a batch to this process's ingest API. */
-  async postBatch(transactions: unknown[], token: string) {
-    const response = await fetch(this.baseUrl + API_PATH, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'authorization': `Bearer ${token}` },
-      body: JSON.stringify({ transactions }),
-    })
-    return { status: response.status, json: (await response.json()) as any }
-  }
-}
 
 /** An agent (cookies, CSRF) talking to another process than the in-process test server. */
 class AgentAt extends Agent {
@@ -133,7 +57,7 @@ async function loggedInStream(agent: Agent, email: string, password: string) {
 }
 
 test.group('Live feed across web processes', (group) => {
-  const second = new SecondServer()
+  const second = new WebProcess()
   group.setup(async () => {
     await second.start()
     return async () => {
