@@ -16,8 +16,12 @@ export class Agent {
   readonly jar = new Map<string, string>()
   readonly baseUrl: string
 
-  constructor(readonly defaultHeaders: Record<string, string> = {}) {
-    this.baseUrl = `http://${env.get('HOST')}:${env.get('PORT')}`
+  /** `baseUrl`: another web process than the suite's in-process server. */
+  constructor(
+    readonly defaultHeaders: Record<string, string> = {},
+    baseUrl?: string
+  ) {
+    this.baseUrl = baseUrl ?? `http://${env.get('HOST')}:${env.get('PORT')}`
   }
 
   async request(

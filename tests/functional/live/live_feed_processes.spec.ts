@@ -14,15 +14,6 @@ import {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-/** An agent (cookies, CSRF) talking to another process than the in-process test server. */
-class AgentAt extends Agent {
-  declare readonly baseUrl: string
-  constructor(baseUrl: string) {
-    super()
-    Object.defineProperty(this, 'baseUrl', { value: baseUrl })
-  }
-}
-
 /**
  * The batches crossing Redis, as an outside observer sees them. `counted: false`
  * listens with a pattern subscription, which NUMSUB (the publishers' question
@@ -87,7 +78,7 @@ test.group('Live feed across web processes', (group) => {
     assert.equal(countOf(quiet.reference), 0, 'a batch nobody listens to stays in its process')
 
     /* A opens the live page on the other process: it announces itself, batches cross again */
-    const liveA = await loggedInStream(new AgentAt(second.baseUrl), a.user.email, a.password)
+    const liveA = await loggedInStream(new Agent({}, second.baseUrl), a.user.email, a.password)
     cleanup(() => liveA.close())
     assert.equal((await liveA.subscribe(transactionsChannel(a.customers[0].id))).status, 204)
     await sleep(100)
@@ -174,7 +165,7 @@ test.group('Live feed across web processes', (group) => {
   }) => {
     const a = await createMerchant()
     const token = await issueToken()
-    const liveA = await loggedInStream(new AgentAt(second.baseUrl), a.user.email, a.password)
+    const liveA = await loggedInStream(new Agent({}, second.baseUrl), a.user.email, a.password)
     cleanup(() => liveA.close())
     const channelA = transactionsChannel(a.customers[0].id)
     assert.equal((await liveA.subscribe(channelA)).status, 204)
@@ -240,7 +231,7 @@ test.group('Live feed across web processes', (group) => {
     cleanup,
   }) => {
     const a = await createMerchant()
-    const liveA = await loggedInStream(new AgentAt(second.baseUrl), a.user.email, a.password)
+    const liveA = await loggedInStream(new Agent({}, second.baseUrl), a.user.email, a.password)
     cleanup(() => liveA.close())
     assert.equal((await liveA.subscribe(transactionsChannel(a.customers[0].id))).status, 204)
 
