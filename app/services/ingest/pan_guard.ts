@@ -1,87 +1,26 @@
 /*
-| Finds full card numbers (PANs) anywhere in an ingest item, so the item can be
-| refused before anything is stored or logged. A PAN is 13–19 digits that pass
-| the Luhn check; it may be written in groups with spaces, dashes or dots
-| between them ("4111 1111 1111 1111"). See docs/adr/0401-pan-guard.md.
+| The ingest API's use of the card-number guard: finds full card numbers (PANs)
+| anywhere in an item, so the item can be refused before anything is stored or
+| logged. What counts as a PAN is decided in one place for all text
+| (`#services/security/card_number_guard`); see docs/adr/0401-ingest-api.md and
+| docs/adr/1401-card-numbers-in-all-text.md.
 */
-
-/** Digit groups and the separators between them, e.g. "4111 1111-1111". */
-const DIGIT_GROUPS = /\d+(?:[ \-.]{1,3}\d+)*/g
-const SEPARATORS = /[ \-.]{1,3}/
-const THIRTEEN_DIGITS = /\d(?:[ \-.]{0,3}\d){12}/
-
-/** The Luhn checksum over a string of digits. */
-export function passesLuhn(digits: string) {
-  let sum = 0
-  let double = false
-  for (let i = digits.length - 1; i >= 0; i--) {
-    let d = digits.charCodeAt(i) - 48
-    if (double) {
-      d *= 2
-      if (d > 9) d -= 9
-    }
-    sum += d
-    double = !double
-  }
-  return sum % 10 === 0
-}
-
-/**
- * True when the text holds a 13–19 digit run that passes Luhn: a plain run of
- * digits, or consecutive digit groups joined by single separators.
- */
-export function containsPan(text: string) {
-  /* fast native pre-check: 13 digits with at most 3 separators between each */
-  if (text.length < 13 || !THIRTEEN_DIGITS.test(text)) return false
-  for (const match of text.matchAll(DIGIT_GROUPS)) {
-    const groups = match[0].split(SEPARATORS)
-    for (let start = 0; start < groups.length; start++) {
-      let digits = ''
-      for (let end = start; end < groups.length; end++) {
-        digits += groups[end]
-        if (digits.length > 19) break
-        if (digits.length >= 13 && passesLuhn(digits)) return true
-      }
-    }
-  }
-  return false
-}
+import { containsPan, hasThirteenDigitRun } from '#services/security/card_number_guard'
 
 /** A JSON number written with an exponent (`4.1e15`): not all of its digits are in the text. */
 const EXPONENT_NUMBER = /[:[,]\s*-?\d+(?:\.\d+)?[eE]/
 
 /**
  * False when a JSON text cannot decode to anything `containsPan` would find: it
- * has no run of 13 digits (with separators), no `\u` escape (which could spell
- * digits or spaces) and no number with an exponent. Every other escape decodes
- * to a character that is neither a digit nor a separator, so a run in a decoded
- * string or key, or in a number's digits, is a run in the text. One native scan
- * of a 1,000-item batch then replaces a scan of each of its strings.
+ * has no run of 13 digits (with separators, `\/` and `\t` counting as ones), no
+ * `\u` escape (which could spell digits or separators, and stays one when a
+ * decoded string holds `\\u`) and no number with an exponent. Every other escape
+ * decodes to a character that ends a digit run, so a run in a decoded string or
+ * key, or in a number's digits, is a run in the text. One linear scan of a
+ * 1,000-item batch then replaces a scan of each of its strings.
  */
 export function jsonTextMayHoldPan(text: string) {
-  return hasThirteenDigitRun(text) || text.includes('\\u') || EXPONENT_NUMBER.test(text)
-}
-
-/**
- * `THIRTEEN_DIGITS.test(text)` as one linear pass (the regex backtracks at every
- * digit, which on a 200 KB batch costs more than the rest of the scan).
- */
-export function hasThirteenDigitRun(text: string) {
-  let digits = 0
-  let separators = 0
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i)
-    if (code >= 48 && code <= 57) {
-      if (++digits >= 13) return true
-      separators = 0
-    } else if (code === 32 || code === 45 || code === 46) {
-      /* space, dash, dot: up to 3 of them may join two digits */
-      if (digits > 0 && ++separators > 3) digits = 0
-    } else {
-      digits = 0
-    }
-  }
-  return false
+  return hasThirteenDigitRun(text, true) || text.includes('\\u') || EXPONENT_NUMBER.test(text)
 }
 
 /**

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto'
 import { DateTime } from 'luxon'
-import { containsPan } from '#services/ingest/pan_guard'
+import { containsPan } from '#services/security/card_number_guard'
 
 /* Brand mix of German card acceptance: girocard first, then the schemes. BINs are examples. */
 const BRANDS = [

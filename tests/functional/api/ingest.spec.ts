@@ -313,7 +313,7 @@ test.group('Ingest API: body limits', (group) => {
     const { terminals } = await createCustomer({ terminals: 3 })
     const token = await issueToken()
     const batch = Array.from({ length: 1000 }, (_, i) =>
-      item(terminals[i % 3].terminalId, { receipt_number: `R${i}`.padEnd(32, '0') })
+      item(terminals[i % 3].terminalId, { receipt_number: `R${i}`.padEnd(32, 'X') })
     )
     const response = await postBatch(batch, token)
     assert.equal(response.status, 200)

@@ -142,4 +142,31 @@ test.group('Ingest API: card numbers hidden in the JSON text', (group) => {
     assert.notInclude(stored, '\\u00')
     assert.notInclude(response.text, PAN)
   })
+
+  test(
+    'a PAN written with slashes, underscores, commas or inside a longer run is refused in {field}'
+  )
+    .with([
+      { field: 'receipt_number', value: '4929/4803/5283/1741' },
+      { field: 'receipt_number', value: '4929_4803_5283_1741' },
+      { field: 'receipt_number', value: '4929,4803,5283,1741' },
+      { field: 'reference', value: '49294803528317410000' },
+      { field: 'reference', value: 'R-00004929480352831741' },
+      { field: 'receipt_number', value: '4929\u00a04803\u00a05283\u00a01741' },
+    ])
+    .run(async ({ assert }, { field, value }) => {
+      const { terminals } = await createCustomer()
+      const token = await issueToken()
+      const good = item(terminals[0].terminalId)
+      const bad = item(terminals[0].terminalId, { [field]: JSON.parse(`"${value}"`) })
+      const response = await postRaw(body([JSON.stringify(good), JSON.stringify(bad)]), token)
+      assert.equal(response.status, 200)
+      assert.deepEqual(response.json.counts, { created: 1, duplicate: 0, rejected: 1 })
+      assert.deepEqual(response.json.results[1].errors, [
+        { field, rule: 'card_number', message: response.json.results[1].errors[0].message },
+      ])
+      assert.isUndefined(response.json.results[1].reference)
+      assert.notInclude(response.text, '5283')
+      assert.notInclude(await dumpTransactions(), '5283')
+    })
 })

@@ -175,3 +175,63 @@ test.group('PAN guard: one scan of the request body', () => {
     assert.isAbove(withPanUnescaped, 50, String(withPanUnescaped))
   })
 })
+
+test.group('PAN guard: the body scan knows every separator of the guard', () => {
+  test('a PAN in groups with {title} is seen in the text')
+    .with([
+      { title: 'slashes', separator: '/' },
+      { title: 'underscores', separator: '_' },
+      { title: 'commas', separator: ',' },
+      { title: 'tabs', separator: '\t' },
+      { title: 'no-break spaces', separator: '\u00a0' },
+      { title: 'en dashes', separator: '–' },
+      { title: 'zero-width spaces', separator: '\u200b' },
+      { title: '", "', separator: ', ' },
+    ])
+    .run(({ assert }, { title, separator }) => {
+      const value = ['4929', '4803', '5283', '1741'].join(separator)
+      for (const text of [
+        JSON.stringify({ receipt_number: value }),
+        /* PHP's json_encode writes "/" as "\/" */
+        JSON.stringify({ receipt_number: value }).replaceAll('/', '\\/'),
+      ]) {
+        assert.isTrue(jsonTextMayHoldPan(text), `${title}: ${text}`)
+        assert.deepEqual(fieldsWithPan(JSON.parse(text), true), ['receipt_number'])
+      }
+    })
+
+  test('whenever a decoded item holds a PAN, its text is scanned (random bodies, all separators)', ({
+    assert,
+  }) => {
+    let seed = 14
+    const random = () => {
+      seed = (seed + 0x6d2b79f5) | 0
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+      return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
+    }
+    const pick = (chars: string[]) => chars[Math.floor(random() * chars.length)]
+    const separators = [' ', '-', '.', '/', '_', ',', '\t', '\u00a0', '–', '\u200b', '\u3000']
+    const digits = [...'0123456789', '４', '１']
+    let withPan = 0
+    for (let round = 0; round < 3000; round++) {
+      let value = ''
+      const length = 13 + Math.floor(random() * 14)
+      while (value.length < length) {
+        const roll = random()
+        if (roll < 0.8) value += pick(digits)
+        else if (roll < 0.97) value += pick(separators).repeat(1 + Math.floor(random() * 3))
+        else value += pick(['x', '\n', '\\', '"'])
+      }
+      let text = JSON.stringify({ transactions: [{ reference: 'R1', receipt_number: value }] })
+      if (random() < 0.3) text = text.replaceAll('/', '\\/')
+      const [parsed] = JSON.parse(text).transactions
+      assert.equal(parsed.receipt_number, value)
+      if (fieldsWithPan(parsed, true).length) {
+        withPan++
+        assert.isTrue(jsonTextMayHoldPan(text), `missed: ${text}`)
+      }
+    }
+    assert.isAbove(withPan, 100)
+  })
+})
