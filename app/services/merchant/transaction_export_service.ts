@@ -2,6 +2,7 @@ import { Readable } from 'node:stream'
 import type { CustomerScope } from '#services/merchant/customer_scope'
 import type { TransactionFilter } from '#services/merchant/transaction_filter'
 import { berlinSeconds } from '#services/merchant/row_format'
+import { csvLine, csvNumber, csvText } from '#services/export/csv_cells'
 import {
   TransactionQuery,
   decodeCursor,
@@ -18,7 +19,8 @@ type Translate = (key: string) => string
  * The CSV export of a filter: the list's own keyset query walked in batches,
  * so memory stays flat at any size and the rows equal the list's rows.
  * German: `;` and decimal comma (Excel in Germany); English: `,` and dot.
- * UTF-8 with BOM; the card only as brand + last 4.
+ * UTF-8 with BOM; the card only as brand + last 4. Every text cell is
+ * neutralised against formulas (`csv_cells.ts`); the amount stays a number.
  */
 export const TransactionExportService = {
   stream(scope: CustomerScope, filter: TransactionFilter, locale: string, translate: Translate) {
@@ -47,16 +49,23 @@ export const TransactionExportService = {
     ].map((key) => t(`transactions.csv.${key}`))
 
     const delimiter = german ? ';' : ','
-    const toLine = (fields: string[]) => fields.map((f) => csvField(f, delimiter)).join(delimiter)
+    const text = (value: string) => csvText(value, delimiter)
+    const toLine = (fields: string[]) =>
+      csvLine(
+        fields.map((field, index) =>
+          index === AMOUNT_COLUMN ? csvNumber(field, delimiter) : text(field)
+        ),
+        delimiter
+      )
 
     /* one string per keyset batch: few objects, backpressure per chunk, memory flat */
     async function* chunks() {
-      yield '\uFEFF' + toLine(header) + '\n'
+      yield '\uFEFF' + csvLine(header.map(text), delimiter)
       let after: string | undefined
       while (true) {
         const raw = await TransactionQuery.page(ids, filter, { after: decodeCursor(after) }, BATCH)
         let chunk = ''
-        for (const item of raw) chunk += toLine(line(item, german, t)) + '\n'
+        for (const item of raw) chunk += toLine(line(item, german, t))
         if (chunk) yield chunk
         if (raw.length < BATCH) return
         after = encodeCursor(raw[raw.length - 1])
@@ -70,6 +79,9 @@ export const TransactionExportService = {
     return `transaktionen_${filter.fromDate}_${filter.toDate}.csv`
   },
 }
+
+/** The one numeric column of `line`; every other cell is text. */
+const AMOUNT_COLUMN = 5
 
 /* straight from the driver's row: no per-row model or luxon object for a million rows */
 function line(row: Record<string, any>, german: boolean, t: Translate) {
@@ -91,10 +103,4 @@ function line(row: Record<string, any>, german: boolean, t: Translate) {
     row.auth_code ?? '',
     row.reference,
   ]
-}
-
-/** RFC 4180: quote a field holding the delimiter, a quote or a line break. */
-function csvField(value: string, delimiter: string) {
-  if (value.includes(delimiter) || /["\r\n]/.test(value)) return `"${value.replaceAll('"', '""')}"`
-  return value
 }

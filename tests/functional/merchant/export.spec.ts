@@ -4,6 +4,7 @@ import { Agent } from '#tests/helpers/agent'
 import { resetState } from '#tests/helpers/db'
 import { createMerchant, loginAs } from '#tests/helpers/auth'
 import { addTransactions, rowIds, visibleText } from './fixtures.js'
+import { issueToken, item, postBatch } from '#tests/functional/api/helpers'
 
 const zone = 'Europe/Berlin'
 
@@ -104,5 +105,58 @@ test.group('Merchant CSV export', (group) => {
     )
     /* the list keeps the filter the user had */
     assert.include(page.text, 'value="2025-10-01"')
+  })
+
+  test('receipt numbers from the API that start a formula export as text; a negative amount stays a number', async ({
+    assert,
+  }) => {
+    const m = await createMerchant()
+    const tid = m.terminals[0].terminalId
+    const receipts = ['=1+2', '+1', '-1', '@SUM(A1)', '=HYPERLINK("http://x.ex","x")']
+    const token = await issueToken()
+    const ingest = await postBatch(
+      receipts.map((receipt, i) =>
+        item(tid, {
+          receipt_number: receipt,
+          occurred_at: DateTime.now()
+            .minus({ minutes: 10 + i })
+            .toISO(),
+        })
+      ),
+      token
+    )
+    assert.deepEqual(ingest.json.counts, { created: 5, duplicate: 0, rejected: 0 })
+    /* a refund booked as a negative amount by some other way in: a number, not a formula */
+    await addTransactions(m.terminals[0], [
+      {
+        amountMinor: -1250,
+        receiptNumber: 'R-neg',
+        occurredAt: DateTime.now().minus({ hours: 2 }),
+      },
+    ])
+
+    const agent = new Agent()
+    await loginAs(agent, m.user.email, m.password)
+    const { bytes } = await download(agent, '/transactions.csv')
+    const text = bytes.subarray(3).toString('utf8')
+    const lines = text.trim().split('\n').slice(1)
+    const byReceipt = new Map<string, string>()
+    for (const line of lines) byReceipt.set(line.split(';')[9], line)
+
+    /* each neutralised: behind a single quote, inside double quotes (OWASP) */
+    assert.include(text, `;"'=1+2";`)
+    assert.include(text, `;"'+1";`)
+    assert.include(text, `;"'-1";`)
+    assert.include(text, `;"'@SUM(A1)";`)
+    assert.include(text, `;"'=HYPERLINK(""http://x.ex"",""x"")";`)
+    /* no cell of the file starts a formula */
+    for (const line of lines) {
+      for (const cell of line.match(/("([^"]|"")*"|[^;]*)(;|$)/g) ?? []) {
+        assert.notMatch(cell.replace(/^"/, ''), /^[=+@\t\r]/, line)
+      }
+    }
+    const negative = byReceipt.get('R-neg')!.split(';')
+    assert.equal(negative[5], '-12,50')
+    assert.equal(byReceipt.get(`"'+1"`)!.split(';')[5], '12,99')
   })
 })
