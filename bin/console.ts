@@ -3,6 +3,7 @@
 */
 import 'reflect-metadata'
 import { Ignitor, prettyPrintError } from '@adonisjs/core'
+import { processShutdown } from '#services/process/process_shutdown'
 
 const APP_ROOT = new URL('../', import.meta.url)
 
@@ -18,8 +19,8 @@ new Ignitor(APP_ROOT, { importer: IMPORTER })
     app.booting(async () => {
       await import('#start/env')
     })
-    app.listen('SIGTERM', () => app.terminate())
-    app.listen('SIGINT', () => app.terminate())
+    /* SIGTERM/SIGINT: terminating hooks under a deadline; KP_EXIT_WITH_PARENT=1 (the demo): also when the parent dies */
+    processShutdown.install(app, { exitWithParent: process.env.KP_EXIT_WITH_PARENT === '1' })
   })
   .ace()
   .handle(process.argv.splice(2))

@@ -3,8 +3,11 @@
 */
 import 'reflect-metadata'
 import { Ignitor, prettyPrintError } from '@adonisjs/core'
+import { processShutdown } from '#services/process/process_shutdown'
 
 const APP_ROOT = new URL('../', import.meta.url)
+/* in-flight requests get this long to finish on shutdown, then their connections are cut */
+const HTTP_DRAIN_MS = 8000
 
 const IMPORTER = (filePath: string) => {
   if (filePath.startsWith('./') || filePath.startsWith('../')) {
@@ -18,8 +21,18 @@ new Ignitor(APP_ROOT, { importer: IMPORTER })
     app.booting(async () => {
       await import('#start/env')
     })
-    app.listen('SIGTERM', () => app.terminate())
-    app.listen('SIGINT', () => app.terminate())
+    /* SIGTERM/SIGINT: terminating hooks under a deadline; KP_EXIT_WITH_PARENT=1 (the demo): also when the parent dies */
+    processShutdown.install(app, { exitWithParent: process.env.KP_EXIT_WITH_PARENT === '1' })
+    /*
+     * Registered once the server listens, so it runs before the server's own close
+     * (hooks run last-registered first), which waits for every open connection.
+     */
+    app.ready(async () => {
+      const nodeServer = (await app.container.make('server')).getNodeServer()
+      app.terminating(() => {
+        setTimeout(() => nodeServer?.closeAllConnections(), HTTP_DRAIN_MS).unref()
+      })
+    })
   })
   .httpServer()
   .start()

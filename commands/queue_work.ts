@@ -3,6 +3,14 @@ import type { CommandOptions } from '@adonisjs/core/types/ace'
 import { WorkerPool } from '#services/queue/worker_pool'
 import { QUEUE_NAMES, type QueueName } from '#services/queue/queues'
 import { registerInvoiceScheduler } from '#services/invoices/invoice_scheduler'
+import { processShutdown } from '#services/process/process_shutdown'
+
+/* running jobs get at most this long to finish on SIGTERM before they are released */
+const GRACE_MS = 6000
+/* what the pool needs after the grace (release, disconnect) plus the other hooks */
+const AFTER_GRACE_MS = 4500
+/* once jobs were given up, the rest of the shutdown must not wait for their sockets */
+const AFTER_RELEASE_MS = 1500
 
 export default class QueueWork extends BaseCommand {
   static commandName = 'queue:work'
@@ -16,17 +24,31 @@ export default class QueueWork extends BaseCommand {
     const queues = (this.queue?.length ? this.queue : QUEUE_NAMES).filter(
       (name): name is QueueName => (QUEUE_NAMES as readonly string[]).includes(name)
     )
-    const pool = new WorkerPool().start({ queues })
-    if (queues.includes('invoices')) await registerInvoiceScheduler()
+    const pool = new WorkerPool()
+    /* before the first job can start: a signal at any point after this closes the pool */
     this.app.terminating(async () => {
       this.logger.info('worker stopping: finishing or releasing running jobs')
-      const { released } = await pool.close()
+      const grace = Math.min(GRACE_MS, Math.max(0, processShutdown.remainingMs() - AFTER_GRACE_MS))
+      const { released, unreleased } = await pool.close(grace)
       if (released) {
         this.logger.warning(`released ${released} unfinished job(s); the next worker runs them`)
-        /* a released handler may still hold a socket (e.g. a hung SMTP server): don't wait for it */
-        setTimeout(() => process.exit(), 500).unref()
       }
+      if (unreleased) {
+        this.logger.warning(
+          `${unreleased} job(s) could not be released (Redis unreachable); the next worker takes them over once their lock expires`
+        )
+      }
+      if (released || unreleased) processShutdown.finishWithin(AFTER_RELEASE_MS)
     })
+    pool.start({ queues })
     this.logger.info(`worker started (pid ${process.pid}) on queues: ${queues.join(', ')}`)
+    /* not awaited: with Redis down it waits for Redis, and the worker must still stop on SIGTERM */
+    if (queues.includes('invoices')) {
+      registerInvoiceScheduler().catch((error) => {
+        if (!processShutdown.stopping) {
+          this.logger.error(`could not register the monthly invoice run: ${error.message}`)
+        }
+      })
+    }
   }
 }

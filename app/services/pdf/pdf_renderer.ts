@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import puppeteer, { type Browser, type Page } from 'puppeteer-core'
 import logger from '@adonisjs/core/services/logger'
+import { within } from '#services/process/time_limit'
 
 export const CHROMIUM_FLAGS = [
   '--headless',
@@ -90,12 +91,25 @@ export class PdfRenderer {
     return count
   }
 
-  async close() {
+  /**
+   * Closes Chromium. Bounded by `waitMs` per step: a hung browser (or one still
+   * launching) is killed, so a shutdown never waits for a render that never ends.
+   */
+  async close(waitMs = 2000) {
     this.#closed = true
-    const browser = this.#browser ?? (await this.#launching?.catch(() => null))
+    const launching = this.#launching?.catch(() => null)
+    const browser = this.#browser ?? (launching ? await within(launching, waitMs) : null)
     this.#browser = null
     this.#idle = []
-    if (browser) await browser.close().catch(() => browser.process()?.kill('SIGKILL'))
+    if (!browser) return
+    const closed = await within(
+      browser.close().then(
+        () => true,
+        () => false
+      ),
+      waitMs
+    )
+    if (!closed) killProcessGroup(browser.process()?.pid)
   }
 
   async #print(page: Page, html: string) {
@@ -168,6 +182,20 @@ export class PdfRenderer {
       this.#idle.length < this.maxIdlePages
     if (keep) this.#idle.push(page)
     else await page.close().catch(() => {})
+  }
+}
+
+/* Chromium runs in its own process group (puppeteer starts it detached): the whole group goes */
+function killProcessGroup(pid: number | undefined) {
+  if (!pid) return
+  try {
+    process.kill(-pid, 'SIGKILL')
+  } catch {
+    try {
+      process.kill(pid, 'SIGKILL')
+    } catch {
+      /* already gone */
+    }
   }
 }
 

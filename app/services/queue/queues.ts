@@ -1,6 +1,7 @@
 import app from '@adonisjs/core/services/app'
 import { Queue, type JobsOptions } from 'bullmq'
 import { queueConnection, queuePrefix } from '#services/queue/connection'
+import { within } from '#services/process/time_limit'
 
 export const QUEUE_NAMES = ['mail', 'invoices'] as const
 export type QueueName = (typeof QUEUE_NAMES)[number]
@@ -27,10 +28,11 @@ export async function enqueue(
   return getQueue(name).add(jobName, data, options)
 }
 
-export async function closeQueues() {
+/** Closes every Queue of this process; waits at most `waitMs` (Redis may be unreachable). */
+export async function closeQueues(waitMs = 1000) {
   const open = [...queues.values()]
   queues.clear()
-  await Promise.allSettled(open.map((queue) => queue.close()))
+  await within(Promise.allSettled(open.map((queue) => queue.close())), waitMs)
 }
 
 app.terminating(async () => {

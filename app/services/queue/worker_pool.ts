@@ -3,6 +3,7 @@ import logger from '@adonisjs/core/services/logger'
 import { queueConnection, queuePrefix } from '#services/queue/connection'
 import type { QueueName } from '#services/queue/queues'
 import { jobsByQueue } from '#services/queue/job_registry'
+import { within } from '#services/process/time_limit'
 
 export type WorkerPoolOptions = {
   queues?: QueueName[]
@@ -10,20 +11,30 @@ export type WorkerPoolOptions = {
 }
 
 type RunningJob = { job: Job; token?: string; release: () => void }
+export type CloseResult = { released: number; unreleased: number }
 
 const RELEASED = Symbol('released')
+/** Upper bound for giving jobs back to Redis on shutdown (Redis may be gone). */
+const RELEASE_MS = 2000
+/** Upper bound for BullMQ to record finished jobs and close its connections. */
+const DISCONNECT_MS = 1500
 
 /**
  * The BullMQ workers of one worker process. Jobs are dispatched by name to the
- * handlers in job_registry. close() lets running jobs finish for up to
- * `graceMs`, then releases them: each goes back to the wait list at once (no
- * attempt counted) and the next worker runs it again, so SIGTERM never loses a
- * job and never hangs. (BullMQ's own close(true) cannot do this once a graceful
- * close is under way: it returns the same pending promise.)
+ * handlers in job_registry. close() stops fetching on every queue at once, lets
+ * running jobs finish for up to `graceMs`, then releases them: each goes back to
+ * the wait list at once (no attempt counted) and the next worker runs it again.
+ * Every step is bounded, so close() returns in graceMs + 3.5 s at most even
+ * with Redis unreachable. A job that still arrives once closing has begun (a
+ * fetch already on its way) is not run: it goes straight back to the wait list.
+ * (BullMQ's own close(true) cannot release: once a graceful close is under way
+ * it returns the same pending promise.)
  */
 export class WorkerPool {
   readonly workers: Worker[] = []
   readonly #running = new Set<RunningJob>()
+  #closing = false
+  #onIdle?: () => void
 
   start(options: WorkerPoolOptions = {}) {
     const names = options.queues ?? (Object.keys(jobsByQueue) as QueueName[])
@@ -32,6 +43,7 @@ export class WorkerPool {
       const worker = new Worker(
         name,
         async (job: Job, token?: string) => {
+          if (this.#closing) return this.#refuse(job, token)
           const handler = handlers.find((entry) => entry.name === job.name)
           if (!handler) throw new Error(`No handler for job ${name}/${job.name}`)
           return this.#track(job, token, handler.handle(job as never))
@@ -78,32 +90,55 @@ export class WorkerPool {
 
   /**
    * Closes every worker: running jobs get `graceMs` to finish; the ones still
-   * running then are released back to the queue. Returns how many were released.
+   * running then are released back to the queue. `unreleased` counts jobs that
+   * could not be given back (Redis unreachable): BullMQ's stalled-job check hands
+   * them to the next worker once their lock expires.
    */
-  async close(graceMs = 6000) {
-    const workers = this.workers.splice(0)
-    const closing = Promise.allSettled(workers.map((worker) => worker.close()))
-    let timer: NodeJS.Timeout | undefined
-    const finished = await Promise.race([
-      closing.then(() => true),
-      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), graceMs))),
-    ])
-    clearTimeout(timer)
-    if (finished) return { released: 0 }
+  async close(graceMs = 6000): Promise<CloseResult> {
+    this.#closing = true
+    /* all at once, before anything is awaited: no queue fetches another job */
+    const closing = Promise.allSettled(this.workers.splice(0).map((worker) => worker.close()))
 
+    await within(this.#idle(), graceMs)
     const running = [...this.#running]
-    await Promise.allSettled(
-      running.map(async (entry) => {
-        await entry.job.moveToWait(entry.token)
-        entry.release()
-      })
+    let released = 0
+    if (running.length) {
+      await within(
+        Promise.allSettled(
+          running.map(async (entry) => {
+            await entry.job.moveToWait(entry.token)
+            entry.release()
+            released++
+          })
+        ),
+        RELEASE_MS
+      )
+      logger.warn(
+        {
+          jobs: running.map((entry) => `${entry.job.queueName}/${entry.job.name}#${entry.job.id}`),
+          released,
+        },
+        'released running jobs on shutdown'
+      )
+    }
+    await within(closing, DISCONNECT_MS)
+    return { released, unreleased: running.length - released }
+  }
+
+  /** Resolves once no handler is running. */
+  #idle() {
+    if (this.#running.size === 0) return Promise.resolve()
+    return new Promise<void>((resolve) => (this.#onIdle = resolve))
+  }
+
+  /** A job fetched after closing began: back to the wait list untouched, no attempt counted. */
+  async #refuse(job: Job, token: string | undefined): Promise<never> {
+    await within(
+      job.moveToWait(token).catch(() => {}),
+      RELEASE_MS
     )
-    logger.warn(
-      { jobs: running.map((entry) => `${entry.job.queueName}/${entry.job.name}#${entry.job.id}`) },
-      'released running jobs on shutdown'
-    )
-    await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, 2000).unref())])
-    return { released: running.length }
+    logger.info({ queue: job.queueName, job: job.name, id: job.id }, 'job handed back on shutdown')
+    throw new WaitingError('worker is shutting down')
   }
 
   /** Runs a handler so that close() can release its job if it outlives the grace period. */
@@ -119,6 +154,7 @@ export class WorkerPool {
       return result
     } finally {
       this.#running.delete(entry)
+      if (this.#running.size === 0) this.#onIdle?.()
     }
   }
 }

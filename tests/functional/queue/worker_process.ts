@@ -19,9 +19,13 @@ export type WorkerProcess = {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>
 }
 
-/** Spawns `node ace queue:work` and resolves once it reports that it started. */
-export async function startWorker(environment: NodeJS.ProcessEnv): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, ['ace', 'queue:work', '--queue=mail'], {
+/** Spawns `node ace queue:work` (on `queues`) and resolves once it reports that it started. */
+export async function startWorker(
+  environment: NodeJS.ProcessEnv,
+  queues: string[] = ['mail']
+): Promise<WorkerProcess> {
+  const args = queues.map((name) => `--queue=${name}`)
+  const child = spawn(process.execPath, ['ace', 'queue:work', ...args], {
     cwd: app.makePath(),
     env: environment,
     stdio: ['ignore', 'pipe', 'pipe'],
