@@ -111,9 +111,9 @@ export class Client {
     return stream.open().then(() => stream)
   }
 
-  /** Subscribes a stream to a channel, as the page's script does. */
-  async subscribe(uid: string, channel: string) {
-    const token = await this.csrf()
+  /** Subscribes a stream to a channel, as the page's script does (`token`: a CSRF token to reuse). */
+  async subscribe(uid: string, channel: string, token?: string) {
+    token ??= await this.csrf()
     return this.request('/__transmit/subscribe', {
       json: { uid, channel },
       headers: { 'x-csrf-token': token },

@@ -145,7 +145,10 @@ export class Cluster {
     const [primary, replica, redis, smtpPort] = await Promise.all([
       startMariaDb({
         dir: join(this.dir, 'primary'),
-        args: ['--server-id=1', '--log-bin', '--log-basename=primary'],
+        /* a primary writes the binary log its replicas read */
+        args: this.options.replica
+          ? ['--server-id=1', '--log-bin', '--log-basename=primary']
+          : ['--skip-log-bin'],
       }),
       this.options.replica
         ? startMariaDb({ dir: join(this.dir, 'replica'), args: ['--server-id=2', '--read-only'] })

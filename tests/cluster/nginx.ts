@@ -35,7 +35,7 @@ export function renderSite(dir: string, ports: { http: number; https: number }) 
   site = rewrite(site, 'server_name portal.example.com;', 'server_name localhost;')
   site = rewrite(site, '/etc/nginx/kundenportal-upstreams.conf', `${dir}/upstreams.conf`)
   site = rewrite(site, '/var/log/nginx/', `${dir}/`)
-  return rewrite(site, '/var/www/letsencrypt', `${dir}/acme`)
+  return rewrite(site, 'root /var/www/html;', `root ${dir}/acme;`)
 }
 
 /** The upstream list with one line per port, each with the options of the shipped lines. */

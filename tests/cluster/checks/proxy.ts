@@ -1,4 +1,6 @@
 /* nginx in front: redirect, health, body size, and the client address it passes on. */
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import type { Client } from '../client.js'
 import { API, assert, type Check, type Context } from '../context.js'
 
@@ -39,6 +41,12 @@ export const proxyChecks: Check[] = [
         redirect.headers.location === 'https://localhost/login',
         `redirect to ${redirect.headers.location}`
       )
+      /* certbot's http-01 challenge is answered on port 80, not redirected */
+      const challenge = join(context.nginx.dir, 'acme', '.well-known', 'acme-challenge')
+      mkdirSync(challenge, { recursive: true, mode: 0o755 })
+      writeFileSync(join(challenge, 'token-1'), 'token-1.key', { mode: 0o644 })
+      const acme = await context.direct(http).request('/.well-known/acme-challenge/token-1')
+      assert(acme.status === 200 && acme.text === 'token-1.key', `ACME answered ${acme.status}`)
       const health = await context.viaNginx().request('/health')
       assert(health.status === 200, `/health through nginx answered ${health.status}`)
     },

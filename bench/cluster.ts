@@ -1,0 +1,378 @@
+/*
+| Cluster benchmark (issue 11), on the production shape of the cluster test
+| (tests/cluster/cluster.ts: build/, its own MariaDB and Redis, nginx with the
+| shipped site file and TLS), in one run:
+|
+| 1. Scaling: ingest rows/s (batches of 500, 4 clients) and transaction-list
+|    requests/s (the demo merchant's /transactions, 8 clients) through nginx with
+|    1 and with 2 web processes (the other one idles outside nginx's upstream
+|    list). Rounds alternate the two; ratio = 2 processes / 1, median of rounds.
+|    On 2 cores expect ≥ 1.3×.
+| 2. Live delivery: 1,000 open streams through nginx spread over both web
+|    processes (half of them by session cookie on each), one transaction ingested
+|    per event; latency = the ingest call's start → each stream has the event,
+|    p50/p99. Against a bare node:http SSE server (bench/lib/bare_sse.ts) fed by
+|    the same Redis channel, its 1,000 streams through the same nginx. Goal: the
+|    portal's p99 ≤ 2× the bare server's.
+|
+|   node --import=@poppinss/ts-exec bench/cluster.ts
+|
+| Needs build/ with its production packages (`node ace build && cd build && npm ci
+| --omit=dev`) and nginx. BENCH_ROUNDS (default 5), BENCH_STREAMS (1000),
+| BENCH_EVENTS (events per live round, 20), BENCH_ONLY (scaling | live).
+| See docs/deployment.md.
+*/
+import { spawn } from 'node:child_process'
+import { readdirSync, readFileSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
+import { freePort, sleep, stopChild } from '../bin/lib/local_services.js'
+import type { Client, LiveStream } from '../tests/cluster/client.js'
+import { Cluster, requireBuild, seconds } from '../tests/cluster/cluster.js'
+import { API, Context } from '../tests/cluster/context.js'
+import { cpuSeconds, median, ownCpuSeconds, ROOT } from './lib/server.js'
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
+const STREAMS = Number(process.env.BENCH_STREAMS ?? 1000)
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 20)
+/* BENCH_ONLY=scaling or live: one part only */
+const ONLY = process.env.BENCH_ONLY
+const INGEST_ROWS = 20_000
+const BATCH = 500
+const INGEST_CLIENTS = 4
+const LIST_SECONDS = 6
+const LIST_CLIENTS = 8
+const fmt = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 })
+const log = (line: string) => console.log(line)
+const cores = availableParallelism()
+
+requireBuild('cluster bench')
+const cluster = new Cluster({ webs: 2, workers: 0, replica: false, env: { LOG_LEVEL: 'warn' } })
+let context: Context
+let ingestTerminals: string[] = []
+let sequence = 0
+
+/** Rows/s of INGEST_ROWS new transactions (a customer the merchant does not see) through nginx. */
+async function ingestRate() {
+  const client = context.viaNginx()
+  const batches = Array.from({ length: INGEST_ROWS / BATCH }, () =>
+    Array.from({ length: BATCH }, (_, i) =>
+      context.item(ingestTerminals[i % ingestTerminals.length], `B${process.pid}-${++sequence}`)
+    )
+  )
+  let next = 0
+  const started = performance.now()
+  await Promise.all(
+    Array.from({ length: INGEST_CLIENTS }, async () => {
+      while (next < batches.length) {
+        const answer = await context.postBatch(client, batches[next++])
+        if (answer.status !== 200) throw new Error(`ingest answered ${answer.status}`)
+      }
+    })
+  )
+  client.close()
+  return INGEST_ROWS / ((performance.now() - started) / 1000)
+}
+
+/** Requests/s of the merchant's transaction list (last 7 days) through nginx. */
+async function listRate(duration = LIST_SECONDS) {
+  const client = context.session.sameSessionAt(context.nginx.baseUrl)
+  const until = performance.now() + duration * 1000
+  let count = 0
+  await Promise.all(
+    Array.from({ length: LIST_CLIENTS }, async () => {
+      while (performance.now() < until) {
+        const answer = await client.request('/transactions')
+        if (answer.status !== 200) throw new Error(`the list answered ${answer.status}`)
+        count++
+      }
+    })
+  )
+  client.close()
+  return count / duration
+}
+
+/** The pids of a process's children (nginx's workers). */
+function childrenOf(pid: number) {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((entry) => {
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid
+      } catch {
+        return false
+      }
+    })
+    .map(Number)
+}
+
+/** CPU seconds the whole machine has been busy (all cores; /proc/stat is in 1/100 s). */
+function machineBusySeconds() {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].split(/\s+/).slice(1).map(Number)
+  const idle = fields[3] + fields[4]
+  return (fields.reduce((a, b) => a + b, 0) - idle) / 100
+}
+
+/** CPU seconds so far: the machine, each web process, MariaDB, Redis, nginx's workers, this client. */
+async function cpu() {
+  const nginxWorkers = childrenOf(cluster.nginx.child!.pid!)
+  const sum = (values: number[]) => values.reduce((a, b) => a + b, 0)
+  return {
+    machine: machineBusySeconds(),
+    web: await Promise.all(cluster.webs.map((web) => cpuSeconds(web.process.child.pid))),
+    mariadbd: await cpuSeconds(cluster.primary.child.pid),
+    redis: await cpuSeconds(cluster.redis.child.pid),
+    nginx: sum(await Promise.all(nginxWorkers.map((pid) => cpuSeconds(pid)))),
+    client: ownCpuSeconds(),
+  }
+}
+
+/**
+ * CPU use between two readings in % of one core, per part; "others" is what the
+ * rest of the machine used meanwhile (other programs: then the ratios mean little).
+ */
+function cpuShares(before: Awaited<ReturnType<typeof cpu>>, after: typeof before, wall: number) {
+  const pct = (a: number, b: number) => Math.round(((a - b) / wall) * 100)
+  const web = after.web.map((value, i) => pct(value, before.web[i]))
+  const parts = (['mariadbd', 'redis', 'nginx', 'client'] as const).map(
+    (name) => [name, pct(after[name], before[name])] as const
+  )
+  const ours = web.reduce((a, b) => a + b, 0) + parts.reduce((a, [, value]) => a + value, 0)
+  const others = Math.max(0, pct(after.machine, before.machine) - ours)
+  return `CPU web ${web.join('+')}%, ${parts.map(([name, value]) => `${name} ${value}%`).join(', ')}, others ${others}% (of ${cores * 100}%)`
+}
+
+async function scaling() {
+  const ports = cluster.webs.map((web) => web.port)
+  const rates: Record<1 | 2, { ingest: number[]; list: number[] }> = {
+    1: { ingest: [], list: [] },
+    2: { ingest: [], list: [] },
+  }
+  /* warm-up: JIT, pools, templates in both processes */
+  await ingestRate()
+  await listRate(3)
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const webs of (round % 2 ? [1, 2] : [2, 1]) as (1 | 2)[]) {
+      await cluster.nginx.reload(ports.slice(0, webs))
+      const before = await cpu()
+      const started = performance.now()
+      const ingest = await ingestRate()
+      const list = await listRate()
+      const after = await cpu()
+      const wall = (performance.now() - started) / 1000
+      rates[webs].ingest.push(ingest)
+      rates[webs].list.push(list)
+      log(
+        `round ${round}, ${webs} web: ingest ${fmt.format(ingest)} rows/s, list ${list.toFixed(1)} req/s | ` +
+          cpuShares(before, after, wall)
+      )
+    }
+  }
+  const ingestRatio = median(rates[2].ingest) / median(rates[1].ingest)
+  const listRatio = median(rates[2].list) / median(rates[1].list)
+  log(
+    `→ ingest: 1 web ${fmt.format(median(rates[1].ingest))} rows/s, 2 web ${fmt.format(median(rates[2].ingest))} rows/s: ratio ${ingestRatio.toFixed(2)}× (goal ≥ 1.3×)`
+  )
+  log(
+    `→ list:   1 web ${median(rates[1].list).toFixed(1)} req/s, 2 web ${median(rates[2].list).toFixed(1)} req/s: ratio ${listRatio.toFixed(2)}× (goal ≥ 1.3×)`
+  )
+  return { ingestRatio, listRatio }
+}
+
+/* ---------- live delivery ---------- */
+
+type Session = { client: Client; csrf: string; port: number }
+
+/** Merchant sessions through nginx, at least two per web process, each with its stream's process. */
+async function liveSessions() {
+  const sessions: Session[] = []
+  const ports = cluster.webs.map((web) => web.port)
+  const enough = () => ports.every((port) => sessions.filter((s) => s.port === port).length >= 2)
+  for (let i = 0; i < 30 && !enough(); i++) {
+    const client = context.viaNginx()
+    await client.login(context.merchant.email, context.merchant.password)
+    const csrf = await client.csrf()
+    const probe = await client.openStream()
+    await client.subscribe(probe.uid, channel(), csrf)
+    probe.close()
+    const port = context.nginx.upstreamPortOf(/"POST \/__transmit\/subscribe /)!
+    sessions.push({ client, csrf, port })
+  }
+  if (!enough()) throw new Error('30 sessions did not reach both web processes')
+  return sessions
+}
+
+const channel = () => `customers/${context.customerId}/transactions`
+
+/** Opens `count` streams through `open`, 50 at a time. */
+async function openStreams(count: number, open: (i: number) => Promise<LiveStream>) {
+  const streams: LiveStream[] = []
+  let next = 0
+  await Promise.all(
+    Array.from({ length: 50 }, async () => {
+      while (next < count) streams.push(await open(next++))
+    })
+  )
+  return streams
+}
+
+/** Portal: half the streams on each web process, subscribed like the live page does. */
+async function openPortalStreams(sessions: Session[]) {
+  const ports = cluster.webs.map((web) => web.port)
+  const plan = ports.flatMap((port, p) => {
+    const own = sessions.filter((session) => session.port === port)
+    const share = Math.floor(STREAMS / ports.length) + (p < STREAMS % ports.length ? 1 : 0)
+    return Array.from({ length: share }, (_, i) => own[i % own.length])
+  })
+  return openStreams(plan.length, async (i) => {
+    const { client, csrf } = plan[i]
+    const stream = await client.openStream()
+    const answer = await client.subscribe(stream.uid, channel(), csrf)
+    if (answer.status >= 300) throw new Error(`subscribe answered ${answer.status}`)
+    return stream
+  })
+}
+
+/** Sends EVENTS transactions (straight to the first web process) and collects delivery times. */
+async function deliver(streams: LiveStream[]) {
+  const ingest = context.direct(cluster.webs[0].port)
+  const latencies: number[] = []
+  let missing = 0
+  for (let event = 0; event < EVENTS; event++) {
+    const transaction = context.item(context.terminals[event % context.terminals.length])
+    let received = 0
+    let allIn!: () => void
+    const done = new Promise<void>((resolve) => (allIn = resolve))
+    const sent = performance.now()
+    for (const stream of streams) {
+      stream.onEvent = (message) => {
+        if (message.payload?.transactions?.[0]?.reference !== transaction.reference) return
+        latencies.push(message.at - sent)
+        if (++received === streams.length) allIn()
+      }
+    }
+    const answer = await context.postBatch(ingest, [transaction])
+    if (answer.status !== 200) throw new Error(`ingest answered ${answer.status}`)
+    await Promise.race([done, sleep(5000)])
+    missing += streams.length - received
+    await sleep(100)
+  }
+  ingest.close()
+  for (const stream of streams) stream.events.length = 0
+  return { latencies, missing }
+}
+
+function percentile(values: number[], q: number) {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)]
+}
+
+async function closeStreams(streams: LiveStream[]) {
+  for (const stream of streams) stream.close()
+  /* nginx and the servers notice the closed connections */
+  await sleep(1000)
+}
+
+async function live() {
+  const { port: barePort, child: bareServer } = await startBare()
+  try {
+    await measureLive(barePort)
+  } finally {
+    await stopChild(bareServer, 2000)
+  }
+}
+
+async function measureLive(barePort: number) {
+  const webPorts = cluster.webs.map((web) => web.port)
+  await cluster.nginx.reload(webPorts)
+  const sessions = await liveSessions()
+  const byPort = webPorts.map((port) => sessions.filter((s) => s.port === port).length)
+  log(`live: ${sessions.length} merchant sessions, ${byPort.join(' / ')} on the two web processes`)
+  const arms = {
+    portal: { p50: [] as number[], p99: [] as number[] },
+    bare: { p50: [] as number[], p99: [] as number[] },
+  }
+  for (let round = 0; round <= ROUNDS; round++) {
+    for (const arm of (round % 2
+      ? ['bare', 'portal']
+      : ['portal', 'bare']) as (keyof typeof arms)[]) {
+      await cluster.nginx.reload(arm === 'portal' ? webPorts : [barePort])
+      const opened = performance.now()
+      const streams =
+        arm === 'portal'
+          ? await openPortalStreams(sessions)
+          : await openStreams(STREAMS, () => context.viaNginx().openStream())
+      const openTime = seconds(opened)
+      const { latencies, missing } = await deliver(streams)
+      await closeStreams(streams)
+      const [p50, p99] = [percentile(latencies, 0.5), percentile(latencies, 0.99)]
+      /* round 0 warms both up and is not counted */
+      if (round > 0) {
+        arms[arm].p50.push(p50)
+        arms[arm].p99.push(p99)
+      }
+      log(
+        `${round ? `round ${round}` : 'warm-up'}, ${arm}: ${streams.length} streams (opened in ${openTime}), ` +
+          `${EVENTS} events: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms` +
+          (missing ? `, ${missing} deliveries missing` : '')
+      )
+    }
+  }
+  const portal = { p50: median(arms.portal.p50), p99: median(arms.portal.p99) }
+  const bare = { p50: median(arms.bare.p50), p99: median(arms.bare.p99) }
+  log(
+    `→ live, ${STREAMS} streams: portal p50 ${portal.p50.toFixed(1)} ms / p99 ${portal.p99.toFixed(1)} ms; ` +
+      `bare p50 ${bare.p50.toFixed(1)} ms / p99 ${bare.p99.toFixed(1)} ms: p99 ratio ${(portal.p99 / bare.p99).toFixed(2)}× (goal ≤ 2×)`
+  )
+}
+
+/** bench/lib/bare_sse.ts on a free port, fed by the cluster's Redis live channel. */
+async function startBare() {
+  const port = await freePort()
+  const child = spawn(
+    process.execPath,
+    [
+      '--import=@poppinss/ts-exec',
+      'bench/lib/bare_sse.ts',
+      String(port),
+      String(cluster.redis.port),
+      `${cluster.env.QUEUE_PREFIX ?? 'kp'}:live:transactions`,
+      String(context.customerId),
+    ],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] }
+  )
+  process.once('exit', () => child.kill('SIGKILL'))
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.once('data', () => resolve())
+    child.once('exit', (code) => reject(new Error(`bare SSE server exited with ${code}`)))
+  })
+  return { port, child }
+}
+
+async function main() {
+  const started = performance.now()
+  await cluster.start((line) => log(`setup: ${line}`))
+  const [seedOutput, tokenOutput] = await Promise.all([
+    cluster.ace(['demo:seed', '--json']),
+    cluster.ace(['api:token', 'bench']),
+    cluster.startProcesses((line) => log(`setup: ${line}`)),
+  ])
+  context = await Context.create(cluster, seedOutput, tokenOutput)
+  const [rows] = await cluster.db.query(
+    "SELECT t.terminal_id FROM terminals t JOIN customers c ON c.id = t.customer_id WHERE c.customer_number = 'L1000003' AND t.status = 'active'"
+  )
+  ingestTerminals = (rows as { terminal_id: string }[]).map((row) => row.terminal_id)
+  log(`setup: ready (${seconds(started)}); ${API} and /transactions through nginx`)
+  if (ONLY !== 'live') await scaling()
+  if (ONLY !== 'scaling') await live()
+  log(`total ${seconds(started)}`)
+}
+
+try {
+  await main()
+} catch (error) {
+  console.error(error)
+  process.exitCode = 1
+}
+await cluster.stop()
+process.exit()
