@@ -1,10 +1,12 @@
 import env from '#start/env'
 import app from '@adonisjs/core/services/app'
 import { defineConfig, targets } from '@adonisjs/core/logger'
+import { maskLogArguments } from '#services/security/card_number_guard'
 
 /*
 | Logs never carry passwords, tokens, card numbers or mail bodies: request
-| bodies are not logged, and the redact list below blanks the usual suspects.
+| bodies are not logged, the redact list below blanks the usual suspects, and
+| card numbers in messages and errors are masked to first 6 + last 4.
 */
 const logFile = env.get('LOG_FILE')
 
@@ -27,6 +29,11 @@ const loggerConfig = defineConfig({
           '*.pan',
         ],
         censor: '[redacted]',
+      },
+      hooks: {
+        logMethod(args, method) {
+          return method.apply(this, maskLogArguments(args) as Parameters<typeof method>)
+        },
       },
       transport: {
         targets: logFile

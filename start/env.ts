@@ -46,6 +46,7 @@ export default await Env.create(new URL('../', import.meta.url), {
   ] as const),
   LOG_FILE: Env.schema.string.optional(),
   TRUSTED_PROXIES: trustedProxies,
+  API_RATE_LIMIT: Env.schema.number.optional(),
 
   DB_CONNECTION: Env.schema.enum(['mysql', 'sqlite'] as const),
   DB_HOST: Env.schema.string.optional({ format: 'host' }),

@@ -17,6 +17,7 @@ server.use([
 router.use([
   () => import('#middleware/body_parser_middleware'),
   () => import('@adonisjs/session/session_middleware'),
+  () => import('#middleware/card_number_notice_middleware'),
   () => import('@adonisjs/shield/shield_middleware'),
   () => import('@adonisjs/auth/initialize_auth_middleware'),
 ])

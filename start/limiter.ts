@@ -12,6 +12,7 @@
 */
 import type { HttpContext } from '@adonisjs/core/http'
 import limiter from '@adonisjs/limiter/services/main'
+import env from '#start/env'
 import type { errors } from '@adonisjs/limiter'
 
 /** Sets the translated message on a 429 (rendered by the error page). */
@@ -72,4 +73,13 @@ export const budgets = {
     limiter.use({ requests: 10, duration: '1 hour', blockDuration: '1 hour' }),
   /** e-mail change requests per user */
   emailChangePerUser: () => limiter.use({ requests: 5, duration: '1 hour' }),
+  /**
+   * Ingest API requests per token (API_RATE_LIMIT a minute, default 6,000: 100 a
+   * second of up to 1,000 transactions each, far above what a processing host sends)
+   */
+  apiRequestsPerToken: () =>
+    limiter.use({ requests: env.get('API_RATE_LIMIT', 6000), duration: '1 minute' }),
+  /** Ingest API requests with a missing or wrong token per IP; then 429 for 15 minutes */
+  apiFailedTokensPerIp: () =>
+    limiter.use({ requests: 30, duration: '10 mins', blockDuration: '15 mins' }),
 }

@@ -2,6 +2,7 @@ import edge from 'edge.js'
 import { BaseMail } from '@adonisjs/mail'
 import i18nManager from '@adonisjs/i18n/services/main'
 import type { I18n } from '@adonisjs/i18n'
+import { maskPans } from '#services/security/card_number_guard'
 
 export type MailContent = {
   subject: string
@@ -32,10 +33,27 @@ export default abstract class PortalMail extends BaseMail {
     const i18n = i18nManager.locale(
       i18nManager.supportedLocales().includes(this.locale) ? this.locale : 'de'
     )
-    const content = this.content(i18n.t.bind(i18n), i18n)
+    const content = withoutCardNumbers(this.content(i18n.t.bind(i18n), i18n))
     const state = { ...content, i18n, locale: i18n.locale }
     this.message.to(this.recipient).subject(content.subject)
     this.message.html(await edge.render('emails/layout_html', state))
     this.message.text(await edge.render('emails/layout_text', state))
+  }
+}
+
+/**
+ * The mail's texts with any card number masked to first 6 + last 4. Input is
+ * masked where it enters; this is the last check before a text leaves by mail
+ * (and before the compiled mail waits in the Redis queue).
+ */
+function withoutCardNumbers(content: MailContent): MailContent {
+  const mask = (text: string) => maskPans(text).text
+  return {
+    ...content,
+    subject: mask(content.subject),
+    greeting: content.greeting === undefined ? undefined : mask(content.greeting),
+    paragraphs: content.paragraphs.map(mask),
+    quote: content.quote === undefined ? undefined : mask(content.quote),
+    after: content.after?.map(mask),
   }
 }

@@ -1,5 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import AuditEvent from '#models/audit_event'
+import { maskPans } from '#services/security/card_number_guard'
 
 export type AuditActor = { type: 'user' | 'staff' | 'system' | 'anonymous'; id?: number | null }
 
@@ -26,8 +27,16 @@ export const AuditService = {
       actorId: entry.actor.id ?? null,
       subjectUserId: entry.subjectUserId ?? null,
       ip: request ? request.ip() : null,
-      userAgent: request ? (request.header('user-agent') ?? '').slice(0, 255) : null,
-      meta: entry.meta ?? null,
+      /* a header is whatever the client sends: no card number gets stored from it */
+      userAgent: request ? maskPans((request.header('user-agent') ?? '').slice(0, 255)).text : null,
+      meta: entry.meta ? maskStrings(entry.meta) : null,
     })
   },
+}
+
+/** The meta values with any card number in their strings masked. */
+function maskStrings(meta: Record<string, unknown>) {
+  return JSON.parse(JSON.stringify(meta), (_key, value) =>
+    typeof value === 'string' ? maskPans(value).text : value
+  ) as Record<string, unknown>
 }

@@ -7,18 +7,23 @@ export const validationMessages = (ctx: Pick<HttpContext, 'i18n'>) => ({
   messagesProvider: ctx.i18n.createMessagesProvider('auth.validation'),
 })
 
+/** Never flashed back into a form (the session lives in Redis): secrets and one-time values. */
+const NOT_FLASHED = [
+  '_csrf',
+  '_method',
+  'password',
+  'password_confirmation',
+  'current_password',
+  'current_password_email',
+  'altcha',
+]
+
 /**
  * Shows a rule failure under a field the way a validation error is shown:
  * flashed input (never passwords) plus the message in `inputErrorsBag`.
  */
 export function flashFieldError(ctx: Pick<HttpContext, 'session'>, field: string, message: string) {
-  ctx.session.flashExcept([
-    '_csrf',
-    'password',
-    'password_confirmation',
-    'current_password',
-    'altcha',
-  ])
+  ctx.session.flashExcept(NOT_FLASHED)
   ctx.session.flash('inputErrorsBag', { [field]: [message] })
 }
 
@@ -40,7 +45,9 @@ export async function validateOr<T extends { validate: (...args: any[]) => any }
     return await ctx.request.validateUsing(validator as any, validationMessages(ctx))
   } catch (error) {
     if (!(error instanceof vineErrors.E_VALIDATION_ERROR)) throw error
-    ctx.session.flashValidationErrors(error)
+    /* the framework's own list keeps current_password(_email) in the flash */
+    ctx.session.flashValidationErrors(error, false)
+    ctx.session.flashExcept(NOT_FLASHED)
     ctx.response.redirect(back)
     return null
   }

@@ -345,3 +345,29 @@ function mod97(value: string) {
   }
   return rest
 }
+
+/**
+ * A logger call's arguments with card numbers masked in its message strings and
+ * in errors (message and stack) — the places where outside text can end up in
+ * a log line. Structured fields are the code's own data (ids, hashes) and stay.
+ */
+export function maskLogArguments(args: unknown[]) {
+  return args.map((arg) => {
+    if (typeof arg === 'string') return maskPans(arg).text
+    if (arg instanceof Error) return maskError(arg)
+    if (arg && typeof arg === 'object' && 'err' in arg && arg.err instanceof Error) {
+      return { ...arg, err: maskError(arg.err) }
+    }
+    return arg
+  })
+}
+
+function maskError(error: Error): Error {
+  const message = maskPans(error.message).text
+  const stack = error.stack === undefined ? undefined : maskPans(error.stack).text
+  if (message === error.message && stack === error.stack) return error
+  const copy = Object.assign(Object.create(Object.getPrototypeOf(error)), error) as Error
+  copy.message = message
+  copy.stack = stack
+  return copy
+}

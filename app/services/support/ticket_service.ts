@@ -10,6 +10,10 @@ import type StaffUser from '#models/staff_user'
 import TicketReceiptMail from '#mails/ticket_receipt_mail'
 import TicketReplyMail from '#mails/ticket_reply_mail'
 import { AuditService, type AuditActor } from '#services/audit/audit_service'
+import { maskPans } from '#services/security/card_number_guard'
+
+/* Web forms arrive masked (BodyParserMiddleware); this keeps every other caller to the rule. */
+const masked = (text: string) => maskPans(text).text
 
 export type NewTicket = {
   name: string
@@ -38,7 +42,7 @@ export const TicketService = {
     const ticket = await db.transaction(async (trx) => {
       const created = await Ticket.create(
         {
-          name: data.name,
+          name: masked(data.name),
           email: data.email,
           customerNumber: data.customerNumber,
           category: data.category,
@@ -52,7 +56,7 @@ export const TicketService = {
       created.reference = ticketReference(created.id, now.year)
       await created.useTransaction(trx).save()
       await TicketMessage.create(
-        { ticketId: created.id, authorType: 'requester', body: data.message },
+        { ticketId: created.id, authorType: 'requester', body: masked(data.message) },
         { client: trx }
       )
       return created
@@ -114,7 +118,8 @@ export const TicketService = {
   },
 
   /** Support's answer: stored, mailed to the requester through the queue, ticket „beantwortet“. */
-  async reply(ticket: Ticket, staff: StaffUser, body: string, ctx: Ctx) {
+  async reply(ticket: Ticket, staff: StaffUser, text: string, ctx: Ctx) {
+    const body = masked(text)
     const first = await TicketMessage.query()
       .where('ticket_id', ticket.id)
       .where('author_type', 'requester')
