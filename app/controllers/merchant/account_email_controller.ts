@@ -2,6 +2,10 @@ import type { HttpContext } from '@adonisjs/core/http'
 import { emailChangeValidator } from '#validators/auth_account'
 import { AccountService } from '#services/accounts/account_service'
 import { flashFieldError, validateOr } from '#services/auth/form_feedback'
+import { withTimingFloor } from '#services/auth/even_timing'
+
+/** The answer takes at least this long, whether the new address is free or taken. */
+const EMAIL_CHANGE_FLOOR_MS = 500
 
 /** „E-Mail-Adresse ändern“: takes effect when the new address confirms; the old one is told. */
 export default class AccountEmailController {
@@ -10,11 +14,8 @@ export default class AccountEmailController {
     const data = await validateOr(ctx, emailChangeValidator, '/account#email')
     if (!data) return
     const user = auth.use('web').user!
-    const result = await AccountService.requestEmailChange(
-      user,
-      data.email,
-      data.current_password_email,
-      ctx
+    const result = await withTimingFloor(EMAIL_CHANGE_FLOOR_MS, () =>
+      AccountService.requestEmailChange(user, data.email, data.current_password_email, ctx)
     )
     if (result === 'sent') session.flash('success', i18n.t('account.email.sent'))
     else if (result === 'wrong_current')

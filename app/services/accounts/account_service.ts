@@ -6,6 +6,7 @@ import User from '#models/user'
 import CustomerUser from '#models/customer_user'
 import OneTimeToken from '#models/one_time_token'
 import EmailChangeMail from '#mails/email_change_mail'
+import EmailChangeAttemptMail from '#mails/email_change_attempt_mail'
 import EmailChangedMail from '#mails/email_changed_mail'
 import PasswordChangedMail from '#mails/password_changed_mail'
 import { budgets } from '#start/limiter'
@@ -63,7 +64,11 @@ export const AccountService = {
     return 'done'
   },
 
-  /** Sends a confirmation link to the new address (silently nothing when it is taken). */
+  /**
+   * Sends a confirmation link to the new address; when the address belongs to
+   * another account, its owner is told instead. Both cost a mail and an audit
+   * row, and the caller answers both alike (ADR 0300).
+   */
   async requestEmailChange(
     user: User,
     newEmail: string,
@@ -77,10 +82,20 @@ export const AccountService = {
       .emailChangePerUser()
       .attempt(`email_change:${user.id}`, () => true)
     if (!allowed) return 'throttled'
-    if (await User.findBy('email', email)) return 'sent'
+    const owner = await User.findBy('email', email)
+    /*
+     * A token either way, so the account page shows the same „Bestätigung
+     * ausstehend“. For a taken address nobody gets its link (the owner's mail has
+     * none), and confirming could not switch to a taken address anyway.
+     */
     const token = await OneTimeTokenService.issue(user, 'email_change', email)
-    await mail.sendLater(new EmailChangeMail(email, user.locale, token))
-    await this.audit('email.change_requested', user, ctx)
+    if (owner) {
+      await mail.sendLater(new EmailChangeAttemptMail(owner.email, owner.locale))
+      await this.audit('email.change_address_taken', user, ctx)
+    } else {
+      await mail.sendLater(new EmailChangeMail(email, user.locale, token))
+      await this.audit('email.change_requested', user, ctx)
+    }
     return 'sent'
   },
 
