@@ -19,6 +19,7 @@ export async function runImportCommand(
     ...options,
     maxErrors: 0,
     onRowError: (error) => logger.log(`line ${error.line}: ${error.reason}`),
+    onRowMasked: (notice) => logger.warning(`line ${notice.line}: ${notice.reason}`),
     onProgress: (counts) => logger.logError(`… ${describe(counts)}, ${memory()}`),
   })
   if (summary.fileError) {

@@ -20,6 +20,8 @@ export interface ImportCounts {
 export interface ImportSummary extends ImportCounts {
   /** The first `maxErrors` row errors, by line. */
   errors: ImportError[]
+  /** Rows whose text held a card number, stored masked (first 6 + last 4), by line. */
+  masked: ImportError[]
   /** Set when the file as a whole could not be imported (missing, wrong header). */
   fileError: string | null
   durationMs: number
@@ -30,6 +32,8 @@ export interface ImportOptions {
   onProgress?: (counts: ImportCounts) => void
   /** Called for each bad row, in line order. */
   onRowError?: (error: ImportError) => void
+  /** Called for each row in which a card number was masked (the row itself still loads). */
+  onRowMasked?: (notice: ImportError) => void
   progressEvery?: number
   /** Rows per multi-row upsert statement. */
   batchSize?: number
@@ -49,6 +53,7 @@ export type Importer = (source: CsvSource, options?: ImportOptions) => Promise<I
 export class SummaryBuilder {
   readonly counts: ImportCounts = { read: 0, inserted: 0, updated: 0, unchanged: 0, failed: 0 }
   readonly #errors: ImportError[] = []
+  readonly #masked: ImportError[] = []
   #pending: ImportError[] = []
   readonly #started = performance.now()
 
@@ -57,6 +62,13 @@ export class SummaryBuilder {
   fail(line: number, reason: string) {
     this.counts.failed++
     this.#pending.push({ line, reason })
+  }
+
+  /** A row whose text held a card number: stored masked, and the operator is told. */
+  masked(line: number, reason: string) {
+    const notice = { line, reason }
+    if (this.#masked.length < (this.options.maxErrors ?? 1000)) this.#masked.push(notice)
+    this.options.onRowMasked?.(notice)
   }
 
   /** Takes the errors collected since the last call (the current batch's). */
@@ -80,6 +92,7 @@ export class SummaryBuilder {
     return {
       ...this.counts,
       errors: this.#errors,
+      masked: this.#masked,
       fileError,
       durationMs: Math.round(performance.now() - this.#started),
     }

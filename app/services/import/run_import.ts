@@ -2,6 +2,7 @@ import db from '@adonisjs/lucid/services/db'
 import { BatchWriter, type ParsedRow, type WriteBatch } from '#services/import/batch_writer'
 import { openCsv, type CsvFile, type CsvSource } from '#services/import/csv_lines'
 import { Problem } from '#services/import/normalizers'
+import { maskPans } from '#services/security/card_number_guard'
 import {
   SummaryBuilder,
   type ImportOptions,
@@ -15,6 +16,11 @@ const MAX_BATCH_SIZE = 2000
 export interface ImportSpec<T> {
   /** Header columns in their documented order. */
   columns: readonly string[]
+  /**
+   * Columns not scanned for card numbers: checked strictly (an IBAN by mod 97)
+   * and never echoed in full, so a typo is reported as what it is.
+   */
+  keepAsTyped?: readonly string[]
   /** Checks and normalizes one row's fields (given in `columns` order). */
   parse(fields: string[]): T | Problem | Problem[]
   /** Writes one batch; reports rows it rejects with `fail(line, reason)`. */
@@ -61,7 +67,9 @@ export async function runImport<T>(
         } else if (row.fields.length !== file.header.length) {
           fail(row.line, `expected ${file.header.length} columns, found ${row.fields.length}`)
         } else {
-          const parsed = spec.parse(positions.map((position) => row.fields[position]))
+          const fields = positions.map((position) => row.fields[position])
+          maskCardNumbers(fields, spec, (reason) => summary.masked(row.line, reason))
+          const parsed = spec.parse(fields)
           if (parsed instanceof Problem) fail(row.line, parsed.reason)
           else if (Array.isArray(parsed)) fail(row.line, parsed.map((p) => p.reason).join('; '))
           else batch.push({ line: row.line, value: parsed })
@@ -80,6 +88,31 @@ export async function runImport<T>(
     throw error
   }
   return summary.finish()
+}
+
+/**
+ * Masks card numbers in the fields of a row (to first 6 + last 4) before they
+ * are checked, stored or echoed in an error: a file is text someone typed.
+ * A valid IBAN is no card number (card_number_guard.ts), so bank data stays.
+ */
+function maskCardNumbers(
+  fields: string[],
+  spec: Pick<ImportSpec<unknown>, 'columns' | 'keepAsTyped'>,
+  report: (reason: string) => void
+) {
+  const masked: string[] = []
+  for (const [index, field] of fields.entries()) {
+    if (spec.keepAsTyped?.includes(spec.columns[index])) continue
+    const result = maskPans(field)
+    if (!result.masked) continue
+    fields[index] = result.text
+    masked.push(spec.columns[index])
+  }
+  if (masked.length) {
+    report(
+      `card number in ${masked.join(', ')} masked: only its first 6 and last 4 digits are stored`
+    )
+  }
 }
 
 function checkHeader({ header, headerLine }: CsvFile, columns: readonly string[]) {
