@@ -135,10 +135,12 @@ export function maskPans(text: string): { text: string; masked: boolean } {
       for (let k = start + 6; k < end - 4; k++) ranges.push(number.from[k], number.to[k])
       return false
     })
-    if (!hits) break
+    if (!hits) return { text: current, masked: current !== text }
     current = replaceRanges(current, ranges)
   }
-  return { text: current, masked: current !== text }
+  /* never seen: still a PAN after ten rounds — then no digit of it stays */
+  if (containsPan(current)) current = current.replace(/[0-9０-９]/g, '*')
+  return { text: current, masked: true }
 }
 
 /** Replaces each [from, to) source range (digit or escape) with one `*`. */

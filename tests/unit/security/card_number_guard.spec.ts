@@ -129,4 +129,34 @@ test.group('Card-number guard: what counts as a card number', () => {
     /* wrong check digits: not an IBAN */
     assert.isTrue(containsPan('DE00 4111 1111 1111 1111 00'))
   })
+
+  test('masking leaves no card number and changes nothing but digits (random texts)', ({
+    assert,
+  }) => {
+    /* deterministic pseudo-random generator: a failure can be reproduced */
+    let seed = 1401
+    const random = () => {
+      seed = (seed + 0x6d2b79f5) | 0
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+      return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
+    }
+    const pick = (chars: string[]) => chars[Math.floor(random() * chars.length)]
+    const pieces = [...'0123456789123456789', ' ', '-', '.', '/', '_', ',', 'x', '\n', '+', 'DE']
+    let masked = 0
+    for (let round = 0; round < 2000; round++) {
+      let text = ''
+      const length = 10 + Math.floor(random() * 60)
+      while (text.length < length) text += pick(pieces)
+      const result = maskPans(text)
+      assert.isFalse(containsPan(result.text), `${text} → ${result.text}`)
+      assert.equal(result.masked, result.text !== text)
+      assert.lengthOf(result.text, text.length)
+      for (const [i, char] of [...text].entries()) {
+        if (result.text[i] !== char) assert.match(char + result.text[i], /^\d\*$/)
+      }
+      if (result.masked) masked++
+    }
+    assert.isAbove(masked, 100)
+  })
 })
