@@ -2,7 +2,12 @@ import router from '@adonisjs/core/services/router'
 import { middleware } from '#start/kernel'
 import { controllers } from '#generated/controllers'
 
-/* The processing host's ingest API: bearer token, JSON, no session or CSRF. */
+/*
+| The processing host's ingest API: bearer token, JSON, no session or CSRF.
+| Every route under /api/ must sit behind middleware.apiToken(): the global body
+| parser leaves /api/* unread, and the token middleware parses the body only
+| after a valid token (ADR 1402).
+*/
 router
   .group(() => {
     router.post('/transactions', [controllers.api.Transactions, 'store']).as('transactions.store')
