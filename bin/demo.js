@@ -6,6 +6,11 @@
 | SMTP sink whose mails show at /demo/mails, the web server, the worker and (when
 | present) the transaction simulator. Ctrl-C stops everything it started.
 |
+| No process outlives the demo, however it ends: every child gets a stdin pipe
+| that closes when this process dies (SIGKILL included) and watches it
+| (KP_EXIT_WITH_PARENT=1 for the app's own processes, bin/exit_with_parent.js
+| around redis-server).
+|
 | Plain JavaScript on purpose: it must run (and explain itself) before the
 | TypeScript loader and Node 24 are known to be there.
 */
@@ -18,7 +23,7 @@ import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url))
-const GRACE_MS = 12_000
+const GRACE_MS = 15_000
 const children = []
 let shuttingDown = false
 let sink
@@ -108,6 +113,7 @@ const childEnv = {
   SMTP_PORT: String(smtpPort),
   DEMO_MODE: 'true',
   DEMO_MAIL_DIR: mailDir,
+  KP_EXIT_WITH_PARENT: '1',
 }
 mkdirSync(resolve(ROOT, sqliteFile, '..'), { recursive: true })
 
@@ -120,13 +126,14 @@ function prefixLines(stream, label, target) {
 /**
  * Starts a child in its own process group, so Ctrl-C reaches only this script,
  * which then stops the children in order (SIGTERM, SIGKILL after a grace period).
+ * Its stdin is a pipe nobody writes to: it closes when this process dies.
  */
 function start(label, command, args, options = {}) {
   const child = spawn(command, args, {
     cwd: ROOT,
     env: childEnv,
     detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   })
   const entry = { label, child, essential: options.essential ?? true, exited: false }
   prefixLines(child.stdout, label, process.stdout)
@@ -160,7 +167,7 @@ function ace(args, { quiet = false, doneWhen } = {}) {
     const child = spawn(process.execPath, ['ace', ...args], {
       cwd: ROOT,
       env: childEnv,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
     })
     let out = ''
     let err = ''
@@ -290,7 +297,10 @@ async function ensureRedis() {
     )
   }
   say(`No Redis on port ${redisPort}: starting ${binary} (in memory, stops with the demo).`)
-  start('redis', binary, [
+  /* redis-server cannot watch a pipe: the guard ends it when the demo dies */
+  start('redis', process.execPath, [
+    join(ROOT, 'bin/exit_with_parent.js'),
+    binary,
     '--port',
     String(redisPort),
     '--bind',

@@ -33,3 +33,12 @@ export async function descendantsOf(rootPid: number): Promise<number[]> {
   }
   return found.filter(isAlive)
 }
+
+/** The command line of a process, for messages ('' once it is gone). */
+export function commandOf(pid: number) {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim()
+  } catch {
+    return ''
+  }
+}

@@ -4,7 +4,9 @@ import { watchParent } from '#services/process/parent_watch'
 /** A supervisor (systemd, the demo) waits 15 s before SIGKILL: we are gone before that. */
 export const SHUTDOWN_DEADLINE_MS = 12_000
 /** Nobody waits for an orphan: the demo's children end within a few seconds of it. */
-export const ORPHAN_DEADLINE_MS = 3500
+export const ORPHAN_DEADLINE_MS = 3000
+/** An orphan whose main thread does not even get to exit is killed after this. */
+const ORPHAN_KILL_MS = 4000
 /** Time left for anything still open once the terminating hooks have run. */
 const AFTER_HOOKS_MS = 300
 
@@ -23,6 +25,28 @@ function log(level: 'info' | 'warn' | 'error', message: string) {
 function exitNow(code: number) {
   /* let the log line reach its transport first */
   setImmediate(() => process.exit(code))
+}
+
+/**
+ * The parent took our stdout and stderr with it. Pino's log transport writes
+ * to them from a worker thread and, on exit, waits up to 10 s for that thread
+ * to flush into the closed pipe: end the thread now (its lines have nowhere to
+ * go) so that exiting is immediate.
+ */
+function stopLogTransport() {
+  const pino = (logger as { pino?: object } | undefined)?.pino
+  logger = undefined
+  if (!pino) return
+  const streamSymbol = Object.getOwnPropertySymbols(pino).find(
+    (symbol) => symbol.description === 'pino.stream'
+  )
+  const stream = streamSymbol
+    ? (pino as Record<symbol, { on?: Function; worker?: { terminate?: Function } }>)[streamSymbol]
+    : undefined
+  if (!stream?.worker?.terminate) return
+  /* later log calls report "the worker has exited" as an error event: nobody to tell */
+  stream.on?.call(stream, 'error', () => {})
+  stream.worker.terminate.call(stream.worker)
 }
 
 function armDeadline(ms: number) {
@@ -60,7 +84,16 @@ export const processShutdown = {
       })
     }
     if (options.exitWithParent) {
-      watchParent(() => this.begin('parent process exited', ORPHAN_DEADLINE_MS))
+      const watch = watchParent(
+        () => {
+          stopLogTransport()
+          this.begin('parent process exited', ORPHAN_DEADLINE_MS)
+        },
+        { killAfterMs: ORPHAN_KILL_MS }
+      )
+      app.ready(() => {
+        watch?.ready()
+      })
     }
   },
 

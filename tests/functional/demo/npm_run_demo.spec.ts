@@ -8,6 +8,7 @@ import hash from '@adonisjs/core/services/hash'
 import Database from 'better-sqlite3'
 import env from '#start/env'
 import { sleep, waitUntil } from '#tests/functional/queue/helpers'
+import { commandOf, descendantsOf, isAlive } from '#tests/helpers/processes'
 
 /*
 | `npm run demo` as a new user runs it: a copy of the project without .env,
@@ -189,4 +190,36 @@ test.group('npm run demo from a fresh copy', (group) => {
     assert.isFalse(await listening(smtpPort))
     assert.isFalse(await listening(redisPort))
   }).timeout(360_000)
+
+  test('killed with SIGKILL, the demo leaves no process behind', async ({ assert, cleanup }) => {
+    assert.isFalse(await listening(redisPort), `port ${redisPort} must be free for this test`)
+    let killedOutput = ''
+    const killed = spawn(process.execPath, ['bin/demo.js'], {
+      cwd: dir,
+      env: demoEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    killed.stdout!.on('data', (chunk) => (killedOutput += chunk))
+    killed.stderr!.on('data', (chunk) => (killedOutput += chunk))
+    let started: number[] = []
+    cleanup(() => {
+      for (const pid of started.filter(isAlive)) process.kill(pid, 'SIGKILL')
+    })
+    await waitUntil(
+      () => killedOutput.includes('Ctrl-C') || killed.exitCode !== null,
+      240_000,
+      `the demo banner; output so far:\n${killedOutput}`
+    )
+    /* Redis (and its guard), web, worker, simulator */
+    started = await descendantsOf(killed.pid!)
+    assert.isAtLeast(started.length, 5, killedOutput)
+    const commands = new Map(started.map((pid) => [pid, commandOf(pid)]))
+
+    killed.kill('SIGKILL')
+    await sleep(5000)
+    const left = started.filter(isAlive).map((pid) => `${pid} ${commands.get(pid)}`)
+    assert.deepEqual(left, [], `processes left behind by the demo; its output:\n${killedOutput}`)
+    assert.isFalse(await listening(port))
+    assert.isFalse(await listening(redisPort))
+  }).timeout(300_000)
 })

@@ -1,4 +1,5 @@
 import { test } from '@japa/runner'
+import type { Assert } from '@japa/assert'
 import { Job, Queue } from 'bullmq'
 import env from '#start/env'
 import Invoice from '#models/invoice'
@@ -20,8 +21,8 @@ import { startWorker, workerEnv, type WorkerProcess } from '#tests/functional/qu
 
 /*
 | SIGTERM to a real `node ace queue:work` (all queues) in the states an operator
-| meets: idle, busy, Redis stopped or restarting, database stopped, Chromium
-| hung. Redis and MariaDB reach the worker through a TCP proxy the test cuts, so
+| meets: idle, busy (a mail stuck in SMTP), Redis stopped or restarting, the
+| database stopped or hanging, Chromium hung mid-render. Redis and MariaDB reach the worker through a TCP proxy the test cuts, so
 | the suite's own instances (and the jobs in them) stay untouched and visible.
 | Each case: the worker exits within 15 s, a mail queued after the signal is
 | left waiting (never taken), and the next worker delivers it exactly once.
@@ -120,7 +121,7 @@ class Scenario {
   }
 
   /** The job was never taken by a worker: still waiting, never started. */
-  async assertUntouched(assert: any, id: string, queue = this.queues.mail) {
+  async assertUntouched(assert: Assert, id: string, queue = this.queues.mail) {
     const { job, state } = await this.jobOf(queue, id)
     assert.equal(state, 'waiting', `job ${id} is ${state}`)
     assert.equal(job.attemptsStarted, 0, `job ${id} was started`)
@@ -128,14 +129,14 @@ class Scenario {
   }
 
   /** The job went back to the wait list without an attempt counted. */
-  async assertReleased(assert: any, id: string, queue = this.queues.mail) {
+  async assertReleased(assert: Assert, id: string, queue = this.queues.mail) {
     const { job, state } = await this.jobOf(queue, id)
     assert.equal(state, 'waiting', `job ${id} is ${state}`)
     assert.equal(job.attemptsMade, 0)
   }
 
   /** A fresh worker under normal conditions delivers each address exactly once. */
-  async assertDeliveredOnce(assert: any, addresses: string[]) {
+  async assertDeliveredOnce(assert: Assert, addresses: string[]) {
     await this.startWorker()
     await waitUntil(
       () => addresses.every((address) => this.smtp.to(address).length > 0),
@@ -147,9 +148,12 @@ class Scenario {
   }
 
   async teardown() {
+    /* SIGTERM, not SIGKILL: a killed worker would leave its Chromium behind */
     for (const worker of this.workers) {
       if (worker.child.exitCode === null && worker.child.signalCode === null) {
-        worker.child.kill('SIGKILL')
+        worker.child.kill('SIGTERM')
+        const exited = await Promise.race([worker.exited, sleep(EXIT_LIMIT_MS)])
+        if (!exited) worker.child.kill('SIGKILL')
       }
     }
     await Promise.all([this.redis.stop(), this.database.stop(), this.smtp?.stop()])
