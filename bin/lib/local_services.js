@@ -132,7 +132,11 @@ export async function startMariaDb({ dir, port, args = [] }) {
     if (install.status !== 0) {
       rmSync(dir, { recursive: true, force: true })
       const lines = (install.stderr || install.stdout || '').trim().split('\n')
-      const reason = lines.filter((line) => /ERROR/.test(line)).slice(0, 3).join(' | ') || lines.pop()
+      const reason =
+        lines
+          .filter((line) => /ERROR/.test(line))
+          .slice(0, 3)
+          .join(' | ') || lines.pop()
       throw new ServiceError(`mariadb-install-db failed: ${reason}`)
     }
   }

@@ -41,7 +41,11 @@ function check(name, ok, detail = '') {
 
 /** A process of the build, its output kept for the report. */
 function startBuildProcess(args, env) {
-  const child = spawn(process.execPath, args, { cwd: BUILD, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, args, {
+    cwd: BUILD,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let output = ''
   const keep = (chunk) => (output = (output + chunk).slice(-20_000))
   child.stdout.on('data', keep)
@@ -89,7 +93,10 @@ async function main() {
     startMariaDb({ dir: join(work, 'mariadb'), args: ['--skip-log-bin'] }),
     startRedis({ cwd: work }),
   ])
-  cleanups.push(() => mariadb.stop(), () => redis.stop())
+  cleanups.push(
+    () => mariadb.stop(),
+    () => redis.stop()
+  )
   createAppDatabase(mariadb, { database: 'kundenportal_smoke' })
 
   const mails = []
@@ -149,7 +156,10 @@ async function main() {
   const worker = startBuildProcess(['ace.js', 'queue:work'], env)
   let healthy = false
   for (let i = 0; i < 120 && !healthy; i++) {
-    healthy = await fetch(`${base}/health`).then((r) => r.ok, () => false)
+    healthy = await fetch(`${base}/health`).then(
+      (r) => r.ok,
+      () => false
+    )
     if (!healthy) await sleep(250)
   }
   check('GET /health answers 200', healthy, web.output())
@@ -224,7 +234,11 @@ async function main() {
     }
     if (!pdf) await sleep(500)
   }
-  check('the worker renders an invoice the merchant downloads as PDF', Boolean(pdf), worker.output())
+  check(
+    'the worker renders an invoice the merchant downloads as PDF',
+    Boolean(pdf),
+    worker.output()
+  )
   check('the worker sent mail through SMTP', mails.length > 0, `${mails.length} mails`)
 }
 
