@@ -239,6 +239,8 @@ async function main() {
     Boolean(pdf),
     worker.output()
   )
+  /* the invoice mail leaves after the PDF is stored: give the queue a moment */
+  for (let i = 0; i < 60 && mails.length === 0; i++) await sleep(500)
   check('the worker sent mail through SMTP', mails.length > 0, `${mails.length} mails`)
 }
 
