@@ -21,6 +21,7 @@ import {
   startMariaDb,
   startRedis,
   startReplication,
+  which,
   type MariaDbInstance,
   type RedisInstance,
 } from '../../bin/lib/local_services.js'
@@ -31,14 +32,19 @@ const ROOT = new URL('../../', import.meta.url).pathname
 export const BUILD = process.env.BUILD_DIR ?? join(ROOT, 'build')
 const DATABASE = 'kundenportal'
 
-/** Says in one line what is missing when build/ is not ready, and exits 1. */
+/** Says in one line what is missing (the build, its packages, nginx, openssl), and exits 1. */
 export function requireBuild(command: string) {
-  if (!existsSync(join(BUILD, 'bin', 'server.js'))) {
-    console.error(`${command}: ${BUILD} is missing: run \`node ace build\` first`)
-    process.exit(1)
-  }
-  if (!existsSync(join(BUILD, 'node_modules', '@adonisjs', 'core'))) {
-    console.error(`${command}: ${BUILD} has no packages: run \`cd build && npm ci --omit=dev\``)
+  const missing = !existsSync(join(BUILD, 'bin', 'server.js'))
+    ? `${BUILD} is missing: run \`node ace build\` first`
+    : !existsSync(join(BUILD, 'node_modules', '@adonisjs', 'core'))
+      ? `${BUILD} has no packages: run \`cd build && npm ci --omit=dev\``
+      : !which('nginx')
+        ? 'nginx is not installed (Debian: apt-get install nginx)'
+        : !which('openssl')
+          ? 'openssl is not installed (Debian: apt-get install openssl)'
+          : null
+  if (missing) {
+    console.error(`${command}: ${missing}`)
     process.exit(1)
   }
 }
