@@ -427,7 +427,7 @@ async function main() {
   await runInvoiceHook(summary)
 
   await import('@poppinss/ts-exec')
-  const { SmtpSink } = await import('../app/services/dev/smtp_sink.js')
+  const { SmtpSink } = await import('../demo/smtp_sink.js')
   sink = new SmtpSink({ port: smtpPort, host: '127.0.0.1', dir: mailDir })
   try {
     await sink.start()

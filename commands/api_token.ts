@@ -14,7 +14,7 @@ export default class ApiToken extends BaseCommand {
   declare revoke: boolean
 
   async run() {
-    const { ApiTokenService } = await import('#services/api/api_token_service')
+    const { ApiTokenService } = await import('#services/ingest/api_token_service')
     const name = this.name.trim()
     if (!name || name.length > 60) {
       this.logger.error('The name must have 1 to 60 characters')

@@ -18,9 +18,9 @@ export default class DemoSeed extends BaseCommand {
   async run() {
     const { default: db } = await import('@adonisjs/lucid/services/db')
     const { appKey } = await import('#config/app')
-    const { DemoSeeder } = await import('#services/demo/demo_seeder')
+    const { DemoSeeder } = await import('#demo/demo_seeder')
     const { demoPasswords, DEMO_MERCHANT_EMAIL, DEMO_SUPPORT_EMAIL } =
-      await import('#services/demo/demo_logins')
+      await import('#demo/demo_logins')
 
     const { default: env } = await import('#start/env')
     /* WAL: the demo's web server, worker and simulator read while one of them writes */

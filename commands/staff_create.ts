@@ -22,7 +22,7 @@ export default class StaffCreate extends BaseCommand {
 
   async run() {
     const { staffCreateValidator } = await import('#validators/staff')
-    const { StaffAccountService } = await import('#services/staff/staff_account_service')
+    const { StaffAccountService } = await import('#services/admin/staff_account_service')
     const input = {
       email: this.email ?? (await this.prompt.ask('E-mail address')),
       fullName: this.name ?? (await this.prompt.ask('Full name')),

@@ -32,7 +32,7 @@ export default class TransactionsSimulate extends BaseCommand {
 
   async run() {
     const { appUrl } = await import('#config/app')
-    const { ApiTokenService } = await import('#services/api/api_token_service')
+    const { ApiTokenService } = await import('#services/ingest/api_token_service')
     const { SimulatorFeed } = await import('#services/ingest/simulator_feed')
 
     if (!(this.rate > 0 && this.rate <= 1000))

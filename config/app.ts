@@ -21,7 +21,7 @@ const trustProxy = trustedProxies.length ? proxyAddr.compile(trustedProxies) : (
 export const http = defineConfig({
   generateRequestId: true,
   allowMethodSpoofing: false,
-  useAsyncLocalStorage: false,
+  useAsyncLocalStorage: true,
   trustProxy,
   cookie: {
     domain: '',

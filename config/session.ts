@@ -25,7 +25,7 @@ const sessionConfig = defineConfig({
     /* Redis; a request's session waits for Redis once per request (RequestSessionStore) */
     redis: configProvider.create(async (app) => {
       const redisStore = await stores.redis({ connection: 'main' }).resolver(app)
-      const { RequestSessionStore } = await import('#services/accounts/request_session_store')
+      const { RequestSessionStore } = await import('#services/account/request_session_store')
       return (ctx, config) => {
         const store = redisStore(ctx, config) as SessionStoreWithTaggingContract
         return ctx ? new RequestSessionStore(store) : store

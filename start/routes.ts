@@ -1,10 +1,10 @@
 /*
 | Routes, one file per area.
 */
-import '#start/routes/public'
-import '#start/routes/auth'
+import '#start/routes/site'
+import '#start/routes/account'
 import '#start/routes/merchant'
+import '#start/routes/contact'
 import '#start/routes/admin'
-import '#start/routes/support'
-import '#start/routes/api'
-import '#start/routes/invoices'
+import '#start/routes/ingest'
+import '#start/routes/demo'

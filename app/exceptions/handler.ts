@@ -1,7 +1,8 @@
 import app from '@adonisjs/core/services/app'
 import { type HttpContext, ExceptionHandler } from '@adonisjs/core/http'
 import type { StatusPageRange, StatusPageRenderer } from '@adonisjs/core/types/http'
-import { renderApiBodyError } from '#services/api/api_errors'
+import { renderApiBodyError } from '#services/ingest/api_errors'
+import { formPageUrl, NOT_FLASHED } from '#exceptions/form_pages'
 
 /** The one place that maps exceptions to pages and status codes. */
 export default class HttpExceptionHandler extends ExceptionHandler {
@@ -21,6 +22,17 @@ export default class HttpExceptionHandler extends ExceptionHandler {
       if (renderApiBodyError(error, ctx)) return
     }
     return super.handle(error, ctx)
+  }
+
+  /**
+   * The one answer to refused form input in a browser: the messages under
+   * their fields, the input back in the form (never a secret), on the form's
+   * own page. JSON clients get 422 with the same messages (the default).
+   */
+  async renderValidationErrorAsHTML(error: any, ctx: HttpContext) {
+    ctx.session.flashValidationErrors(error, false)
+    ctx.session.flashExcept(NOT_FLASHED)
+    return ctx.response.redirect(formPageUrl(ctx))
   }
 
   async report(error: unknown, ctx: HttpContext) {

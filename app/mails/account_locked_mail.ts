@@ -6,11 +6,11 @@ import type { I18n } from '@adonisjs/i18n'
 export default class AccountLockedMail extends PortalMail {
   protected content(t: I18n['t']) {
     return {
-      subject: t('auth.mail.locked.subject'),
+      subject: t('account.mail.locked.subject'),
       greeting: t('mail.greeting'),
-      paragraphs: [t('auth.mail.locked.body'), t('auth.mail.locked.reset')],
-      action: { label: t('auth.mail.locked.action'), url: `${appUrl}/forgot-password` },
-      after: [t('auth.mail.locked.contact', { url: `${appUrl}/contact` })],
+      paragraphs: [t('account.mail.locked.body'), t('account.mail.locked.reset')],
+      action: { label: t('account.mail.locked.action'), url: `${appUrl}/forgot-password` },
+      after: [t('account.mail.locked.contact', { url: `${appUrl}/contact` })],
     }
   }
 }

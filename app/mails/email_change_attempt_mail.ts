@@ -9,11 +9,11 @@ import type { I18n } from '@adonisjs/i18n'
 export default class EmailChangeAttemptMail extends PortalMail {
   protected content(t: I18n['t']) {
     return {
-      subject: t('auth.mail.email_change_attempt.subject'),
+      subject: t('account.mail.email_change_attempt.subject'),
       greeting: t('mail.greeting'),
-      paragraphs: [t('auth.mail.email_change_attempt.body')],
+      paragraphs: [t('account.mail.email_change_attempt.body')],
       action: { label: t('common.contact'), url: `${appUrl}/contact` },
-      after: [t('auth.mail.email_change_attempt.ignore')],
+      after: [t('account.mail.email_change_attempt.ignore')],
     }
   }
 }

@@ -14,14 +14,14 @@ export default class EmailChangeMail extends PortalMail {
 
   protected content(t: I18n['t']) {
     return {
-      subject: t('auth.mail.email_change.subject'),
+      subject: t('account.mail.email_change.subject'),
       greeting: t('mail.greeting'),
-      paragraphs: [t('auth.mail.email_change.body')],
+      paragraphs: [t('account.mail.email_change.body')],
       action: {
-        label: t('auth.mail.email_change.action'),
+        label: t('account.mail.email_change.action'),
         url: `${appUrl}/account/email/confirm/${this.token}`,
       },
-      after: [t('auth.mail.email_change.after')],
+      after: [t('account.mail.email_change.after')],
     }
   }
 }

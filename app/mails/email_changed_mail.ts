@@ -16,10 +16,10 @@ export default class EmailChangedMail extends PortalMail {
     const [local, domain] = this.newEmail.split('@')
     const masked = `${local.slice(0, 2)}…@${domain}`
     return {
-      subject: t('auth.mail.email_changed.subject'),
+      subject: t('account.mail.email_changed.subject'),
       greeting: t('mail.greeting'),
-      paragraphs: [t('auth.mail.email_changed.body', { masked })],
-      after: [t('auth.mail.email_changed.not_you', { url: `${appUrl}/contact` })],
+      paragraphs: [t('account.mail.email_changed.body', { masked })],
+      after: [t('account.mail.email_changed.not_you', { url: `${appUrl}/contact` })],
     }
   }
 }

@@ -6,10 +6,10 @@ import type { I18n } from '@adonisjs/i18n'
 export default class PasswordChangedMail extends PortalMail {
   protected content(t: I18n['t']) {
     return {
-      subject: t('auth.mail.changed.subject'),
+      subject: t('account.mail.changed.subject'),
       greeting: t('mail.greeting'),
-      paragraphs: [t('auth.mail.changed.body')],
-      after: [t('auth.mail.changed.not_you', { url: `${appUrl}/contact` })],
+      paragraphs: [t('account.mail.changed.body')],
+      after: [t('account.mail.changed.not_you', { url: `${appUrl}/contact` })],
     }
   }
 }

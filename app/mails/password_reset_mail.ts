@@ -14,11 +14,14 @@ export default class PasswordResetMail extends PortalMail {
 
   protected content(t: I18n['t']) {
     return {
-      subject: t('auth.mail.reset.subject'),
+      subject: t('account.mail.reset.subject'),
       greeting: t('mail.greeting'),
-      paragraphs: [t('auth.mail.reset.body')],
-      action: { label: t('auth.mail.reset.action'), url: `${appUrl}/reset-password/${this.token}` },
-      after: [t('auth.mail.reset.after')],
+      paragraphs: [t('account.mail.reset.body')],
+      action: {
+        label: t('account.mail.reset.action'),
+        url: `${appUrl}/reset-password/${this.token}`,
+      },
+      after: [t('account.mail.reset.after')],
     }
   }
 }

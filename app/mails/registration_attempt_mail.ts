@@ -6,10 +6,10 @@ import type { I18n } from '@adonisjs/i18n'
 export default class RegistrationAttemptMail extends PortalMail {
   protected content(t: I18n['t']) {
     return {
-      subject: t('auth.mail.attempt.subject'),
+      subject: t('account.mail.attempt.subject'),
       greeting: t('mail.greeting'),
-      paragraphs: [t('auth.mail.attempt.body'), t('auth.mail.attempt.ignore')],
-      action: { label: t('auth.mail.attempt.action'), url: `${appUrl}/forgot-password` },
+      paragraphs: [t('account.mail.attempt.body'), t('account.mail.attempt.ignore')],
+      action: { label: t('account.mail.attempt.action'), url: `${appUrl}/forgot-password` },
     }
   }
 }

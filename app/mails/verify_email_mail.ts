@@ -14,11 +14,14 @@ export default class VerifyEmailMail extends PortalMail {
 
   protected content(t: I18n['t']) {
     return {
-      subject: t('auth.mail.verify.subject'),
+      subject: t('account.mail.verify.subject'),
       greeting: t('mail.greeting'),
-      paragraphs: [t('auth.mail.verify.body')],
-      action: { label: t('auth.mail.verify.action'), url: `${appUrl}/verify-email/${this.token}` },
-      after: [t('auth.mail.verify.after')],
+      paragraphs: [t('account.mail.verify.body')],
+      action: {
+        label: t('account.mail.verify.action'),
+        url: `${appUrl}/verify-email/${this.token}`,
+      },
+      after: [t('account.mail.verify.after')],
     }
   }
 }

@@ -3,8 +3,8 @@ import BodyParser from '@adonisjs/core/bodyparser_middleware'
 import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
 import { errors } from '@adonisjs/limiter'
-import { budgets } from '#start/limiter'
-import { ApiTokenService } from '#services/api/api_token_service'
+import { budgets } from '#services/security/rate_limits'
+import { ApiTokenService } from '#services/ingest/api_token_service'
 
 type Budget = ReturnType<typeof budgets.apiRequestsPerToken>
 

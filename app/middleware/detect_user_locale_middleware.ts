@@ -1,7 +1,7 @@
 import { I18n } from '@adonisjs/i18n'
 import i18nManager from '@adonisjs/i18n/services/main'
 import type { NextFn } from '@adonisjs/core/types/http'
-import { type HttpContext, RequestValidator } from '@adonisjs/core/http'
+import type { HttpContext } from '@adonisjs/core/http'
 
 export const LOCALE_COOKIE = 'kp_locale'
 
@@ -10,10 +10,6 @@ export const LOCALE_COOKIE = 'kp_locale'
  * browser's Accept-Language, then German.
  */
 export default class DetectUserLocaleMiddleware {
-  static {
-    RequestValidator.messagesProvider = (ctx) => ctx.i18n.createMessagesProvider()
-  }
-
   protected getRequestLocale(ctx: HttpContext) {
     const chosen = ctx.request.plainCookie(LOCALE_COOKIE, { encoded: false })
     if (chosen && i18nManager.supportedLocales().includes(chosen)) return chosen

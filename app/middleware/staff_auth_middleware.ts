@@ -1,6 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
-import { SessionPolicy } from '#services/auth/session_policy'
+import { SessionPolicy } from '#services/account/session_policy'
 
 /**
  * Admin area guard: a staff session with the TOTP step completed. A merchant

@@ -1,5 +1,5 @@
 import vine from '@vinejs/vine'
-import { PASSWORD_MAX, PASSWORD_MIN } from '#services/auth/password_policy'
+import { PASSWORD_MAX, PASSWORD_MIN } from '#services/account/password_policy'
 
 /* Login takes whatever was typed: no format rules, so the answer never hints at what exists. */
 export const loginValidator = vine.create({

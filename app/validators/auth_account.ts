@@ -1,5 +1,5 @@
 import vine from '@vinejs/vine'
-import { PASSWORD_MAX, PASSWORD_MIN } from '#services/auth/password_policy'
+import { PASSWORD_MAX, PASSWORD_MIN } from '#services/account/password_policy'
 
 export const profileValidator = vine.create({
   full_name: vine.string().trim().maxLength(120).optional(),

@@ -1,7 +1,7 @@
 import { BaseSeeder } from '@adonisjs/lucid/seeders'
 import { appKey } from '#config/app'
-import { DemoSeeder } from '#services/demo/demo_seeder'
-import { demoPasswords } from '#services/demo/demo_logins'
+import { DemoSeeder } from '#demo/demo_seeder'
+import { demoPasswords } from '#demo/demo_logins'
 
 /** `node ace db:seed` in development: the same demo data as `node ace demo:seed`. */
 export default class extends BaseSeeder {

@@ -73,3 +73,22 @@ router
   .as('admin')
   .where('id', router.matchers.number())
   .use(middleware.staff())
+
+/* Invoice runs for staff; starting and retrying is for support admins. */
+router
+  .group(() => {
+    router.get('/', [controllers.admin.Invoices, 'index']).as('index')
+    router.get('/status', [controllers.admin.Invoices, 'status']).as('status')
+    router
+      .post('/runs', [controllers.admin.Invoices, 'start'])
+      .as('start')
+      .use(middleware.staff({ role: 'admin' }))
+    router
+      .post('/items/:id/retry', [controllers.admin.Invoices, 'retry'])
+      .where('id', /^\d{1,10}$/)
+      .as('retry')
+      .use(middleware.staff({ role: 'admin' }))
+  })
+  .prefix('/admin/invoices')
+  .as('admin.invoices')
+  .use(middleware.staff())

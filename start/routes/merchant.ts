@@ -38,5 +38,17 @@ router
   })
   .use([middleware.auth(), customerScope])
 
-/* chart.js from our own origin (strict CSP, no CDN) */
-router.get('/vendor/chart.umd.min.js', [controllers.merchant.Vendor, 'chart']).as('vendor.chart')
+/* „Rechnungsarchiv“: merchants see and download their customers' invoices. */
+router
+  .group(() => {
+    router.get('/invoices', [controllers.merchant.Invoices, 'index']).as('invoices.index')
+    router
+      .get('/invoices/:id/pdf', [controllers.merchant.Invoices, 'pdf'])
+      .where('id', /^\d{1,10}$/)
+      .as('invoices.pdf')
+    router
+      .get('/invoices/:id/xml', [controllers.merchant.Invoices, 'xml'])
+      .where('id', /^\d{1,10}$/)
+      .as('invoices.xml')
+  })
+  .use(middleware.auth())

@@ -144,6 +144,6 @@ export const pathOf = (link: string) => {
 
 async function sinkModule() {
   const services = await import('#tests/helpers/services')
-  const sink = await import('#services/dev/smtp_sink')
+  const sink = await import('#demo/smtp_sink')
   return { smtpSink: services.smtpSink, recipients: sink.recipients }
 }

@@ -1,6 +1,6 @@
 import env from '#start/env'
 import app from '@adonisjs/core/services/app'
-import { SmtpSink } from '#services/dev/smtp_sink'
+import { SmtpSink } from '#demo/smtp_sink'
 import { WorkerPool } from '#services/queue/worker_pool'
 import { getQueue, QUEUE_NAMES, closeQueues } from '#services/queue/queues'
 

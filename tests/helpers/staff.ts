@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon'
 import { generate } from 'otplib'
 import StaffUser from '#models/staff_user'
-import { TotpService } from '#services/staff/totp_service'
+import { TotpService } from '#services/admin/totp_service'
 import type { Agent, AgentResponse } from '#tests/helpers/agent'
 
 export type TestStaff = {

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
 import app from '@adonisjs/core/services/app'
-import { API_PATH } from '#tests/functional/api/helpers'
+import { API_PATH } from '#tests/functional/ingest/helpers'
 
 const HOST = '127.0.0.1'
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))

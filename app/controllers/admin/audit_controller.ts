@@ -1,5 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { AuditLog } from '#services/support/audit_log'
+import { AuditLog } from '#services/admin/audit_log'
 
 /** /admin/audit (admins only): the audit log with filters. */
 export default class AuditController {

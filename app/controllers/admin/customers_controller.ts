@@ -1,5 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { LookupService } from '#services/support/lookup_service'
+import { LookupService } from '#services/admin/lookup_service'
 
 /** /admin/customers: read-only master data with linked users. */
 export default class CustomersController {

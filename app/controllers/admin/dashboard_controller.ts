@@ -1,5 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { DashboardService } from '#services/support/dashboard_service'
+import { DashboardService } from '#services/admin/dashboard_service'
 
 /** /admin: what is waiting for support. */
 export default class DashboardController {

@@ -1,6 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { QUEUE_NAMES, type QueueName } from '#services/queue/queues'
-import { FailedJobs, retryFailedJob } from '#services/support/failed_jobs'
+import { FailedJobs, retryFailedJob } from '#services/admin/failed_jobs'
 import { AuditService } from '#services/audit/audit_service'
 
 /** /admin/jobs: failed background jobs per queue (never their payload). */
@@ -27,7 +27,6 @@ export default class FailedJobsController {
         action: 'job.retried',
         actor: { type: 'staff', id: auth.use('admin').user!.id },
         meta: { queue, jobId: String(params.jobId) },
-        ctx,
       })
     }
     session.flash(

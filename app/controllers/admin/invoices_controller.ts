@@ -57,7 +57,6 @@ export default class InvoicesController {
       action: 'invoices.run_started',
       actor: { type: 'staff', id: staff.id },
       meta: { period: period.key },
-      ctx,
     })
     session.flash('success', i18n.t('invoices.admin.started', { period: period.key }))
     return response.redirect('/admin/invoices')
@@ -75,7 +74,6 @@ export default class InvoicesController {
       action: 'invoices.item_retried',
       actor: { type: 'staff', id: auth.use('admin').user!.id },
       meta: { item: Number(params.id) },
-      ctx,
     })
     session.flash('success', i18n.t('invoices.admin.retried'))
     return response.redirect('/admin/invoices')

@@ -1,10 +1,10 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import encryption from '@adonisjs/core/services/encryption'
 import { staffCodeValidator } from '#validators/staff'
-import { StaffLoginService } from '#services/staff/staff_login_service'
-import { StaffEnrolmentService } from '#services/staff/staff_enrolment_service'
-import { TotpService } from '#services/staff/totp_service'
-import { SessionRegistry } from '#services/accounts/session_registry'
+import { StaffLoginService } from '#services/admin/staff_login_service'
+import { StaffEnrolmentService } from '#services/admin/staff_enrolment_service'
+import { TotpService } from '#services/admin/totp_service'
+import { SessionRegistry } from '#services/account/session_registry'
 import type StaffUser from '#models/staff_user'
 
 const PENDING_SECRET = 'staff_totp_pending'
@@ -67,7 +67,7 @@ export default class SecondFactorController {
     const secret = encryption.decrypt<string>(ctx.session.get(PENDING_SECRET, '')) ?? null
     if (!secret) return ctx.response.redirect().toRoute('admin.enrol')
     const { code } = await ctx.request.validateUsing(staffCodeValidator)
-    const codes = await StaffEnrolmentService.confirm(staff, secret, code, ctx)
+    const codes = await StaffEnrolmentService.confirm(staff, secret, code)
     if (!codes) {
       await StaffLoginService.recordFailure(staff.email, staff, 'enrolment_code', ctx)
       await staff.refresh()
@@ -76,7 +76,7 @@ export default class SecondFactorController {
       return ctx.response.redirect().toRoute('admin.enrol')
     }
     ctx.session.forget(PENDING_SECRET)
-    await StaffLoginService.completeLogin(staff, 'totp_enrolment', ctx)
+    await StaffLoginService.completeLogin(staff, 'totp_enrolment')
     await this.#pass(ctx, staff)
     ctx.session.flash('recoveryCodes', codes)
     return ctx.response.redirect().toRoute('admin.recovery_codes')

@@ -1,8 +1,8 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { staffLoginValidator } from '#validators/staff'
-import { StaffLoginService } from '#services/staff/staff_login_service'
-import { SessionPolicy } from '#services/auth/session_policy'
-import { SessionRegistry } from '#services/accounts/session_registry'
+import { StaffLoginService } from '#services/admin/staff_login_service'
+import { SessionPolicy } from '#services/account/session_policy'
+import { SessionRegistry } from '#services/account/session_registry'
 
 /** Admin login, step one (e-mail + password), and logout. */
 export default class SessionController {

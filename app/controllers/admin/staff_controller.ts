@@ -8,7 +8,7 @@ import {
   StaffAdminService,
   availableStaffActions,
   type StaffAction,
-} from '#services/staff/staff_account_service'
+} from '#services/admin/staff_account_service'
 
 /** /admin/staff (admins only): staff accounts — create, unlock, disable, reset two-factor. */
 export default class StaffController {
@@ -41,7 +41,7 @@ export default class StaffController {
       return response.redirect().toRoute('admin.staff.index')
     }
     const admin = auth.use('admin').user!
-    const result = await StaffAccountService.create(data, { type: 'staff', id: admin.id }, ctx)
+    const result = await StaffAccountService.create(data, { type: 'staff', id: admin.id })
     session.flash(
       result.ok ? 'success' : 'error',
       i18n.t(result.ok ? 'admin.staff.created' : 'admin.staff.exists', { email: data.email })
@@ -58,12 +58,7 @@ export default class StaffController {
     if (request.input('confirmed') !== '1') {
       return confirmPage(ctx, target, params.action)
     }
-    const done = await StaffAdminService.perform(
-      params.action,
-      target,
-      auth.use('admin').user!,
-      ctx
-    )
+    const done = await StaffAdminService.perform(params.action, target, auth.use('admin').user!)
     session.flash(
       done ? 'success' : 'error',
       i18n.t(done ? `admin.staff.actions.${params.action}.done` : 'admin.staff.not_applicable')

@@ -1,5 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { LookupService } from '#services/support/lookup_service'
+import { LookupService } from '#services/admin/lookup_service'
 
 /** /admin/terminals: read-only terminal look-up with the customer's users. */
 export default class TerminalsController {

@@ -1,8 +1,8 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { SimpleMessagesProvider, errors } from '@vinejs/vine'
 import Ticket, { TICKET_CATEGORIES, TICKET_STATUSES } from '#models/ticket'
-import { TicketService } from '#services/support/ticket_service'
-import { availableActions, type UserAction } from '#services/support/user_admin_service'
+import { TicketService } from '#services/admin/ticket_service'
+import { availableActions, type UserAction } from '#services/admin/user_admin_service'
 
 const TICKET_ACCOUNT_ACTIONS: UserAction[] = ['unlock', 'approve', 'resend_verification']
 import { ticketReplyValidator, ticketStatusValidator } from '#validators/ticket'
@@ -55,7 +55,7 @@ export default class TicketsController {
       session.flashValidationErrors(error)
       return response.redirect().toRoute('admin.tickets.show', { id: ticket.id })
     }
-    await TicketService.reply(ticket, auth.use('admin').user!, body, ctx)
+    await TicketService.reply(ticket, auth.use('admin').user!, body)
     session.flash('success', i18n.t('admin.tickets.replied', { reference: ticket.reference }))
     return response.redirect().toRoute('admin.tickets.show', { id: ticket.id })
   }
@@ -65,7 +65,7 @@ export default class TicketsController {
     const ticket = await Ticket.find(params.id)
     if (!ticket) return response.notFound()
     const { status } = await request.validateUsing(ticketStatusValidator)
-    await TicketService.setStatus(ticket, status, auth.use('admin').user!, ctx)
+    await TicketService.setStatus(ticket, status, auth.use('admin').user!)
     session.flash('success', i18n.t(`admin.tickets.${status === 'closed' ? 'closed' : 'reopened'}`))
     return response.redirect().toRoute('admin.tickets.show', { id: ticket.id })
   }

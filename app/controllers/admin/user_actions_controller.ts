@@ -1,12 +1,8 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import User from '#models/user'
 import { staffActionValidator } from '#validators/staff_action'
-import {
-  USER_ACTIONS,
-  UserAdminService,
-  type UserAction,
-} from '#services/support/user_admin_service'
-import { safeRedirectTarget } from '#services/auth/redirect_target'
+import { USER_ACTIONS, UserAdminService, type UserAction } from '#services/admin/user_admin_service'
+import { safeRedirectTarget } from '#services/account/redirect_target'
 
 const isAction = (value: string): value is UserAction =>
   (USER_ACTIONS as readonly string[]).includes(value)
@@ -53,8 +49,7 @@ export default class UserActionsController {
       params.action,
       user,
       auth.use('admin').user!,
-      input,
-      ctx
+      input
     )
     if (result.ok) session.flash('success', i18n.t(`admin.actions.${params.action}.done`))
     else session.flash('error', i18n.t(`admin.actions.errors.${result.error}`))

@@ -1,6 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { UserDirectory } from '#services/support/user_directory'
-import { availableActions } from '#services/support/user_admin_service'
+import { UserDirectory } from '#services/admin/user_directory'
+import { availableActions } from '#services/admin/user_admin_service'
 import { USER_STATES } from '#models/user'
 
 /** /admin/users: search and detail of merchant users. */

@@ -5,7 +5,7 @@ import {
   SCOPE_SESSION_KEY,
   normalizeChoice,
 } from '#services/merchant/customer_scope'
-import { safeRedirectTarget } from '#services/auth/redirect_target'
+import { safeRedirectTarget } from '#services/account/redirect_target'
 
 export default class CustomerSwitchController {
   /** The header switch: one linked customer number or "all", kept in the session. */

@@ -14,7 +14,7 @@ export default class InvoicesController {
       archive.list(scope.ids, year),
       archive.years(scope.ids),
     ])
-    return ctx.view.render('pages/invoices/index', { invoices, years, year })
+    return ctx.view.render('pages/merchant/invoices/index', { invoices, years, year })
   }
 
   async pdf(ctx: HttpContext) {
@@ -36,7 +36,9 @@ export default class InvoicesController {
     )
     if (result.status === 'not_found') throw new OutOfScope()
     if (result.status === 'unavailable') {
-      return ctx.response.status(503).send(await ctx.view.render('pages/invoices/unavailable'))
+      return ctx.response
+        .status(503)
+        .send(await ctx.view.render('pages/merchant/invoices/unavailable'))
     }
     ctx.response.header('Content-Type', result.file.contentType)
     ctx.response.header('Content-Disposition', `attachment; filename="${result.file.fileName}"`)

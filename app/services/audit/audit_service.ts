@@ -1,4 +1,4 @@
-import type { HttpContext } from '@adonisjs/core/http'
+import { HttpContext } from '@adonisjs/core/http'
 import AuditEvent from '#models/audit_event'
 import { maskPans } from '#services/security/card_number_guard'
 
@@ -9,8 +9,6 @@ export type AuditEntry = {
   actor: AuditActor
   subjectUserId?: number | null
   meta?: Record<string, unknown> | null
-  /** the request, for IP and user agent */
-  ctx?: Pick<HttpContext, 'request'> | null
 }
 
 /**
@@ -18,9 +16,9 @@ export type AuditEntry = {
  * password, token or mail body in `meta`.
  */
 export const AuditService = {
-  /** Writes one audit event. */
+  /** Writes one audit event; IP and user agent come from the request being served, if any. */
   async record(entry: AuditEntry) {
-    const request = entry.ctx?.request
+    const request = HttpContext.get()?.request
     return AuditEvent.create({
       action: entry.action,
       actorType: entry.actor.type,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import logger from '@adonisjs/core/services/logger'
 import redis from '@adonisjs/redis/services/main'
 import transmit from '@adonisjs/transmit/services/main'
-import env from '#start/env'
+import { queuePrefix } from '#config/portal'
 
 /** A stored transaction as the ingest hands it over (masked PAN only, never more). */
 export type LiveTransaction = {
@@ -45,7 +45,7 @@ type Payload = ReturnType<typeof toPayload>
 /** One ingest batch as it travels between web processes: per customer its new transactions. */
 type Batch = [customerId: number, transactions: Payload[]][]
 
-const prefix = env.get('QUEUE_PREFIX', 'kp')
+const prefix = queuePrefix
 /** The Redis channel the batches travel on (one per installation and parallel test run). */
 export const LIVE_REDIS_CHANNEL = `${prefix}:live:transactions`
 /** Where a process announces that it now listens, so publishers stop skipping at once. */

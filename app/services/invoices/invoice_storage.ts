@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises'
 import { dirname, join, normalize, sep } from 'node:path'
-import env from '#start/env'
+import { invoiceStoragePath } from '#config/portal'
 import app from '@adonisjs/core/services/app'
 
 export function sha256(bytes: Uint8Array): string {
@@ -16,9 +16,7 @@ export type StoredFile = { path: string; sha256: string }
  * sees half a file; nothing here deletes an archived file.
  */
 export class InvoiceStorage {
-  constructor(
-    readonly root = app.makePath(env.get('INVOICE_STORAGE_PATH') || 'storage/invoices')
-  ) {}
+  constructor(readonly root = app.makePath(invoiceStoragePath)) {}
 
   /** Writes atomically and returns the path relative to the root and the SHA-256. */
   async write(relativePath: string, bytes: Uint8Array): Promise<StoredFile> {

@@ -1,4 +1,4 @@
-import env from '#start/env'
+import { chromiumPath } from '#config/portal'
 import app from '@adonisjs/core/services/app'
 import { PdfRenderer } from '#services/pdf/pdf_renderer'
 
@@ -7,7 +7,7 @@ import { PdfRenderer } from '#services/pdf/pdf_renderer'
 | first PDF and closed when the process terminates.
 */
 const pdfRenderer = new PdfRenderer({
-  executablePath: env.get('CHROMIUM_PATH') || '/usr/bin/chromium',
+  executablePath: chromiumPath,
   timeoutMs: 30_000,
 })
 

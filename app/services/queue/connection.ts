@@ -1,4 +1,4 @@
-import env from '#start/env'
+import { queuePrefix as prefix, queueRedis } from '#config/portal'
 import type { ConnectionOptions } from 'bullmq'
 
 /*
@@ -6,10 +6,8 @@ import type { ConnectionOptions } from 'bullmq'
 | connection is ioredis 5); blocking commands need maxRetriesPerRequest: null.
 */
 export const queueConnection: ConnectionOptions = {
-  host: env.get('REDIS_HOST'),
-  port: env.get('REDIS_PORT'),
-  password: env.get('REDIS_PASSWORD') || undefined,
+  ...queueRedis,
   maxRetriesPerRequest: null,
 }
 
-export const queuePrefix = env.get('QUEUE_PREFIX', 'kp')
+export const queuePrefix = prefix

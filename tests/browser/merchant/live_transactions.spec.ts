@@ -4,7 +4,7 @@ import { DateTime } from 'luxon'
 import env from '#start/env'
 import { resetState } from '#tests/helpers/db'
 import { createMerchant } from '#tests/helpers/auth'
-import { ApiTokenService } from '#services/api/api_token_service'
+import { ApiTokenService } from '#services/ingest/api_token_service'
 import { addTransactions } from '../../functional/merchant/fixtures.js'
 
 const baseUrl = () => `http://${env.get('HOST')}:${env.get('PORT')}`

@@ -3,7 +3,7 @@ import User from '#models/user'
 import { Agent } from '#tests/helpers/agent'
 import { resetState } from '#tests/helpers/db'
 import { createMerchant, loginAs } from '#tests/helpers/auth'
-import { budgets } from '#start/limiter'
+import { budgets } from '#services/security/rate_limits'
 
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b)

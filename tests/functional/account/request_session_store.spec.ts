@@ -4,7 +4,7 @@ import app from '@adonisjs/core/services/app'
 import redis from '@adonisjs/redis/services/main'
 import { stores } from '@adonisjs/session'
 import type { SessionStoreWithTaggingContract } from '@adonisjs/session/types'
-import { RequestSessionStore } from '#services/accounts/request_session_store'
+import { RequestSessionStore } from '#services/account/request_session_store'
 import { resetState } from '#tests/helpers/db'
 
 /** A request's store over the real Redis store of config/session.ts's connection. */

@@ -3,7 +3,7 @@ import { Agent } from '#tests/helpers/agent'
 import { resetState } from '#tests/helpers/db'
 import { createMerchant } from '#tests/helpers/auth'
 import { createStaff, loginStaff } from '#tests/helpers/staff'
-import { TicketService } from '#services/support/ticket_service'
+import { TicketService } from '#services/admin/ticket_service'
 import { getQueue } from '#services/queue/queues'
 import { AuditService } from '#services/audit/audit_service'
 import AuditEvent from '#models/audit_event'
@@ -22,18 +22,15 @@ test.group('Admin dashboard and look-ups', (group) => {
     await createMerchant({ state: 'pending_approval' })
     await createMerchant()
     for (let i = 0; i < 3; i++) {
-      await TicketService.open(
-        {
-          name: 'Test',
-          email: `t${i}@example.com`,
-          customerNumber: null,
-          category: 'other',
-          message: 'Bitte um Rückruf.',
-          userId: null,
-          locale: 'de',
-        },
-        { request: null as any }
-      )
+      await TicketService.open({
+        name: 'Test',
+        email: `t${i}@example.com`,
+        customerNumber: null,
+        category: 'other',
+        message: 'Bitte um Rückruf.',
+        userId: null,
+        locale: 'de',
+      })
     }
     /* a job no worker knows fails at once: one failed mail job */
     await getQueue('mail').add('no_such_job', {}, { attempts: 1 })

@@ -6,28 +6,25 @@ import AuditEvent from '#models/audit_event'
 import { Agent } from '#tests/helpers/agent'
 import { resetState } from '#tests/helpers/db'
 import { smtpSink } from '#tests/helpers/services'
-import { recipients } from '#services/dev/smtp_sink'
+import { recipients } from '#demo/smtp_sink'
 import { createMerchant, loginAs } from '#tests/helpers/auth'
 import { createStaff, loginStaff } from '#tests/helpers/staff'
-import { TicketService } from '#services/support/ticket_service'
+import { TicketService } from '#services/admin/ticket_service'
 
 const XSS_NAME = '<img src=x onerror=alert(1)>'
 const XSS_MESSAGE = 'Hallo "><svg onload=alert(1)> bitte helfen'
 
 async function openTicket(overrides: Partial<Parameters<typeof TicketService.open>[0]> = {}) {
-  return TicketService.open(
-    {
-      name: 'Erika Mustermann',
-      email: `anfrage-${Date.now()}-${Math.random().toString(36).slice(2)}@example.com`,
-      customerNumber: null,
-      category: 'other',
-      message: 'Bitte rufen Sie mich zurück.',
-      userId: null,
-      locale: 'de',
-      ...overrides,
-    },
-    { request: null as any }
-  )
+  return TicketService.open({
+    name: 'Erika Mustermann',
+    email: `anfrage-${Date.now()}-${Math.random().toString(36).slice(2)}@example.com`,
+    customerNumber: null,
+    category: 'other',
+    message: 'Bitte rufen Sie mich zurück.',
+    userId: null,
+    locale: 'de',
+    ...overrides,
+  })
 }
 
 test.group('Admin tickets', (group) => {

@@ -3,7 +3,7 @@ import { generate } from 'otplib'
 import StaffUser from '#models/staff_user'
 import { resetState } from '#tests/helpers/db'
 import { createStaff } from '#tests/helpers/staff'
-import { TotpService } from '#services/staff/totp_service'
+import { TotpService } from '#services/admin/totp_service'
 
 test.group('TOTP service', (group) => {
   group.each.setup(() => resetState())

@@ -5,7 +5,7 @@ import { Agent } from '#tests/helpers/agent'
 import { solveCaptcha } from '#tests/helpers/captcha'
 import { resetState } from '#tests/helpers/db'
 import { smtpSink } from '#tests/helpers/services'
-import { recipients } from '#services/dev/smtp_sink'
+import { recipients } from '#demo/smtp_sink'
 import { createMerchant, loginAs } from '#tests/helpers/auth'
 
 let sequence = 0

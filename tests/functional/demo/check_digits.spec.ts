@@ -1,5 +1,5 @@
 import { test } from '@japa/runner'
-import { germanIban, germanVatId, isValidIban } from '#services/demo/check_digits'
+import { germanIban, germanVatId, isValidIban } from '#demo/check_digits'
 
 test.group('Demo data: IBAN and VAT ID check digits', () => {
   test('builds the well-known example IBAN and rejects a changed digit', ({ assert }) => {

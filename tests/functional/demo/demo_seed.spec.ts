@@ -3,9 +3,9 @@ import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import User from '#models/user'
 import StaffUser from '#models/staff_user'
-import { DemoSeeder } from '#services/demo/demo_seeder'
-import { isValidIban } from '#services/demo/check_digits'
-import { DEMO_MERCHANT_EMAIL, DEMO_SUPPORT_EMAIL } from '#services/demo/demo_logins'
+import { DemoSeeder } from '#demo/demo_seeder'
+import { isValidIban } from '#demo/check_digits'
+import { DEMO_MERCHANT_EMAIL, DEMO_SUPPORT_EMAIL } from '#demo/demo_logins'
 import { resetState } from '#tests/helpers/db'
 
 const NOW = DateTime.fromISO('2026-11-26T15:30:00', { zone: 'Europe/Berlin' })

@@ -22,6 +22,7 @@ const COPY_DIRS = [
   'commands',
   'config',
   'database',
+  'demo',
   'providers',
   'public',
   'resources',

@@ -4,7 +4,7 @@ import { Agent } from '#tests/helpers/agent'
 import { resetState } from '#tests/helpers/db'
 import { createMerchant, loginAs } from '#tests/helpers/auth'
 import { addTransactions, rowIds, visibleText } from './fixtures.js'
-import { issueToken, item, postBatch } from '#tests/functional/api/helpers'
+import { issueToken, item, postBatch } from '#tests/functional/ingest/helpers'
 
 const zone = 'Europe/Berlin'
 

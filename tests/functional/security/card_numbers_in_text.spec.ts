@@ -7,7 +7,7 @@ import { Agent } from '#tests/helpers/agent'
 import { solveCaptcha } from '#tests/helpers/captcha'
 import { resetState } from '#tests/helpers/db'
 import { smtpSink } from '#tests/helpers/services'
-import { recipients, type SunkMail } from '#services/dev/smtp_sink'
+import { recipients, type SunkMail } from '#demo/smtp_sink'
 import { createMerchant, loginAs } from '#tests/helpers/auth'
 import { createStaff, loginStaff } from '#tests/helpers/staff'
 import {

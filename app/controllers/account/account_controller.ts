@@ -1,0 +1,45 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import i18nManager from '@adonisjs/i18n/services/main'
+import { profileValidator } from '#validators/auth_account'
+import { LOCALE_COOKIE } from '#middleware/detect_user_locale_middleware'
+import { AccountService } from '#services/account/account_service'
+import { SessionRegistry } from '#services/account/session_registry'
+import { validateOr } from '#services/account/form_feedback'
+
+/** The account page („Benutzerkonto“): profile, language, and the overview of the other forms. */
+export default class AccountController {
+  async show({ auth, view, session }: HttpContext) {
+    const user = auth.use('web').user!
+    await user.load('customers', (query) => query.orderBy('customer_number'))
+    const sessions = await SessionRegistry.list(SessionRegistry.userTag(user.id))
+    return view.render('pages/account/show', {
+      user,
+      pendingEmail: await AccountService.pendingEmail(user),
+      sessions: sessions
+        .map((entry) => ({ ...entry, current: entry.id === session.sessionId }))
+        .sort(
+          (a, b) => Number(b.current) - Number(a.current) || (b.startedAt ?? 0) - (a.startedAt ?? 0)
+        ),
+    })
+  }
+
+  async update(ctx: HttpContext) {
+    const { auth, response, session } = ctx
+    const data = await validateOr(ctx, profileValidator, '/account')
+    if (!data) return
+    await AccountService.updateProfile(auth.use('web').user!, {
+      fullName: data.full_name || null,
+      phone: data.phone || null,
+      locale: data.locale,
+    })
+    response.plainCookie(LOCALE_COOKIE, data.locale, {
+      encode: false,
+      maxAge: '365d',
+      httpOnly: true,
+      sameSite: 'lax',
+    })
+    /* the confirmation already speaks the newly chosen language */
+    session.flash('success', i18nManager.locale(data.locale).t('account.profile.saved'))
+    return response.redirect('/account')
+  }
+}

@@ -1,0 +1,178 @@
+import { DateTime } from 'luxon'
+import hash from '@adonisjs/core/services/hash'
+import mail from '@adonisjs/mail/services/main'
+import type { HttpContext } from '@adonisjs/core/http'
+import User from '#models/user'
+import CustomerUser from '#models/customer_user'
+import OneTimeToken from '#models/one_time_token'
+import EmailChangeMail from '#mails/email_change_mail'
+import EmailChangeAttemptMail from '#mails/email_change_attempt_mail'
+import EmailChangedMail from '#mails/email_changed_mail'
+import PasswordChangedMail from '#mails/password_changed_mail'
+import { budgets } from '#services/security/rate_limits'
+import { AuditService } from '#services/audit/audit_service'
+import { SessionRegistry } from '#services/account/session_registry'
+import { CustomerProof, normalizeTerminalId } from '#services/account/customer_proof'
+import { LoginThrottle } from '#services/account/login_throttle'
+import { OneTimeTokenService } from '#services/account/one_time_token_service'
+import { PasswordPolicy, type PasswordProblem } from '#services/account/password_policy'
+import { PasswordResetService } from '#services/account/password_reset_service'
+
+type Ctx = Pick<HttpContext, 'request' | 'i18n'>
+
+/*
+| The account page's changes. Anything that proves identity (current password,
+| a Terminal-ID) is throttled like a login, and no answer tells whether some
+| other account or customer number exists.
+*/
+export const AccountService = {
+  /** Name, phone, language. */
+  async updateProfile(
+    user: User,
+    data: { fullName: string | null; phone: string | null; locale: string }
+  ) {
+    user.merge(data)
+    await user.save()
+  },
+
+  /** Checks the current password; wrong ones count against the login failure budgets. */
+  async checkCurrentPassword(user: User, password: string, ctx: Ctx) {
+    await LoginThrottle.assertAllowed(user.email, ctx)
+    if (await hash.verify(user.password, password)) return true
+    await LoginThrottle.recordFailure(user.email, ctx.request.ip())
+    return false
+  },
+
+  /** Changes the password and ends every other session of the user. */
+  async changePassword(
+    user: User,
+    current: string,
+    next: string,
+    currentSessionId: string,
+    ctx: Ctx
+  ): Promise<'done' | 'wrong_current' | PasswordProblem> {
+    if (!(await this.checkCurrentPassword(user, current, ctx))) return 'wrong_current'
+    const problem = PasswordPolicy.check(next, {
+      email: user.email,
+      customerNumbers: await this.customerNumbers(user),
+    })
+    if (problem) return problem
+    await PasswordResetService.setPassword(user, next)
+    await SessionRegistry.endAll(SessionRegistry.userTag(user.id), currentSessionId)
+    await mail.sendLater(new PasswordChangedMail(user.email, user.locale))
+    await this.audit('password.changed', user)
+    return 'done'
+  },
+
+  /**
+   * Sends a confirmation link to the new address; when the address belongs to
+   * another account, its owner is told instead. Both cost a mail and an audit
+   * row, and the caller answers both alike (ADR 0300).
+   */
+  async requestEmailChange(
+    user: User,
+    newEmail: string,
+    password: string,
+    ctx: Ctx
+  ): Promise<'sent' | 'wrong_current' | 'same' | 'throttled'> {
+    if (!(await this.checkCurrentPassword(user, password, ctx))) return 'wrong_current'
+    const email = User.normalizeEmail(newEmail)
+    if (email === user.email) return 'same'
+    const allowed = await budgets
+      .emailChangePerUser()
+      .attempt(`email_change:${user.id}`, () => true)
+    if (!allowed) return 'throttled'
+    const owner = await User.findBy('email', email)
+    /*
+     * A token either way, so the account page shows the same „Bestätigung
+     * ausstehend“. For a taken address nobody gets its link (the owner's mail has
+     * none), and confirming could not switch to a taken address anyway.
+     */
+    const token = await OneTimeTokenService.issue(user, 'email_change', email)
+    if (owner) {
+      await mail.sendLater(new EmailChangeAttemptMail(owner.email, owner.locale))
+      await this.audit('email.change_address_taken', user)
+    } else {
+      await mail.sendLater(new EmailChangeMail(email, user.locale, token))
+      await this.audit('email.change_requested', user)
+    }
+    return 'sent'
+  },
+
+  /** The address waiting for confirmation, if any. */
+  async pendingEmail(user: User) {
+    const token = await OneTimeToken.query()
+      .where('user_id', user.id)
+      .where('purpose', 'email_change')
+      .whereNull('used_at')
+      .where('expires_at', '>', DateTime.now().toSQL({ includeOffset: false })!)
+      .orderBy('id', 'desc')
+      .first()
+    return token?.payload ?? null
+  },
+
+  /** Follows the link from the new address: switches the login address and tells the old one. */
+  async confirmEmailChange(rawToken: unknown) {
+    const token = await OneTimeTokenService.consume(rawToken, 'email_change')
+    if (!token?.payload) return null
+    const user = await User.find(token.userId)
+    if (!user || (await User.findBy('email', token.payload))) return null
+    const oldEmail = user.email
+    user.email = token.payload
+    user.emailVerifiedAt = DateTime.now()
+    await user.save()
+    await mail.sendLater(new EmailChangedMail(oldEmail, user.locale, user.email))
+    await this.audit('email.changed', user)
+    return user
+  },
+
+  /** „Kundennummer hinzufügen“: links the customer when the Terminal-ID proves it. */
+  async linkCustomer(
+    user: User,
+    customerNumber: string,
+    terminalId: string
+  ): Promise<'linked' | 'already' | 'not_proven'> {
+    const customer = await CustomerProof.find(customerNumber, terminalId)
+    if (!customer) {
+      await AuditService.record({
+        action: 'customer.link_refused',
+        actor: { type: 'user', id: user.id },
+        subjectUserId: user.id,
+      })
+      return 'not_proven'
+    }
+    const existing = await CustomerUser.query()
+      .where('user_id', user.id)
+      .where('customer_id', customer.id)
+      .first()
+    if (existing) return 'already'
+    const owners = await CustomerUser.query().where('customer_id', customer.id).count('* as n')
+    await CustomerUser.create({
+      userId: user.id,
+      customerId: customer.id,
+      role: Number(owners[0].$extras.n) === 0 ? 'owner' : 'member',
+      provenBy: 'terminal_id',
+      proofTerminalId: normalizeTerminalId(terminalId),
+    })
+    await AuditService.record({
+      action: 'customer.linked',
+      actor: { type: 'user', id: user.id },
+      subjectUserId: user.id,
+      meta: { customerNumber: customer.customerNumber },
+    })
+    return 'linked'
+  },
+
+  async customerNumbers(user: User) {
+    const customers = await user.related('customers').query().select('customer_number')
+    return customers.map((customer) => customer.customerNumber)
+  },
+
+  async audit(action: string, user: User) {
+    await AuditService.record({
+      action,
+      actor: { type: 'user', id: user.id },
+      subjectUserId: user.id,
+    })
+  },
+}

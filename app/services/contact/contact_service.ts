@@ -1,0 +1,44 @@
+import limiter from '@adonisjs/limiter/services/main'
+import { errors } from '@adonisjs/limiter'
+import type { HttpContext } from '@adonisjs/core/http'
+import type Ticket from '#models/ticket'
+import { AltchaService } from '#services/security/altcha_service'
+import { TicketService, type NewTicket } from '#services/admin/ticket_service'
+
+/* Every POST per IP, every accepted request per e-mail. */
+const perIp = () => limiter.use({ requests: 10, duration: '1 hour', blockDuration: '1 hour' })
+const perEmail = () => limiter.use({ requests: 5, duration: '1 hour', blockDuration: '1 hour' })
+
+export type ContactResult =
+  | { ok: true; ticket: Ticket }
+  | { ok: false; error: 'throttled' | 'captcha_missing' | 'captcha_invalid' }
+
+async function consume(budget: ReturnType<typeof perIp>, key: string) {
+  try {
+    await budget.consume(key)
+    return true
+  } catch (error) {
+    if (error instanceof errors.E_TOO_MANY_REQUESTS) return false
+    throw error
+  }
+}
+
+/** The contact form („Jetzt kontaktieren“): throttle, real-user check, ticket. */
+export const ContactService = {
+  async submit(
+    data: NewTicket,
+    captcha: unknown,
+    ctx: Pick<HttpContext, 'request'>
+  ): Promise<ContactResult> {
+    if (!(await consume(perIp(), `contact-ip:${ctx.request.ip()}`))) {
+      return { ok: false, error: 'throttled' }
+    }
+    const check = await AltchaService.verify(captcha)
+    if (check === 'missing') return { ok: false, error: 'captcha_missing' }
+    if (check !== 'ok') return { ok: false, error: 'captcha_invalid' }
+    if (!(await consume(perEmail(), `contact-email:${data.email}`))) {
+      return { ok: false, error: 'throttled' }
+    }
+    return { ok: true, ticket: await TicketService.open(data) }
+  },
+}

@@ -1,0 +1,31 @@
+import env from '#start/env'
+
+/*
+| The portal's own settings, read once from the environment. Services take
+| their settings from here (or another config file), never from start/env.
+*/
+
+/** Prefix of every Redis key the portal writes (queues, sessions index, replay guards). */
+export const queuePrefix = env.get('QUEUE_PREFIX', 'kp')
+
+/** Redis for the queues (BullMQ opens its own connections). */
+export const queueRedis = {
+  host: env.get('REDIS_HOST'),
+  port: env.get('REDIS_PORT'),
+  password: env.get('REDIS_PASSWORD') || undefined,
+}
+
+/** `manual`: new registrations wait for support's approval (read per registration). */
+export const registrationApproval = () => env.get('REGISTRATION_APPROVAL')
+
+/** Where invoice PDFs and XML are stored. */
+export const invoiceStoragePath = env.get('INVOICE_STORAGE_PATH') || 'storage/invoices'
+
+/** Chromium for the invoice PDFs. */
+export const chromiumPath = env.get('CHROMIUM_PATH') || '/usr/bin/chromium'
+
+/** Work of an ALTCHA challenge (number of hashes). */
+export const altchaCost = env.get('ALTCHA_COST', 50_000)
+
+/** Ingest API requests per token and minute. */
+export const apiRateLimit = env.get('API_RATE_LIMIT', 6000)

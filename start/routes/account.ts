@@ -1,0 +1,68 @@
+import router from '@adonisjs/core/services/router'
+import { middleware } from '#start/kernel'
+import { controllers } from '#generated/controllers'
+import {
+  forgotEmailThrottle,
+  forgotIpThrottle,
+  registerEmailThrottle,
+  registerIpThrottle,
+} from '#start/limiter'
+
+/* Guest pages: login and registration (a logged-in merchant is sent to the dashboard). */
+router
+  .group(() => {
+    router.get('/login', [controllers.account.Login, 'show']).as('login')
+    /* attempts per IP and failure budgets: LoginThrottle.assertAllowed */
+    router.post('/login', [controllers.account.Login, 'store']).as('login.store')
+    router.get('/register', [controllers.account.Registration, 'show']).as('register')
+    router
+      .post('/register', [controllers.account.Registration, 'store'])
+      .use([registerIpThrottle, registerEmailThrottle])
+      .as('register.store')
+  })
+  .use(middleware.guest())
+  .as('auth')
+
+/* Pages reached from a mail or the login page; they work logged in or not. */
+router
+  .group(() => {
+    router.get('/register/sent', [controllers.account.Registration, 'sent']).as('register.sent')
+    router.get('/verify-email/:token', [controllers.account.Registration, 'verify']).as('verify')
+    router.get('/forgot-password', [controllers.account.PasswordReset, 'create']).as('forgot')
+    router
+      .post('/forgot-password', [controllers.account.PasswordReset, 'store'])
+      .use([forgotIpThrottle, forgotEmailThrottle])
+      .as('forgot.store')
+    router
+      .get('/forgot-password/sent', [controllers.account.PasswordReset, 'sent'])
+      .as('forgot.sent')
+    router.get('/reset-password/:token', [controllers.account.PasswordReset, 'edit']).as('reset')
+    router
+      .post('/reset-password/:token', [controllers.account.PasswordReset, 'update'])
+      .as('reset.store')
+    router.post('/logout', [controllers.account.Login, 'destroy']).as('logout')
+  })
+  .as('auth')
+
+/* The account page („Benutzerkonto“), behind the merchant login. */
+router
+  .group(() => {
+    router.get('/account', [controllers.account.Account, 'show']).as('show')
+    router.post('/account/profile', [controllers.account.Account, 'update']).as('profile')
+    router.post('/account/password', [controllers.account.Password, 'update']).as('password')
+    router.post('/account/email', [controllers.account.Email, 'store']).as('email')
+    router
+      .post('/account/customers', [controllers.account.Customers, 'store'])
+      .use(registerIpThrottle)
+      .as('customers')
+    router
+      .post('/account/sessions/end-others', [controllers.account.Sessions, 'destroyOthers'])
+      .as('sessions.end_others')
+  })
+  .use(middleware.auth())
+  .as('account')
+
+/* The link mailed to a new address; it works without being logged in. */
+router
+  .get('/account/email/confirm/:token', [controllers.account.Email, 'confirm'])
+  .as('account.email.confirm')

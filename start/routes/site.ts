@@ -1,0 +1,14 @@
+import router from '@adonisjs/core/services/router'
+import { controllers } from '#generated/controllers'
+
+router.get('/health', [controllers.site.Health, 'show']).as('health')
+router.post('/language', [controllers.site.Locale, 'update']).as('locale.update')
+router.on('/impressum').render('pages/site/impressum').as('legal.imprint')
+router.on('/datenschutz').render('pages/site/datenschutz').as('legal.privacy')
+router.on('/agb').render('pages/site/agb').as('legal.terms')
+
+router.get('/altcha/challenge', [controllers.site.Captcha, 'challenge']).as('captcha.challenge')
+router.get('/vendor/altcha/:file', [controllers.site.Captcha, 'asset']).as('captcha.asset')
+
+/* chart.js from our own origin (strict CSP, no CDN) */
+router.get('/vendor/chart.umd.min.js', [controllers.site.Vendor, 'chart']).as('vendor.chart')

@@ -1,7 +1,0 @@
-import router from '@adonisjs/core/services/router'
-import { controllers } from '#generated/controllers'
-
-/* „Jetzt kontaktieren“: open to everyone, linked from the login page. */
-router.get('/contact', [controllers.Contact, 'show']).as('contact.show')
-router.post('/contact', [controllers.Contact, 'store']).as('contact.store')
-router.get('/contact/sent', [controllers.Contact, 'sent']).as('contact.sent')
