@@ -28,7 +28,7 @@ const ABOVE_SERVICES = [
     message: 'A service enqueues a job by its descriptor, never imports its handler (ADR 1201).',
   },
   {
-    regex: '^#exceptions/|^#middleware/',
+    regex: '^#exceptions/|^#middleware/|^#helpers/',
     message: 'HTTP answers are the controllers’ and the handler’s (ADR 1201).',
   },
   {

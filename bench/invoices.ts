@@ -76,6 +76,7 @@ async function main() {
   const { BillingPeriod } = await import('#services/invoices/billing_period')
   const { InvoiceRunService } = await import('#services/invoices/invoice_run_service')
   const { WorkerPool } = await import('#services/queue/worker_pool')
+  const { jobsByQueue } = await import('#jobs/handlers/index')
   const { getQueue, closeQueues } = await import('#services/queue/queues')
   const { default: env } = await import('#start/env')
 
@@ -199,7 +200,7 @@ async function main() {
   const loopResult = await service.runSynchronously(loopPeriod, 'bench-loop')
   const loopMs = performance.now() - started
 
-  const pool = new WorkerPool().start({ queues: ['invoices'] })
+  const pool = new WorkerPool(jobsByQueue).start({ queues: ['invoices'] })
   started = performance.now()
   await service.start(queuePeriod, 'bench-queue')
   for (;;) {

@@ -1,6 +1,7 @@
 import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
 import { WorkerPool } from '#services/queue/worker_pool'
+import { jobsByQueue } from '#jobs/handlers/index'
 import { QUEUE_NAMES, type QueueName } from '#services/queue/queues'
 import { registerInvoiceScheduler } from '#services/invoices/invoice_scheduler'
 import { processShutdown } from '#services/process/process_shutdown'
@@ -24,7 +25,7 @@ export default class QueueWork extends BaseCommand {
     const queues = (this.queue?.length ? this.queue : QUEUE_NAMES).filter(
       (name): name is QueueName => (QUEUE_NAMES as readonly string[]).includes(name)
     )
-    const pool = new WorkerPool()
+    const pool = new WorkerPool(jobsByQueue)
     /* before the first job can start: a signal at any point after this closes the pool */
     this.app.terminating(async () => {
       this.logger.info('worker stopping: finishing or releasing running jobs')

@@ -21,7 +21,7 @@ export default class StaffCreate extends BaseCommand {
   declare password: string | undefined
 
   async run() {
-    const { staffCreateValidator } = await import('#validators/staff')
+    const { staffCreateValidator } = await import('#validators/admin')
     const { StaffAccountService } = await import('#services/admin/staff_account_service')
     const input = {
       email: this.email ?? (await this.prompt.ask('E-mail address')),

@@ -8,7 +8,7 @@
 |   form the same ceiling is `budgets.loginAttemptsPerIp`, checked in one Redis
 |   round trip with the failure budgets by LoginThrottle);
 | - failure budgets (`failureBudgets`) count only failed logins (per account
-|   and per IP) and are consumed by LoginThrottle in app/services/auth.
+|   and per IP) and are consumed by LoginThrottle in app/services/account.
 */
 import type { HttpContext } from '@adonisjs/core/http'
 import limiter from '@adonisjs/limiter/services/main'

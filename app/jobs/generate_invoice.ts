@@ -1,9 +1,10 @@
-import type { Job } from 'bullmq'
-import { InvoiceRunService } from '#services/invoices/invoice_run_service'
-
 export type GenerateInvoicePayload = { runId: number; customerId: number; period: string }
 
-/** One customer's invoice for one period; idempotent, so retries and duplicates are harmless. */
+/**
+ * One customer's invoice for one period; idempotent, so retries and duplicates
+ * are harmless. The descriptor services enqueue with; the worker runs
+ * `handlers/generate_invoice.ts`.
+ */
 export const generateInvoiceJob = {
   queue: 'invoices' as const,
   name: 'generate_invoice',
@@ -17,13 +18,5 @@ export const generateInvoiceJob = {
   /** deterministic: the same customer and period is queued at most once at a time */
   jobId(period: string, customerId: number) {
     return `invoice-${period}-${customerId}`
-  },
-
-  async handle(job: Job<GenerateInvoicePayload>) {
-    return new InvoiceRunService().processItem(job.data)
-  },
-
-  async failed(job: Job<GenerateInvoicePayload>, error: Error) {
-    await new InvoiceRunService().markFailed(job.data, error)
   },
 }

@@ -1,13 +1,12 @@
-import type { Job } from 'bullmq'
-import mail from '@adonisjs/mail/services/main'
-import InvoiceIssuedMail, { type InvoiceMailData } from '#mails/invoice_issued_mail'
+import type { InvoiceMailData } from '#mails/invoice_issued_mail'
 
 export type SendInvoiceMailPayload = { recipient: string; locale: string; invoice: InvoiceMailData }
 
 /**
  * The "new invoice" mail to one recipient. Enqueued after the invoice is issued
  * with a job id per invoice and recipient, so a retried invoice job never sends
- * it twice; sent directly over SMTP with retries and backoff.
+ * it twice; sent directly over SMTP with retries and backoff
+ * (`handlers/send_invoice_mail.ts`).
  */
 export const sendInvoiceMailJob = {
   queue: 'invoices' as const,
@@ -17,10 +16,5 @@ export const sendInvoiceMailJob = {
     backoff: { type: 'exponential' as const, delay: 2000 },
     removeOnComplete: { age: 90 * 24 * 3600 },
     removeOnFail: { age: 90 * 24 * 3600 },
-  },
-
-  async handle(job: Job<SendInvoiceMailPayload>) {
-    const { recipient, locale, invoice } = job.data
-    await mail.send(new InvoiceIssuedMail(recipient, locale, invoice))
   },
 }

@@ -1,5 +1,3 @@
-import type { Job } from 'bullmq'
-import mail from '@adonisjs/mail/services/main'
 import type { MessageBodyTemplates, NodeMailerMessage } from '@adonisjs/mail/types'
 
 export type SendMailPayload = {
@@ -9,8 +7,9 @@ export type SendMailPayload = {
 }
 
 /**
- * Sends one compiled mail over SMTP. Retried with exponential backoff, so a
- * mail survives an SMTP outage; the payload is dropped once it has been sent.
+ * Sends one compiled mail over SMTP (`handlers/send_mail.ts`). Retried with
+ * exponential backoff, so a mail survives an SMTP outage; the payload is
+ * dropped once it has been sent.
  */
 export const sendMailJob = {
   queue: 'mail' as const,
@@ -20,10 +19,5 @@ export const sendMailJob = {
     backoff: { type: 'exponential' as const, delay: 1000 },
     removeOnComplete: true,
     removeOnFail: { age: 7 * 24 * 3600 },
-  },
-
-  async handle(job: Job<SendMailPayload>) {
-    const { mailer, mailMessage, sendConfig } = job.data
-    await mail.use(mailer as any).sendCompiled(mailMessage, sendConfig)
   },
 }

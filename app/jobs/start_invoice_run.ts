@@ -1,11 +1,13 @@
 import type { Job } from 'bullmq'
 import { DateTime } from 'luxon'
 import { BillingPeriod } from '#services/invoices/billing_period'
-import { InvoiceRunService } from '#services/invoices/invoice_run_service'
 
 export type StartInvoiceRunPayload = { period?: string; triggeredBy?: string }
 
-/** Starts the run for a period (default: the previous month); fans out one job per customer. */
+/**
+ * Starts the run for a period (default: the previous month); fans out one job
+ * per customer (`handlers/start_invoice_run.ts`). Also the monthly schedule.
+ */
 export const startInvoiceRunJob = {
   queue: 'invoices' as const,
   name: 'start_invoice_run',
@@ -26,14 +28,5 @@ export const startInvoiceRunJob = {
    */
   periodOf(job: Job<StartInvoiceRunPayload>) {
     return BillingPeriod.previous(DateTime.fromMillis(job.timestamp + (job.delay ?? 0)))
-  },
-
-  async handle(job: Job<StartInvoiceRunPayload>) {
-    const period = job.data.period
-      ? BillingPeriod.parse(job.data.period)
-      : startInvoiceRunJob.periodOf(job)
-    if (!period) throw new Error(`invalid period ${job.data.period}`)
-    const run = await new InvoiceRunService().start(period, job.data.triggeredBy ?? 'scheduler')
-    return { runId: run.id, period: period.key }
   },
 }

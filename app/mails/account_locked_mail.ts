@@ -1,3 +1,4 @@
+import { urlFor } from '@adonisjs/core/services/url_builder'
 import PortalMail from '#mails/portal_mail'
 import { appUrl } from '#config/app'
 import type { I18n } from '@adonisjs/i18n'
@@ -9,8 +10,15 @@ export default class AccountLockedMail extends PortalMail {
       subject: t('account.mail.locked.subject'),
       greeting: t('mail.greeting'),
       paragraphs: [t('account.mail.locked.body'), t('account.mail.locked.reset')],
-      action: { label: t('account.mail.locked.action'), url: `${appUrl}/forgot-password` },
-      after: [t('account.mail.locked.contact', { url: `${appUrl}/contact` })],
+      action: {
+        label: t('account.mail.locked.action'),
+        url: urlFor('account.forgot', undefined, { prefixUrl: appUrl }),
+      },
+      after: [
+        t('account.mail.locked.contact', {
+          url: urlFor('contact.show', undefined, { prefixUrl: appUrl }),
+        }),
+      ],
     }
   }
 }

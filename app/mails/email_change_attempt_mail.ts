@@ -1,3 +1,4 @@
+import { urlFor } from '@adonisjs/core/services/url_builder'
 import PortalMail from '#mails/portal_mail'
 import { appUrl } from '#config/app'
 import type { I18n } from '@adonisjs/i18n'
@@ -12,7 +13,10 @@ export default class EmailChangeAttemptMail extends PortalMail {
       subject: t('account.mail.email_change_attempt.subject'),
       greeting: t('mail.greeting'),
       paragraphs: [t('account.mail.email_change_attempt.body')],
-      action: { label: t('common.contact'), url: `${appUrl}/contact` },
+      action: {
+        label: t('common.contact'),
+        url: urlFor('contact.show', undefined, { prefixUrl: appUrl }),
+      },
       after: [t('account.mail.email_change_attempt.ignore')],
     }
   }

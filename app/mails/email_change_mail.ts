@@ -1,3 +1,4 @@
+import { urlFor } from '@adonisjs/core/services/url_builder'
 import PortalMail from '#mails/portal_mail'
 import { appUrl } from '#config/app'
 import type { I18n } from '@adonisjs/i18n'
@@ -19,7 +20,7 @@ export default class EmailChangeMail extends PortalMail {
       paragraphs: [t('account.mail.email_change.body')],
       action: {
         label: t('account.mail.email_change.action'),
-        url: `${appUrl}/account/email/confirm/${this.token}`,
+        url: urlFor('account.email.confirm', { token: this.token }, { prefixUrl: appUrl }),
       },
       after: [t('account.mail.email_change.after')],
     }

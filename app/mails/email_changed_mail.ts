@@ -1,3 +1,4 @@
+import { urlFor } from '@adonisjs/core/services/url_builder'
 import PortalMail from '#mails/portal_mail'
 import { appUrl } from '#config/app'
 import type { I18n } from '@adonisjs/i18n'
@@ -19,7 +20,11 @@ export default class EmailChangedMail extends PortalMail {
       subject: t('account.mail.email_changed.subject'),
       greeting: t('mail.greeting'),
       paragraphs: [t('account.mail.email_changed.body', { masked })],
-      after: [t('account.mail.email_changed.not_you', { url: `${appUrl}/contact` })],
+      after: [
+        t('account.mail.email_changed.not_you', {
+          url: urlFor('contact.show', undefined, { prefixUrl: appUrl }),
+        }),
+      ],
     }
   }
 }

@@ -1,5 +1,6 @@
 import type { I18n } from '@adonisjs/i18n'
 import { DateTime } from 'luxon'
+import { urlFor } from '@adonisjs/core/services/url_builder'
 import PortalMail from '#mails/portal_mail'
 import { appUrl } from '#config/app'
 import { formatDate, formatMoney } from '#services/format/formatters'
@@ -37,7 +38,10 @@ export default class InvoiceIssuedMail extends PortalMail {
         }),
         t('invoices.mail.due', { date: formatDate(this.invoice.dueDate, locale) }),
       ],
-      action: { label: t('invoices.mail.action'), url: `${appUrl}/invoices` },
+      action: {
+        label: t('invoices.mail.action'),
+        url: urlFor('invoices.index', undefined, { prefixUrl: appUrl }),
+      },
     }
   }
 }

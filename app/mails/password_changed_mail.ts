@@ -1,3 +1,4 @@
+import { urlFor } from '@adonisjs/core/services/url_builder'
 import PortalMail from '#mails/portal_mail'
 import { appUrl } from '#config/app'
 import type { I18n } from '@adonisjs/i18n'
@@ -9,7 +10,11 @@ export default class PasswordChangedMail extends PortalMail {
       subject: t('account.mail.changed.subject'),
       greeting: t('mail.greeting'),
       paragraphs: [t('account.mail.changed.body')],
-      after: [t('account.mail.changed.not_you', { url: `${appUrl}/contact` })],
+      after: [
+        t('account.mail.changed.not_you', {
+          url: urlFor('contact.show', undefined, { prefixUrl: appUrl }),
+        }),
+      ],
     }
   }
 }

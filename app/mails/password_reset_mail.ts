@@ -1,3 +1,4 @@
+import { urlFor } from '@adonisjs/core/services/url_builder'
 import PortalMail from '#mails/portal_mail'
 import { appUrl } from '#config/app'
 import type { I18n } from '@adonisjs/i18n'
@@ -19,7 +20,7 @@ export default class PasswordResetMail extends PortalMail {
       paragraphs: [t('account.mail.reset.body')],
       action: {
         label: t('account.mail.reset.action'),
-        url: `${appUrl}/reset-password/${this.token}`,
+        url: urlFor('account.reset', { token: this.token }, { prefixUrl: appUrl }),
       },
       after: [t('account.mail.reset.after')],
     }

@@ -1,6 +1,7 @@
 import edge from 'edge.js'
 import { BaseMail } from '@adonisjs/mail'
 import i18nManager from '@adonisjs/i18n/services/main'
+import router from '@adonisjs/core/services/router'
 import type { I18n } from '@adonisjs/i18n'
 import { maskPans } from '#services/security/card_number_guard'
 
@@ -16,7 +17,9 @@ export type MailContent = {
 
 /**
  * Base for every portal mail: written in the recipient's language, with an
- * HTML and a plain-text part and the operator's footer. Subclasses only say
+ * HTML and a plain-text part and the operator's footer. Links are absolute,
+ * by route name on APP_URL (`urlFor(name, params, { prefixUrl: appUrl })`),
+ * never from a request's headers. Subclasses only say
  * what the mail says; layout and escaping live in the two shared templates.
  */
 export default abstract class PortalMail extends BaseMail {
@@ -33,6 +36,9 @@ export default abstract class PortalMail extends BaseMail {
     const i18n = i18nManager.locale(
       i18nManager.supportedLocales().includes(this.locale) ? this.locale : 'de'
     )
+    /* links are built by route name (urlFor, on APP_URL); outside a web server (the queue
+       worker, ace commands) the routes are loaded but not yet committed */
+    router.commit()
     const content = withoutCardNumbers(this.content(i18n.t.bind(i18n), i18n))
     const state = { ...content, i18n, locale: i18n.locale }
     this.message.to(this.recipient).subject(content.subject)

@@ -1,3 +1,4 @@
+import { urlFor } from '@adonisjs/core/services/url_builder'
 import PortalMail from '#mails/portal_mail'
 import { appUrl } from '#config/app'
 import type { I18n } from '@adonisjs/i18n'
@@ -9,7 +10,10 @@ export default class RegistrationAttemptMail extends PortalMail {
       subject: t('account.mail.attempt.subject'),
       greeting: t('mail.greeting'),
       paragraphs: [t('account.mail.attempt.body'), t('account.mail.attempt.ignore')],
-      action: { label: t('account.mail.attempt.action'), url: `${appUrl}/forgot-password` },
+      action: {
+        label: t('account.mail.attempt.action'),
+        url: urlFor('account.forgot', undefined, { prefixUrl: appUrl }),
+      },
     }
   }
 }

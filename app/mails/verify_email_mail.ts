@@ -1,3 +1,4 @@
+import { urlFor } from '@adonisjs/core/services/url_builder'
 import PortalMail from '#mails/portal_mail'
 import { appUrl } from '#config/app'
 import type { I18n } from '@adonisjs/i18n'
@@ -19,7 +20,7 @@ export default class VerifyEmailMail extends PortalMail {
       paragraphs: [t('account.mail.verify.body')],
       action: {
         label: t('account.mail.verify.action'),
-        url: `${appUrl}/verify-email/${this.token}`,
+        url: urlFor('account.verify', { token: this.token }, { prefixUrl: appUrl }),
       },
       after: [t('account.mail.verify.after')],
     }

@@ -15,9 +15,15 @@ export default class AuthMiddleware {
 
     if (!loggedIn || !user || !user.isActive || SessionPolicy.isExpired(ctx.session)) {
       if (loggedIn) await guard.logout()
+      /* back to the page asked for after the login (GET only) */
       const target = ctx.request.method() === 'GET' ? ctx.request.url(true) : '/'
-      const query = target && target !== '/' ? `?redirect=${encodeURIComponent(target)}` : ''
-      return ctx.response.redirect(`/login${query}`)
+      return ctx.response
+        .redirect()
+        .toRoute(
+          'account.login',
+          undefined,
+          target && target !== '/' ? { qs: { redirect: target } } : {}
+        )
     }
 
     ctx.response.header('Cache-Control', 'no-store')

@@ -15,10 +15,10 @@ export default class StaffAuthMiddleware {
 
     if (!loggedIn || !staff || staff.state !== 'active' || SessionPolicy.isExpired(ctx.session)) {
       if (loggedIn) await guard.logout()
-      return ctx.response.redirect('/admin/login')
+      return ctx.response.redirect().toRoute('admin.login')
     }
     if (ctx.session.get('staff_2fa_passed') !== true) {
-      return ctx.response.redirect(staff.totpEnabledAt ? '/admin/login/totp' : '/admin/login/enrol')
+      return ctx.response.redirect().toRoute(staff.totpEnabledAt ? 'admin.totp' : 'admin.enrol')
     }
     if (options.role === 'admin' && !staff.isAdmin) {
       return ctx.response.forbidden(ctx.i18n.t('admin.errors.admins_only'))

@@ -5,7 +5,7 @@ import type { NextFn } from '@adonisjs/core/types/http'
 export default class StaffGuestMiddleware {
   async handle(ctx: HttpContext, next: NextFn) {
     if ((await ctx.auth.use('admin').check()) && ctx.session.get('staff_2fa_passed') === true) {
-      return ctx.response.redirect('/admin')
+      return ctx.response.redirect().toRoute('admin.dashboard')
     }
     return next()
   }

@@ -52,7 +52,8 @@ export default class Transaction extends BaseModel {
   @column()
   declare panMasked: string | null
 
-  @column()
+  /* the naming strategy would split the digit (`pan_last_4`) */
+  @column({ columnName: 'pan_last4' })
   declare panLast4: string | null
 
   @column()

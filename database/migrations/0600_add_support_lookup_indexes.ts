@@ -3,7 +3,7 @@ import { BaseSchema } from '@adonisjs/lucid/schema'
 /*
 | Support's user list filtered by state (locked, waiting for approval) is ordered
 | newest first: with (state, created_at) a page is an index range, not a filesort
-| over every user in that state (bench/support.ts: 186 ms → ~1 ms at 200,000 users).
+| over every user in that state (bench/admin.ts: 186 ms → ~1 ms at 200,000 users).
 */
 export default class extends BaseSchema {
   async up() {

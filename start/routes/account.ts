@@ -1,6 +1,7 @@
 import router from '@adonisjs/core/services/router'
 import { middleware } from '#start/kernel'
 import { controllers } from '#generated/controllers'
+import { formPage } from '#exceptions/form_pages'
 import {
   forgotEmailThrottle,
   forgotIpThrottle,
@@ -21,7 +22,7 @@ router
       .as('register.store')
   })
   .use(middleware.guest())
-  .as('auth')
+  .as('account')
 
 /* Pages reached from a mail or the login page; they work logged in or not. */
 router
@@ -42,7 +43,7 @@ router
       .as('reset.store')
     router.post('/logout', [controllers.account.Login, 'destroy']).as('logout')
   })
-  .as('auth')
+  .as('account')
 
 /* The account page („Benutzerkonto“), behind the merchant login. */
 router
@@ -61,6 +62,12 @@ router
   })
   .use(middleware.auth())
   .as('account')
+
+/* The account page's forms go back to their own section of the page when refused. */
+formPage('account.profile', { route: 'account.show' })
+formPage('account.password', { route: 'account.show', hash: 'password' })
+formPage('account.email', { route: 'account.show', hash: 'email' })
+formPage('account.customers', { route: 'account.show', hash: 'customers' })
 
 /* The link mailed to a new address; it works without being logged in. */
 router

@@ -1,6 +1,13 @@
 import router from '@adonisjs/core/services/router'
 import { middleware } from '#start/kernel'
 import { controllers } from '#generated/controllers'
+import { formPage } from '#exceptions/form_pages'
+import { QUEUE_NAMES } from '#services/queue/queues'
+import { ACCOUNT_ACTIONS } from '#services/account/account_state_service'
+import { STAFF_ACTIONS } from '#services/admin/staff_account_service'
+
+/* A route parameter that is one of a list's names; anything else is the 404 page. */
+const oneOf = (names: readonly string[]) => new RegExp(`^(${names.join('|')})$`)
 
 /* Admin login: password step, then TOTP (enrolment at the first login). */
 router
@@ -37,21 +44,27 @@ router
     router.get('/jobs', [controllers.admin.FailedJobs, 'index']).as('jobs.index')
     router
       .post('/jobs/:queue/:jobId/retry', [controllers.admin.FailedJobs, 'retry'])
+      .where('queue', oneOf(QUEUE_NAMES))
       .as('jobs.retry')
 
     router.get('/users', [controllers.admin.Users, 'index']).as('users.index')
     router.get('/users/:id', [controllers.admin.Users, 'show']).as('users.show')
     router
       .get('/users/:id/actions/:action', [controllers.admin.UserActions, 'confirm'])
+      .where('action', oneOf(ACCOUNT_ACTIONS))
       .as('users.confirm')
     router
       .post('/users/:id/actions/:action', [controllers.admin.UserActions, 'perform'])
+      .where('action', oneOf(ACCOUNT_ACTIONS))
       .as('users.perform')
+    formPage('admin.users.perform', { route: 'admin.users.show', params: ['id'] })
 
     router.get('/tickets', [controllers.admin.Tickets, 'index']).as('tickets.index')
     router.get('/tickets/:id', [controllers.admin.Tickets, 'show']).as('tickets.show')
     router.post('/tickets/:id/reply', [controllers.admin.Tickets, 'reply']).as('tickets.reply')
+    formPage('admin.tickets.reply', { route: 'admin.tickets.show', params: ['id'] })
     router.post('/tickets/:id/status', [controllers.admin.Tickets, 'status']).as('tickets.status')
+    formPage('admin.tickets.status', { route: 'admin.tickets.show', params: ['id'] })
 
     router.get('/customers', [controllers.admin.Customers, 'index']).as('customers.index')
     router.get('/customers/:id', [controllers.admin.Customers, 'show']).as('customers.show')
@@ -65,7 +78,9 @@ router
         router.post('/staff', [controllers.admin.Staff, 'store']).as('staff.store')
         router
           .post('/staff/:id/actions/:action', [controllers.admin.Staff, 'perform'])
+          .where('action', oneOf(STAFF_ACTIONS))
           .as('staff.perform')
+        formPage('admin.staff.perform', { route: 'admin.staff.index' })
       })
       .use(middleware.staff({ role: 'admin' }))
   })
@@ -83,9 +98,10 @@ router
       .post('/runs', [controllers.admin.Invoices, 'start'])
       .as('start')
       .use(middleware.staff({ role: 'admin' }))
+    formPage('admin.invoices.start', { route: 'admin.invoices.index' })
     router
       .post('/items/:id/retry', [controllers.admin.Invoices, 'retry'])
-      .where('id', /^\d{1,10}$/)
+      .where('id', { match: /^\d{1,10}$/, cast: (id) => Number(id) })
       .as('retry')
       .use(middleware.staff({ role: 'admin' }))
   })

@@ -5,6 +5,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
 import { CustomerScope } from '#services/merchant/customer_scope'
 import { rowFormat } from '#services/merchant/row_format'
+import { formPage } from '#exceptions/form_pages'
 
 /* Every merchant page gets the user's customer scope (linked customers narrowed by the switch). */
 async function customerScope(ctx: HttpContext, next: NextFn) {
@@ -37,6 +38,8 @@ router
       .as('customer_switch.update')
   })
   .use([middleware.auth(), customerScope])
+/* a refused switch (malformed input) goes back to the dashboard */
+formPage('customer_switch.update', { route: 'dashboard' })
 
 /* „Rechnungsarchiv“: merchants see and download their customers' invoices. */
 router
@@ -52,3 +55,5 @@ router
       .as('invoices.xml')
   })
   .use(middleware.auth())
+/* a malformed year goes back to the whole archive (not to itself: it is a GET) */
+formPage('invoices.index', { route: 'invoices.index' })

@@ -1,8 +1,11 @@
 import router from '@adonisjs/core/services/router'
 import { controllers } from '#generated/controllers'
+import { formPage } from '#exceptions/form_pages'
 
 router.get('/health', [controllers.site.Health, 'show']).as('health')
 router.post('/language', [controllers.site.Locale, 'update']).as('locale.update')
+/* the switch has no page of its own: refused input goes home, as an unsafe `back` does */
+formPage('locale.update', { route: 'dashboard' })
 router.on('/impressum').render('pages/site/impressum').as('legal.imprint')
 router.on('/datenschutz').render('pages/site/datenschutz').as('legal.privacy')
 router.on('/agb').render('pages/site/agb').as('legal.terms')

@@ -1,14 +1,13 @@
-import { DateTime } from 'luxon'
 import User, { type UserState } from '#models/user'
-import Customer from '#models/customer'
-import Terminal from '#models/terminal'
+import type Customer from '#models/customer'
+import type Terminal from '#models/terminal'
+import { CustomerFactory } from '#database/factories/customer_factory'
+import { UserFactory, USER_PASSWORD } from '#database/factories/user_factory'
 import type { Agent, AgentResponse } from '#tests/helpers/agent'
+import { given } from '#tests/helpers/factory_input'
 
 /** A strong default password (passes the password policy). */
-export const DEFAULT_PASSWORD = 'Korrekt-Pferd-Batterie-Heftklammer-42'
-
-let sequence = 0
-const next = () => ++sequence + (process.pid % 1000) * 10_000
+export const DEFAULT_PASSWORD = USER_PASSWORD
 
 export type TerminalInput = Partial<
   Pick<
@@ -26,37 +25,22 @@ export type CustomerInput = Partial<
 
 /** Creates a customer (not linked to any user) with its terminals. */
 export async function createCustomer(input: CustomerInput = {}) {
-  const n = next()
-  const customer = await Customer.create({
-    customerNumber: input.customerNumber ?? `L${String(1_000_000 + n).slice(-7)}`,
-    companyName: input.companyName ?? `Testhandel ${n} GmbH`,
-    street: input.street ?? 'Hauptstraße 1',
-    postalCode: input.postalCode ?? '60311',
-    city: input.city ?? 'Frankfurt am Main',
-    country: 'DE',
-    email: input.email ?? null,
-  })
+  const { terminals: terminalsInput, ...attributes } = input
   const specs: TerminalInput[] =
-    typeof input.terminals === 'number'
-      ? Array.from({ length: input.terminals }, () => ({}))
-      : (input.terminals ?? [{}])
-  const terminals: Terminal[] = []
-  for (const spec of specs) {
-    const t = next()
-    terminals.push(
-      await Terminal.create({
-        terminalId: spec.terminalId ?? String(50_000_000 + t).slice(-8),
-        customerId: customer.id,
-        model: spec.model ?? 'Move/5000',
-        serialNumber: spec.serialNumber ?? `SN${t}`,
-        street: spec.street ?? customer.street,
-        postalCode: spec.postalCode ?? customer.postalCode,
-        city: spec.city ?? customer.city,
-        status: spec.status ?? 'active',
-        monthlyFeeMinor: spec.monthlyFeeMinor ?? 1990,
-      })
-    )
+    typeof terminalsInput === 'number'
+      ? Array.from({ length: terminalsInput }, () => ({}))
+      : (terminalsInput ?? [{}])
+  let builder = CustomerFactory.merge(given(attributes))
+  /* `with` creates at least one: ask for terminals only when there are some */
+  if (specs.length > 0) {
+    builder = builder.with('terminals', specs.length, (terminal) => {
+      /* a terminal stands at its customer's address unless told otherwise */
+      const { street, postalCode, city } = terminal.parent
+      terminal.merge(specs.map((spec) => ({ street, postalCode, city, ...given(spec) })))
+    })
   }
+  const customer = await builder.create()
+  const terminals: Terminal[] = specs.length > 0 ? [...customer.terminals] : []
   return { customer, terminals }
 }
 
@@ -76,14 +60,16 @@ export async function createMerchant(
 ) {
   const password = options.password ?? DEFAULT_PASSWORD
   const state = options.state ?? 'active'
-  const user = await User.create({
-    email: User.normalizeEmail(options.email ?? `haendler${next()}@example.com`),
+  const user = await UserFactory.merge({
+    ...given({
+      email: options.email === undefined ? undefined : User.normalizeEmail(options.email),
+      fullName: options.fullName,
+      locale: options.locale,
+    }),
     password,
-    fullName: options.fullName ?? 'Erika Mustermann',
-    locale: options.locale ?? 'de',
     state,
-    emailVerifiedAt: state === 'pending_verification' ? null : DateTime.now(),
-  })
+    ...(state === 'pending_verification' ? { emailVerifiedAt: null } : {}),
+  }).create()
   const customers: Customer[] = []
   const terminals: Terminal[] = []
   for (const input of options.customers ?? [{}]) {

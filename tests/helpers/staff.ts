@@ -1,8 +1,10 @@
 import { DateTime } from 'luxon'
 import { generate } from 'otplib'
-import StaffUser from '#models/staff_user'
+import type StaffUser from '#models/staff_user'
+import { StaffUserFactory, STAFF_PASSWORD } from '#database/factories/staff_user_factory'
 import { TotpService } from '#services/admin/totp_service'
 import type { Agent, AgentResponse } from '#tests/helpers/agent'
+import { given } from '#tests/helpers/factory_input'
 
 export type TestStaff = {
   staff: StaffUser
@@ -14,7 +16,6 @@ export type TestStaff = {
   recoveryCodes: string[]
 }
 
-let counter = 0
 /* the server accepts each time step once per secret: remember which ones this process used */
 const usedSteps = new Map<string, Set<number>>()
 
@@ -47,30 +48,31 @@ export async function createStaff(
     state?: 'active' | 'locked' | 'disabled'
   } = {}
 ): Promise<TestStaff> {
-  counter++
-  /* base 36: 13 digits of Date.now() would be masked as a card number one time in five */
-  const email = options.email ?? `agent${counter}-${Date.now().toString(36)}@support.example.com`
-  const password = options.password ?? 'Support-Passwort-2026!'
-  const staff = new StaffUser()
-  staff.merge({
-    email,
-    fullName: options.fullName ?? `Agentin ${counter}`,
-    role: options.role ?? 'agent',
-    password,
-    state: options.state ?? 'active',
-    failedLoginCount: 0,
-  })
+  const password = options.password ?? STAFF_PASSWORD
   let secret: string | null = null
   let recoveryCodes: string[] = []
+  let totp: Partial<Pick<StaffUser, 'totpSecret' | 'totpEnabledAt' | 'recoveryCodes'>> = {}
   if (options.withTotp ?? true) {
     secret = TotpService.newSecret()
     const codes = TotpService.newRecoveryCodes()
-    staff.totpSecret = TotpService.encryptSecret(secret)
-    staff.totpEnabledAt = DateTime.now()
-    staff.recoveryCodes = codes.stored
+    totp = {
+      totpSecret: TotpService.encryptSecret(secret),
+      totpEnabledAt: DateTime.now(),
+      recoveryCodes: codes.stored,
+    }
     recoveryCodes = codes.plain
   }
-  await staff.save()
+  const staff = await StaffUserFactory.merge({
+    ...given({
+      email: options.email,
+      fullName: options.fullName,
+      role: options.role,
+      state: options.state,
+    }),
+    password,
+    ...totp,
+  }).create()
+  const email = staff.email
   return { staff, email, password, secret, recoveryCodes }
 }
 

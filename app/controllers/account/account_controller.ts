@@ -1,10 +1,9 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import i18nManager from '@adonisjs/i18n/services/main'
-import { profileValidator } from '#validators/auth_account'
+import { profileValidator } from '#validators/account'
 import { LOCALE_COOKIE } from '#middleware/detect_user_locale_middleware'
 import { AccountService } from '#services/account/account_service'
 import { SessionRegistry } from '#services/account/session_registry'
-import { validateOr } from '#services/account/form_feedback'
 
 /** The account page („Benutzerkonto“): profile, language, and the overview of the other forms. */
 export default class AccountController {
@@ -23,10 +22,8 @@ export default class AccountController {
     })
   }
 
-  async update(ctx: HttpContext) {
-    const { auth, response, session } = ctx
-    const data = await validateOr(ctx, profileValidator, '/account')
-    if (!data) return
+  async update({ auth, request, response, session }: HttpContext) {
+    const data = await request.validateUsing(profileValidator)
     await AccountService.updateProfile(auth.use('web').user!, {
       fullName: data.full_name || null,
       phone: data.phone || null,
@@ -40,6 +37,6 @@ export default class AccountController {
     })
     /* the confirmation already speaks the newly chosen language */
     session.flash('success', i18nManager.locale(data.locale).t('account.profile.saved'))
-    return response.redirect('/account')
+    return response.redirect().toRoute('account.show')
   }
 }

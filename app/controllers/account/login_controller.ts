@@ -1,47 +1,42 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { loginValidator } from '#validators/auth'
+import { loginPageValidator, loginValidator } from '#validators/account'
 import { LOCALE_COOKIE } from '#middleware/detect_user_locale_middleware'
 import { LoginService } from '#services/account/login_service'
-import { SessionPolicy } from '#services/account/session_policy'
 import { SessionRegistry } from '#services/account/session_registry'
 import { safeRedirectTarget } from '#services/account/redirect_target'
 
 /** „Anmelden“ and „Abmelden“ for merchants. */
 export default class SessionController {
   async show({ view, request }: HttpContext) {
+    const query = await request.validateUsing(loginPageValidator, { data: request.qs() })
     return view.render('pages/account/login', {
-      redirect: safeRedirectTarget(request.input('redirect'), ''),
-      loggedOut: request.input('logged_out') === '1',
+      redirect: safeRedirectTarget(query.redirect, ''),
+      loggedOut: query.logged_out === true,
     })
   }
 
   async store(ctx: HttpContext) {
-    const { request, response, session, auth, i18n } = ctx
+    const { request, response, session, i18n } = ctx
     const { email, password, redirect } = await request.validateUsing(loginValidator)
-    const result = await LoginService.attempt(email, password, ctx)
+    const user = await LoginService.logIn(ctx, email, password)
     const target = safeRedirectTarget(redirect, '/')
 
-    if (!result.ok) {
+    if (!user) {
       session.flash('error', i18n.t('account.login.failed'))
       session.flashOnly(['email'])
-      return response.redirect(
-        target === '/' ? '/login' : `/login?redirect=${encodeURIComponent(target)}`
-      )
+      return response
+        .redirect()
+        .toRoute('account.login', undefined, target === '/' ? {} : { qs: { redirect: target } })
     }
 
-    await auth.use('web').login(result.user)
-    SessionPolicy.start(session, {
-      ip: request.ip(),
-      userAgent: request.header('user-agent') ?? '',
-    })
-    await SessionRegistry.track(session, SessionRegistry.userTag(result.user.id))
     /* the portal speaks the language chosen on the account page from now on */
-    response.plainCookie(LOCALE_COOKIE, result.user.locale, {
+    response.plainCookie(LOCALE_COOKIE, user.locale, {
       encode: false,
       maxAge: '365d',
       httpOnly: true,
       sameSite: 'lax',
     })
+    /* a same-site path the merchant came from (checked by safeRedirectTarget) */
     return response.redirect(target)
   }
 
@@ -54,6 +49,6 @@ export default class SessionController {
     }
     /* a query flag, not a flash: a request still running on the old page (the live feed's
        unsubscribe) would otherwise consume the flash before the login page shows it */
-    return response.redirect('/login?logged_out=1')
+    return response.redirect().toRoute('account.login', undefined, { qs: { logged_out: 1 } })
   }
 }

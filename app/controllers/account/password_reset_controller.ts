@@ -1,15 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { forgotPasswordValidator, resetPasswordValidator } from '#validators/auth'
-import { AltchaService } from '#services/security/altcha_service'
-import { withTimingFloor } from '#services/account/even_timing'
+import { forgotPasswordValidator, resetPasswordValidator } from '#validators/account'
 import { PasswordResetService } from '#services/account/password_reset_service'
-import {
-  flashFieldError,
-  passwordProblemMessage,
-  validateOr,
-} from '#services/account/form_feedback'
-
-const FORGOT_FLOOR_MS = 300
+import { flashFieldError, passwordProblemMessage } from '#helpers/form_feedback'
 
 /** „Passwort vergessen“: request a link, then set a new password with it. */
 export default class PasswordResetController {
@@ -19,18 +11,14 @@ export default class PasswordResetController {
 
   async store(ctx: HttpContext) {
     const { request, response, i18n } = ctx
-    const data = await validateOr(ctx, forgotPasswordValidator, '/forgot-password')
-    if (!data) return
-    const captcha = await AltchaService.verify(request.input('altcha'))
-    if (captcha !== 'ok') {
-      const key = captcha === 'missing' ? 'captcha.missing' : 'captcha.invalid'
+    const data = await request.validateUsing(forgotPasswordValidator)
+    const result = await PasswordResetService.request(data.email, data.customer_number, data.altcha)
+    if (result !== 'done') {
+      const key = result === 'captcha_missing' ? 'captcha.missing' : 'captcha.invalid'
       flashFieldError(ctx, 'altcha', i18n.t(key))
-      return response.redirect('/forgot-password')
+      return response.redirect().toRoute('account.forgot')
     }
-    await withTimingFloor(FORGOT_FLOOR_MS, () =>
-      PasswordResetService.request(data.email, data.customer_number)
-    )
-    return response.redirect('/forgot-password/sent')
+    return response.redirect().toRoute('account.forgot.sent')
   }
 
   async sent({ view }: HttpContext) {
@@ -46,12 +34,10 @@ export default class PasswordResetController {
   }
 
   async update(ctx: HttpContext) {
-    const { params, response, session, view, i18n } = ctx
+    const { params, request, response, session, view, i18n } = ctx
     response.header('Referrer-Policy', 'no-referrer')
     response.header('Cache-Control', 'no-store')
-    const back = `/reset-password/${encodeURIComponent(params.token)}`
-    const data = await validateOr(ctx, resetPasswordValidator, back)
-    if (!data) return
+    const data = await request.validateUsing(resetPasswordValidator)
     const result = await PasswordResetService.reset(params.token, data.password)
     if (result === 'invalid') {
       response.status(410)
@@ -59,9 +45,9 @@ export default class PasswordResetController {
     }
     if (result !== 'done') {
       flashFieldError(ctx, 'password', passwordProblemMessage(ctx, result))
-      return response.redirect(back)
+      return response.redirect().toRoute('account.reset', { token: params.token })
     }
     session.flash('success', i18n.t('account.reset.done'))
-    return response.redirect('/login')
+    return response.redirect().toRoute('account.login')
   }
 }

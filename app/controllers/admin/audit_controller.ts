@@ -1,21 +1,16 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { urlFor } from '@adonisjs/core/services/url_builder'
 import { AuditLog } from '#services/admin/audit_log'
+import { auditFilterValidator } from '#validators/admin'
 
 /** /admin/audit (admins only): the audit log with filters. */
 export default class AuditController {
   async index({ request, view }: HttpContext) {
-    const filters = {
-      actor: String(request.input('actor', '')).slice(0, 254),
-      user: String(request.input('user', '')).slice(0, 254),
-      action: String(request.input('action', '')).slice(0, 60),
-      from: String(request.input('from', '')),
-      to: String(request.input('to', '')),
-    }
-    const { events, staffNames } = await AuditLog.search({
-      ...filters,
-      page: Number(request.input('page', 1)) || 1,
+    const { page, ...filters } = await request.validateUsing(auditFilterValidator, {
+      data: request.qs(),
     })
-    events.baseUrl(request.url())
+    const { events, staffNames } = await AuditLog.search({ ...filters, page })
+    events.baseUrl(urlFor('admin.audit.index'))
     events.queryString(filters)
     return view.render('pages/admin/audit/index', { events, staffNames, filters })
   }

@@ -1,19 +1,20 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { urlFor } from '@adonisjs/core/services/url_builder'
 import { LookupService } from '#services/admin/lookup_service'
+import { lookupFilterValidator } from '#validators/admin'
 
 /** /admin/customers: read-only master data with linked users. */
 export default class CustomersController {
   async index({ request, view }: HttpContext) {
-    const q = String(request.input('q', '')).slice(0, 100)
-    const customers = await LookupService.customers(q, Number(request.input('page', 1)) || 1)
-    customers.baseUrl(request.url())
+    const { q, page } = await request.validateUsing(lookupFilterValidator, { data: request.qs() })
+    const customers = await LookupService.customers(q, page)
+    customers.baseUrl(urlFor('admin.customers.index'))
     customers.queryString({ q })
     return view.render('pages/admin/customers/index', { customers, q })
   }
 
-  async show({ params, view, response }: HttpContext) {
-    const customer = await LookupService.customer(Number(params.id))
-    if (!customer) return response.notFound()
+  async show({ params, view }: HttpContext) {
+    const customer = await LookupService.customer(params.id)
     return view.render('pages/admin/customers/show', { customer })
   }
 }

@@ -1,8 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import encryption from '@adonisjs/core/services/encryption'
-import { staffCodeValidator } from '#validators/staff'
+import { staffCodeValidator } from '#validators/admin'
 import { StaffLoginService } from '#services/admin/staff_login_service'
-import { StaffEnrolmentService } from '#services/admin/staff_enrolment_service'
 import { TotpService } from '#services/admin/totp_service'
 import { SessionRegistry } from '#services/account/session_registry'
 import type StaffUser from '#models/staff_user'
@@ -30,7 +29,10 @@ export default class SecondFactorController {
     const staff = await halfSignedIn(ctx)
     if (!staff || !staff.totpEnabledAt) return ctx.response.redirect().toRoute('admin.login')
     const { code } = await ctx.request.validateUsing(staffCodeValidator)
-    const method = await StaffLoginService.checkSecondFactor(staff, code, ctx)
+    const method = await StaffLoginService.checkSecondFactor(staff, code, {
+      ip: ctx.request.ip(),
+      i18n: ctx.i18n,
+    })
     if (!method) {
       await staff.refresh()
       if (staff.state !== 'active') return this.#abort(ctx)
@@ -67,16 +69,17 @@ export default class SecondFactorController {
     const secret = encryption.decrypt<string>(ctx.session.get(PENDING_SECRET, '')) ?? null
     if (!secret) return ctx.response.redirect().toRoute('admin.enrol')
     const { code } = await ctx.request.validateUsing(staffCodeValidator)
-    const codes = await StaffEnrolmentService.confirm(staff, secret, code)
+    const codes = await StaffLoginService.confirmEnrolment(staff, secret, code, {
+      ip: ctx.request.ip(),
+      i18n: ctx.i18n,
+    })
     if (!codes) {
-      await StaffLoginService.recordFailure(staff.email, staff, 'enrolment_code', ctx)
       await staff.refresh()
       if (staff.state !== 'active') return this.#abort(ctx)
       ctx.session.flash('error', ctx.i18n.t('admin.enrol.failed'))
       return ctx.response.redirect().toRoute('admin.enrol')
     }
     ctx.session.forget(PENDING_SECRET)
-    await StaffLoginService.completeLogin(staff, 'totp_enrolment')
     await this.#pass(ctx, staff)
     ctx.session.flash('recoveryCodes', codes)
     return ctx.response.redirect().toRoute('admin.recovery_codes')

@@ -1,7 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { staffLoginValidator } from '#validators/staff'
+import { staffLoginValidator } from '#validators/admin'
 import { StaffLoginService } from '#services/admin/staff_login_service'
-import { SessionPolicy } from '#services/account/session_policy'
 import { SessionRegistry } from '#services/account/session_registry'
 
 /** Admin login, step one (e-mail + password), and logout. */
@@ -11,22 +10,16 @@ export default class SessionController {
   }
 
   async store(ctx: HttpContext) {
-    const { request, response, session, auth, i18n } = ctx
+    const { request, response, session, i18n } = ctx
     const { email, password } = await request.validateUsing(staffLoginValidator)
-    const staff = await StaffLoginService.checkPassword(email, password, ctx)
+    const staff = await StaffLoginService.logIn(ctx, email, password)
     if (!staff) {
       session.flash('error', i18n.t('admin.login.failed'))
       session.flashOnly(['email'])
       return response.redirect().toRoute('admin.login')
     }
-    /* login() renews the session id; the second factor is still outstanding */
-    await auth.use('admin').login(staff)
+    /* logged in with a renewed session id; the second factor is still outstanding */
     session.put('staff_2fa_passed', false)
-    SessionPolicy.start(session, {
-      ip: request.ip(),
-      userAgent: request.header('user-agent') ?? '',
-    })
-    await SessionRegistry.track(session, SessionRegistry.staffTag(staff.id))
     return response.redirect().toRoute(staff.totpEnabledAt ? 'admin.totp' : 'admin.enrol')
   }
 

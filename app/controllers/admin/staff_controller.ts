@@ -1,13 +1,14 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { SimpleMessagesProvider, errors } from '@vinejs/vine'
 import StaffUser from '#models/staff_user'
-import { staffCreateValidator } from '#validators/staff'
 import {
-  STAFF_ACTIONS,
+  staffActionParamsValidator,
+  staffActionValidator,
+  staffCreateValidator,
+} from '#validators/admin'
+import {
   StaffAccountService,
   StaffAdminService,
   availableStaffActions,
-  type StaffAction,
 } from '#services/admin/staff_account_service'
 
 /** /admin/staff (admins only): staff accounts — create, unlock, disable, reset two-factor. */
@@ -19,27 +20,8 @@ export default class StaffController {
     })
   }
 
-  async store(ctx: HttpContext) {
-    const { request, response, session, i18n, auth } = ctx
-    let data
-    try {
-      const t = i18n.t.bind(i18n)
-      data = await request.validateUsing(staffCreateValidator, {
-        messagesProvider: new SimpleMessagesProvider({
-          'required': t('admin.staff.errors.required'),
-          'email.email': t('admin.staff.errors.email'),
-          'fullName.minLength': t('admin.staff.errors.name'),
-          'password.minLength': t('admin.staff.errors.password'),
-          'password.maxLength': t('admin.staff.errors.password'),
-          'role.enum': t('admin.staff.errors.role'),
-        }),
-      })
-    } catch (error) {
-      if (!(error instanceof errors.E_VALIDATION_ERROR)) throw error
-      session.flashValidationErrors(error, false)
-      session.flashOnly(['email', 'fullName', 'role'])
-      return response.redirect().toRoute('admin.staff.index')
-    }
+  async store({ request, response, session, i18n, auth }: HttpContext) {
+    const data = await request.validateUsing(staffCreateValidator)
     const admin = auth.use('admin').user!
     const result = await StaffAccountService.create(data, { type: 'staff', id: admin.id })
     session.flash(
@@ -49,25 +31,19 @@ export default class StaffController {
     return response.redirect().toRoute('admin.staff.index')
   }
 
-  async perform(ctx: HttpContext) {
-    const { params, request, response, session, i18n, auth } = ctx
-    const target = await StaffUser.find(params.id)
-    if (!target || !(STAFF_ACTIONS as readonly string[]).includes(params.action)) {
-      return response.notFound()
-    }
-    if (request.input('confirmed') !== '1') {
-      return confirmPage(ctx, target, params.action)
-    }
-    const done = await StaffAdminService.perform(params.action, target, auth.use('admin').user!)
+  /** Without the browser's confirmation (no JavaScript) the confirm page comes first. */
+  async perform({ params, request, response, session, i18n, auth, view }: HttpContext) {
+    const { id, action } = await request.validateUsing(staffActionParamsValidator, {
+      data: params,
+    })
+    const target = await StaffUser.findOrFail(id)
+    const { confirmed } = await request.validateUsing(staffActionValidator)
+    if (confirmed !== '1') return view.render('pages/admin/staff/confirm', { target, action })
+    const done = await StaffAdminService.perform(action, target, auth.use('admin').user!)
     session.flash(
       done ? 'success' : 'error',
-      i18n.t(done ? `admin.staff.actions.${params.action}.done` : 'admin.staff.not_applicable')
+      i18n.t(done ? `admin.staff.actions.${action}.done` : 'admin.staff.not_applicable')
     )
     return response.redirect().toRoute('admin.staff.index')
   }
-}
-
-/** The confirm page for a POST that arrived without the browser's confirmation. */
-function confirmPage({ view }: HttpContext, target: StaffUser, action: StaffAction) {
-  return view.render('pages/admin/staff/confirm', { target, action })
 }

@@ -1,58 +1,68 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { urlFor } from '@adonisjs/core/services/url_builder'
 import User from '#models/user'
-import { staffActionValidator } from '#validators/staff_action'
-import { USER_ACTIONS, UserAdminService, type UserAction } from '#services/admin/user_admin_service'
+import { AccountStateService } from '#services/account/account_state_service'
 import { safeRedirectTarget } from '#services/account/redirect_target'
+import {
+  accountActionParamsValidator,
+  accountActionQueryValidator,
+  accountActionValidator,
+} from '#validators/admin'
 
-const isAction = (value: string): value is UserAction =>
-  (USER_ACTIONS as readonly string[]).includes(value)
-
-/** Only admin-area paths are followed after an action. */
-const backTo = (value: unknown, user: User) => {
+/** Only admin-area paths are followed after an action; otherwise the user's page. */
+const backTo = (value: string | undefined, user: User) => {
   const target = safeRedirectTarget(value, '')
-  return target.startsWith('/admin/') ? target : `/admin/users/${user.id}`
+  return target.startsWith('/admin/') ? target : urlFor('admin.users.show', { id: user.id })
 }
 
 /**
- * Unlock, lock, approve, disable, resend verification, unlink: every action
- * needs a confirmation (the browser's dialog, or this confirm page without JS).
+ * Unlock, lock, approve, disable, enable, resend verification, unlink: every
+ * action needs a confirmation (the browser's dialog, or this confirm page without JS).
  */
 export default class UserActionsController {
-  async confirm({ params, request, view, response }: HttpContext) {
-    const user = await User.query().where('id', params.id).preload('customers').first()
-    if (!user || !isAction(params.action)) return response.notFound()
-    const customerId = Number(request.input('customerId')) || null
+  async confirm({ params, request, view }: HttpContext) {
+    const { id, action } = await request.validateUsing(accountActionParamsValidator, {
+      data: params,
+    })
+    const user = await User.query().where('id', id).preload('customers').firstOrFail()
+    const input = await request.validateUsing(accountActionQueryValidator, { data: request.qs() })
     return view.render('pages/admin/users/confirm', {
       user,
-      action: params.action,
-      customer: user.customers.find((entry) => entry.id === customerId) ?? null,
-      reason: String(request.input('reason', '')).slice(0, 500),
-      back: backTo(request.input('back'), user),
+      action,
+      customer: user.customers.find((entry) => entry.id === input.customerId) ?? null,
+      reason: input.reason ?? '',
+      back: backTo(input.back, user),
     })
   }
 
-  async perform(ctx: HttpContext) {
-    const { params, request, response, session, i18n, auth } = ctx
-    const user = await User.find(params.id)
-    if (!user || !isAction(params.action)) return response.notFound()
-    const input = await request.validateUsing(staffActionValidator)
-    const back = backTo(input.back, user)
+  async perform({ params, request, response, session, i18n, auth }: HttpContext) {
+    const { id, action } = await request.validateUsing(accountActionParamsValidator, {
+      data: params,
+    })
+    const user = await User.findOrFail(id)
+    const { confirmed, reason, customerId, back } =
+      await request.validateUsing(accountActionValidator)
+    const target = backTo(back, user)
 
-    if (input.confirmed !== '1') {
-      const query = new URLSearchParams({ back })
-      if (input.reason) query.set('reason', input.reason)
-      if (input.customerId) query.set('customerId', String(input.customerId))
-      return response.redirect(`/admin/users/${user.id}/actions/${params.action}?${query}`)
+    if (confirmed !== '1') {
+      return response
+        .redirect()
+        .toRoute(
+          'admin.users.confirm',
+          { id, action },
+          { qs: { back: target, reason, customerId } }
+        )
     }
 
-    const result = await UserAdminService.perform(
-      params.action,
+    const staff = auth.use('admin').user!
+    const result = await AccountStateService.perform(
+      action,
       user,
-      auth.use('admin').user!,
-      input
+      { type: 'staff', id: staff.id },
+      { reason, customerId }
     )
-    if (result.ok) session.flash('success', i18n.t(`admin.actions.${params.action}.done`))
+    if (result.ok) session.flash('success', i18n.t(`admin.actions.${action}.done`))
     else session.flash('error', i18n.t(`admin.actions.errors.${result.error}`))
-    return response.redirect(back)
+    return response.redirect(target)
   }
 }

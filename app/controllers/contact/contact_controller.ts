@@ -1,77 +1,52 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { SimpleMessagesProvider, errors } from '@vinejs/vine'
-import { contactValidator, CONTACT_MESSAGE_MAX } from '#validators/contact'
+import { contactPageValidator, contactValidator, CONTACT_MESSAGE_MAX } from '#validators/contact'
 import { ContactService } from '#services/contact/contact_service'
 import { TICKET_CATEGORIES } from '#models/ticket'
+import { flashFieldError } from '#helpers/form_feedback'
 
-/** The form's messages in the visitor's language. */
-function messages(ctx: HttpContext) {
-  const t = ctx.i18n.t.bind(ctx.i18n)
-  return new SimpleMessagesProvider(
-    {
-      'required': t('contact.errors.required'),
-      'name.minLength': t('contact.errors.name'),
-      'name.maxLength': t('contact.errors.name'),
-      'email.email': t('contact.errors.email'),
-      'email.maxLength': t('contact.errors.email'),
-      'customerNumber.regex': t('contact.errors.customer_number'),
-      'category.enum': t('contact.errors.category'),
-      'message.minLength': t('contact.errors.message_short'),
-      'message.maxLength': t('contact.errors.message_long', { max: CONTACT_MESSAGE_MAX }),
-    },
-    {}
-  )
+/** The logged-in, active merchant writing the form, if any. */
+async function activeMerchant({ auth }: HttpContext) {
+  const web = auth.use('web')
+  return (await web.check()) && web.user?.isActive ? web.user : null
 }
 
 /** „Jetzt kontaktieren“: a ticket for support, reachable without login. */
 export default class ContactController {
-  async show({ view, request, auth, session }: HttpContext) {
-    const web = auth.use('web')
-    const user = (await web.check()) && web.user?.isActive ? web.user : null
-    const category = String(request.input('category', ''))
+  async show(ctx: HttpContext) {
+    const { view, request } = ctx
+    const { category } = await request.validateUsing(contactPageValidator, { data: request.qs() })
     return view.render('pages/contact/form', {
       categories: TICKET_CATEGORIES,
-      preselected: (TICKET_CATEGORIES as readonly string[]).includes(category) ? category : '',
-      user,
+      preselected: (TICKET_CATEGORIES as readonly string[]).includes(category ?? '')
+        ? category
+        : '',
+      user: await activeMerchant(ctx),
       maxLength: CONTACT_MESSAGE_MAX,
-      captchaError: session.flashMessages.get('captchaError'),
     })
   }
 
   async store(ctx: HttpContext) {
-    const { request, response, session, auth, i18n } = ctx
-    let data
-    try {
-      data = await request.validateUsing(contactValidator, { messagesProvider: messages(ctx) })
-    } catch (error) {
-      if (!(error instanceof errors.E_VALIDATION_ERROR)) throw error
-      /* back to the form itself, whatever the Referer says */
-      session.flashValidationErrors(error, false)
-      session.flashExcept(['altcha', '_csrf'])
-      return response.redirect().toRoute('contact.show')
-    }
-    const web = auth.use('web')
-    const user = (await web.check()) && web.user?.isActive ? web.user : null
+    const { request, response, session, i18n } = ctx
+    const { altcha, ...data } = await request.validateUsing(contactValidator)
+    const user = await activeMerchant(ctx)
     const result = await ContactService.submit(
       {
         ...data,
-        customerNumber: data.customerNumber?.replace(/\s+/g, '') ?? null,
+        customerNumber: data.customerNumber ?? null,
         userId: user?.id ?? null,
         locale: i18n.locale,
       },
-      request.input('altcha'),
-      ctx
+      altcha,
+      request.ip()
     )
     if (!result.ok) {
-      session.flashExcept(['altcha', '_csrf'])
       if (result.error === 'throttled') {
-        session.flash('error', i18n.t('contact.errors.throttled'))
-        return response.redirect().toRoute('contact.show')
+        session.flashExcept(['altcha', '_csrf'])
+        session.flash('error', i18n.t('contact.throttled'))
+      } else {
+        const key = result.error === 'captcha_missing' ? 'captcha.missing' : 'captcha.invalid'
+        flashFieldError(ctx, 'altcha', i18n.t(key))
       }
-      session.flash(
-        'captchaError',
-        i18n.t(`captcha.${result.error === 'captcha_missing' ? 'missing' : 'invalid'}`)
-      )
       return response.redirect().toRoute('contact.show')
     }
     session.flash('ticketReference', result.ticket.reference ?? '')

@@ -1,4 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { urlFor } from '@adonisjs/core/services/url_builder'
 import {
   CustomerScope,
   OutOfScope,
@@ -6,14 +7,18 @@ import {
   normalizeChoice,
 } from '#services/merchant/customer_scope'
 import { safeRedirectTarget } from '#services/account/redirect_target'
+import { customerSwitchValidator } from '#validators/merchant'
 
 export default class CustomerSwitchController {
   /** The header switch: one linked customer number or "all", kept in the session. */
   async update({ request, response, session, customerScope }: HttpContext) {
-    const choice = normalizeChoice(request.input('customer'))
+    const input = await request.validateUsing(customerSwitchValidator)
+    const choice = normalizeChoice(input.customer)
     if (!CustomerScope.isValidChoice(customerScope.linked, choice)) throw new OutOfScope()
     session.put(SCOPE_SESSION_KEY, choice)
-    return response.redirect(withoutCustomerParam(safeRedirectTarget(request.input('back'), '/')))
+    return response.redirect(
+      withoutCustomerParam(safeRedirectTarget(input.back, urlFor('dashboard')))
+    )
   }
 }
 

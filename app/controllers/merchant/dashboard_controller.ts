@@ -1,4 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { urlFor } from '@adonisjs/core/services/url_builder'
 import { DashboardService } from '#services/merchant/dashboard_service'
 import { transactionsChannel } from '#services/ingest/live_feed'
 import { berlinToday } from '#services/merchant/transaction_filter'
@@ -21,7 +22,9 @@ export default class DashboardController {
     const today = berlinToday()
     const live = {
       channels: customerScope.ids.map((id) => transactionsChannel(id)),
-      url: `/transactions/live?from=${today}&to=${today}&customer=${encodeURIComponent(customerScope.param)}`,
+      url: urlFor('transactions.live', undefined, {
+        qs: { from: today, to: today, customer: customerScope.param },
+      }),
       since: overview.sinceId,
     }
     return view.render('pages/merchant/dashboard', {

@@ -1,14 +1,16 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { CustomerScope, OutOfScope } from '#services/merchant/customer_scope'
 import { InvoiceArchive, type ArchiveFileResult } from '#services/invoices/invoice_archive'
+import { idParamsValidator, invoiceArchiveValidator } from '#validators/merchant'
 
 /** „Rechnungsarchiv“: the user's invoices and their files, scoped to the linked customers. */
 export default class InvoicesController {
   async index(ctx: HttpContext) {
+    const { year } = await ctx.request.validateUsing(invoiceArchiveValidator, {
+      data: ctx.request.qs(),
+    })
     const scope = await CustomerScope.resolve(ctx)
     ctx.view.share({ customerScope: scope })
-    const raw = String(ctx.request.qs().year ?? '')
-    const year = /^\d{4}$/.test(raw) ? Number(raw) : undefined
     const archive = new InvoiceArchive()
     const [invoices, years] = await Promise.all([
       archive.list(scope.ids, year),
@@ -27,8 +29,8 @@ export default class InvoicesController {
 
   /** Any linked customer's invoice (not only the switched-to one); others get the shared 404. */
   async #download(ctx: HttpContext, kind: 'pdf' | 'xml') {
+    const { id } = await ctx.request.validateUsing(idParamsValidator, { data: ctx.params })
     const linked = await CustomerScope.linkedCustomers(ctx.auth.use('web').user!.id)
-    const id = Number(ctx.params.id)
     const result: ArchiveFileResult = await new InvoiceArchive().file(
       linked.map((customer) => customer.id),
       id,

@@ -1,8 +1,9 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { plainQuery, readFilterInput } from '#validators/transaction_filter'
+import { readFilter, transactionFilterValidator } from '#validators/merchant'
+import { plainQuery } from '#services/merchant/plain_query'
 import {
   buildFilter,
-  filterParams,
+  filterQuery,
   spansMoreThanMonths,
 } from '#services/merchant/transaction_filter'
 import { TransactionListService } from '#services/merchant/transaction_list_service'
@@ -14,16 +15,18 @@ import {
 export default class TransactionExportsController {
   /** CSV of the current filter, streamed; at most 13 months per file. */
   async download({ request, response, customerScope, i18n, session }: HttpContext) {
-    const read = await readFilterInput(plainQuery(request))
+    const read = await readFilter(transactionFilterValidator, plainQuery(request))
     const filter = read.ok ? buildFilter(read.input) : null
     if (!filter) {
       session.flash('error', i18n.t('transactions.invalid_filter'))
-      return response.redirect('/transactions')
+      return response.redirect().toRoute('transactions.index')
     }
     const scoped = await TransactionListService.scopeFilter(customerScope, filter)
     if (spansMoreThanMonths(scoped, EXPORT_MAX_MONTHS)) {
       session.flash('error', i18n.t('transactions.export_too_long', { months: EXPORT_MAX_MONTHS }))
-      return response.redirect(`/transactions?${filterParams(scoped, customerScope.param)}`)
+      return response
+        .redirect()
+        .toRoute('transactions.index', undefined, { qs: filterQuery(scoped, customerScope.param) })
     }
     response.header('Content-Type', 'text/csv; charset=utf-8')
     response.header(

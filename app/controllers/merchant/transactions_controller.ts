@@ -1,13 +1,24 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { urlFor } from '@adonisjs/core/services/url_builder'
 import { CARD_BRANDS, TRANSACTION_STATUSES, TRANSACTION_TYPES } from '#models/transaction'
-import { plainQuery, readFilterInput } from '#validators/transaction_filter'
-import { buildFilter, berlinToday, filterParams } from '#services/merchant/transaction_filter'
+import {
+  idParamsValidator,
+  liveRowsValidator,
+  readFilter,
+  transactionFilterValidator,
+} from '#validators/merchant'
+import { plainQuery } from '#services/merchant/plain_query'
+import { buildFilter, berlinToday, filterQuery } from '#services/merchant/transaction_filter'
 import { TransactionListService } from '#services/merchant/transaction_list_service'
 import { TerminalService } from '#services/merchant/terminal_service'
 import { transactionsChannel } from '#services/ingest/live_feed'
 
 export default class TransactionsController {
-  /** The filtered list, newest first, one keyset page; live on the first page. */
+  /**
+   * The filtered list, newest first, one keyset page; live on the first page.
+   * The list is its filter form's page: a refused filter is shown here (422),
+   * with the bad fields marked.
+   */
   async index(ctx: HttpContext) {
     const { view, request, response, customerScope } = ctx
     const terminals = await TerminalService.list(customerScope)
@@ -17,7 +28,7 @@ export default class TransactionsController {
       types: TRANSACTION_TYPES,
       statuses: TRANSACTION_STATUSES,
     }
-    const read = await readFilterInput(plainQuery(request))
+    const read = await readFilter(transactionFilterValidator, plainQuery(request))
     const filter = read.ok ? buildFilter(read.input) : null
     if (!read.ok || !filter) {
       response.status(422)
@@ -34,24 +45,23 @@ export default class TransactionsController {
       after: read.input.after,
       before: read.input.before,
     })
-    const params = filterParams(scoped, customerScope.param)
-    const link = (extra: Record<string, string>) => {
-      const copy = new URLSearchParams(params)
-      for (const [k, v] of Object.entries(extra)) copy.set(k, v)
-      return `/transactions?${copy}`
-    }
+    const qs = filterQuery(scoped, customerScope.param)
     const live = page.isFirstPage && scoped.toDate >= berlinToday()
     return view.render('pages/merchant/transactions/index', {
       ...options,
       ...page,
-      form: { ...Object.fromEntries(params), terminal: scoped.terminal ?? '' },
-      nextUrl: page.next ? link({ after: page.next }) : null,
-      prevUrl: page.prev ? link({ before: page.prev }) : null,
-      exportUrl: `/transactions.csv?${params}`,
+      form: { ...qs, terminal: scoped.terminal ?? '' },
+      nextUrl: page.next
+        ? urlFor('transactions.index', undefined, { qs: { ...qs, after: page.next } })
+        : null,
+      prevUrl: page.prev
+        ? urlFor('transactions.index', undefined, { qs: { ...qs, before: page.prev } })
+        : null,
+      exportUrl: urlFor('transactions.export', undefined, { qs }),
       live: live
         ? {
             channels: customerScope.ids.map((id) => transactionsChannel(id)),
-            url: `/transactions/live?${params}`,
+            url: urlFor('transactions.live', undefined, { qs }),
             since: page.sinceId,
           }
         : null,
@@ -60,19 +70,19 @@ export default class TransactionsController {
 
   /** New matching rows since a transaction id, as table rows (the live feed's fetch). */
   async live({ view, request, response, customerScope }: HttpContext) {
-    const read = await readFilterInput(plainQuery(request))
+    const read = await readFilter(liveRowsValidator, plainQuery(request))
     const filter = read.ok ? buildFilter(read.input) : null
-    const since = Number(plainQuery(request).since)
-    if (!filter || !Number.isSafeInteger(since) || since < 0) return response.badRequest()
+    if (!read.ok || !filter) return response.badRequest()
     const scoped = await TransactionListService.scopeFilter(customerScope, filter)
-    const rows = await TransactionListService.newRows(customerScope, scoped, since)
+    const rows = await TransactionListService.newRows(customerScope, scoped, read.input.since)
     if (!rows.length) return response.noContent()
     return view.render('pages/merchant/transactions/_rows', { rows, isNew: true })
   }
 
   /** One transaction; another customer's id gives the same 404 as a missing one. */
-  async show({ view, params, customerScope }: HttpContext) {
-    const transaction = await TransactionListService.find(customerScope, Number(params.id))
+  async show({ view, request, params, customerScope }: HttpContext) {
+    const { id } = await request.validateUsing(idParamsValidator, { data: params })
+    const transaction = await TransactionListService.find(customerScope, id)
     return view.render('pages/merchant/transactions/show', { transaction })
   }
 }

@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs'
 import app from '@adonisjs/core/services/app'
+import { Exception } from '@adonisjs/core/exceptions'
 import type { HttpContext } from '@adonisjs/core/http'
 import { AltchaService } from '#services/security/altcha_service'
 
@@ -17,9 +18,10 @@ export default class CaptchaController {
     return response.json(await AltchaService.challenge())
   }
 
+  /** One of the widget's files; any other name is not found. */
   async asset({ params, response }: HttpContext) {
-    const file = VENDOR_FILES[params.file]
-    if (!file) return response.notFound()
+    const file = Object.hasOwn(VENDOR_FILES, params.file) ? VENDOR_FILES[params.file] : undefined
+    if (!file) throw new Exception('Not found', { status: 404, code: 'E_ROUTE_NOT_FOUND' })
     response.header('Content-Type', `${file.type}; charset=utf-8`)
     response.header('Cache-Control', 'public, max-age=86400')
     return response.stream(createReadStream(app.makePath(file.path)))

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon'
 import hash from '@adonisjs/core/services/hash'
 import mail from '@adonisjs/mail/services/main'
-import type { HttpContext } from '@adonisjs/core/http'
+import { errors } from '@adonisjs/limiter'
 import User from '#models/user'
 import CustomerUser from '#models/customer_user'
 import OneTimeToken from '#models/one_time_token'
@@ -13,12 +13,16 @@ import { budgets } from '#services/security/rate_limits'
 import { AuditService } from '#services/audit/audit_service'
 import { SessionRegistry } from '#services/account/session_registry'
 import { CustomerProof, normalizeTerminalId } from '#services/account/customer_proof'
-import { LoginThrottle } from '#services/account/login_throttle'
+import { LoginThrottle, type Client } from '#services/account/login_throttle'
+import { withTimingFloor } from '#services/account/even_timing'
 import { OneTimeTokenService } from '#services/account/one_time_token_service'
 import { PasswordPolicy, type PasswordProblem } from '#services/account/password_policy'
 import { PasswordResetService } from '#services/account/password_reset_service'
 
-type Ctx = Pick<HttpContext, 'request' | 'i18n'>
+/** The answer takes at least this long, whether the new address is free or taken. */
+const EMAIL_CHANGE_FLOOR_MS = 500
+/** … and whether the customer number was proven or not. */
+const LINK_FLOOR_MS = 300
 
 /*
 | The account page's changes. Anything that proves identity (current password,
@@ -36,10 +40,10 @@ export const AccountService = {
   },
 
   /** Checks the current password; wrong ones count against the login failure budgets. */
-  async checkCurrentPassword(user: User, password: string, ctx: Ctx) {
-    await LoginThrottle.assertAllowed(user.email, ctx)
+  async checkCurrentPassword(user: User, password: string, client: Client) {
+    await LoginThrottle.assertAllowed(user.email, client)
     if (await hash.verify(user.password, password)) return true
-    await LoginThrottle.recordFailure(user.email, ctx.request.ip())
+    await LoginThrottle.recordFailure(user.email, client.ip)
     return false
   },
 
@@ -49,9 +53,9 @@ export const AccountService = {
     current: string,
     next: string,
     currentSessionId: string,
-    ctx: Ctx
+    client: Client
   ): Promise<'done' | 'wrong_current' | PasswordProblem> {
-    if (!(await this.checkCurrentPassword(user, current, ctx))) return 'wrong_current'
+    if (!(await this.checkCurrentPassword(user, current, client))) return 'wrong_current'
     const problem = PasswordPolicy.check(next, {
       email: user.email,
       customerNumbers: await this.customerNumbers(user),
@@ -67,36 +71,57 @@ export const AccountService = {
   /**
    * Sends a confirmation link to the new address; when the address belongs to
    * another account, its owner is told instead. Both cost a mail and an audit
-   * row, and the caller answers both alike (ADR 0300).
+   * row, and the answer takes as long either way (ADR 0300).
    */
   async requestEmailChange(
     user: User,
     newEmail: string,
     password: string,
-    ctx: Ctx
+    client: Client
   ): Promise<'sent' | 'wrong_current' | 'same' | 'throttled'> {
-    if (!(await this.checkCurrentPassword(user, password, ctx))) return 'wrong_current'
-    const email = User.normalizeEmail(newEmail)
-    if (email === user.email) return 'same'
-    const allowed = await budgets
-      .emailChangePerUser()
-      .attempt(`email_change:${user.id}`, () => true)
-    if (!allowed) return 'throttled'
-    const owner = await User.findBy('email', email)
-    /*
-     * A token either way, so the account page shows the same „Bestätigung
-     * ausstehend“. For a taken address nobody gets its link (the owner's mail has
-     * none), and confirming could not switch to a taken address anyway.
-     */
-    const token = await OneTimeTokenService.issue(user, 'email_change', email)
-    if (owner) {
-      await mail.sendLater(new EmailChangeAttemptMail(owner.email, owner.locale))
-      await this.audit('email.change_address_taken', user)
-    } else {
-      await mail.sendLater(new EmailChangeMail(email, user.locale, token))
-      await this.audit('email.change_requested', user)
-    }
-    return 'sent'
+    return withTimingFloor(EMAIL_CHANGE_FLOOR_MS, async () => {
+      if (!(await this.checkCurrentPassword(user, password, client))) return 'wrong_current'
+      const email = User.normalizeEmail(newEmail)
+      if (email === user.email) return 'same'
+      const allowed = await budgets
+        .emailChangePerUser()
+        .attempt(`email_change:${user.id}`, () => true)
+      if (!allowed) return 'throttled'
+      const owner = await User.findBy('email', email)
+      /*
+       * A token either way, so the account page shows the same „Bestätigung
+       * ausstehend“. For a taken address nobody gets its link (the owner's mail has
+       * none), and confirming could not switch to a taken address anyway.
+       */
+      const token = await OneTimeTokenService.issue(user, 'email_change', email)
+      if (owner) {
+        await mail.sendLater(new EmailChangeAttemptMail(owner.email, owner.locale))
+        await this.audit('email.change_address_taken', user)
+      } else {
+        await mail.sendLater(new EmailChangeMail(email, user.locale, token))
+        await this.audit('email.change_requested', user)
+      }
+      return 'sent'
+    })
+  },
+
+  /** „Andere Sitzungen abmelden“: ends every session but the current one; returns how many ended. */
+  async endOtherSessions(user: User, currentSessionId: string) {
+    const ended = await SessionRegistry.endAll(SessionRegistry.userTag(user.id), currentSessionId)
+    await AuditService.record({
+      action: 'sessions.ended_others',
+      actor: { type: 'user', id: user.id },
+      subjectUserId: user.id,
+      meta: { ended },
+    })
+    return ended
+  },
+
+  /** The language chosen with the visible switch, remembered on the account. */
+  async rememberLocale(user: User, locale: string) {
+    if (user.locale === locale) return
+    user.locale = locale
+    await user.save()
   },
 
   /** The address waiting for confirmation, if any. */
@@ -126,41 +151,52 @@ export const AccountService = {
     return user
   },
 
-  /** „Kundennummer hinzufügen“: links the customer when the Terminal-ID proves it. */
-  async linkCustomer(
-    user: User,
-    customerNumber: string,
-    terminalId: string
-  ): Promise<'linked' | 'already' | 'not_proven'> {
-    const customer = await CustomerProof.find(customerNumber, terminalId)
-    if (!customer) {
-      await AuditService.record({
-        action: 'customer.link_refused',
-        actor: { type: 'user', id: user.id },
-        subjectUserId: user.id,
-      })
-      return 'not_proven'
+  /**
+   * „Kundennummer hinzufügen“: links the customer when the Terminal-ID proves it.
+   * At most `budgets.linkCustomerPerUser` tries per user (then a translated 429);
+   * the answer takes as long whether the proof held or not.
+   */
+  async linkCustomer(user: User, customerNumber: string, terminalId: string, client: Client) {
+    const budget = await budgets.linkCustomerPerUser().increment(`link:${user.id}`)
+    if (budget.consumed > budget.limit) {
+      const error = new errors.E_TOO_MANY_REQUESTS(budget)
+      error.setMessage(client.i18n.t('account.throttled'))
+      throw error
     }
-    const existing = await CustomerUser.query()
-      .where('user_id', user.id)
-      .where('customer_id', customer.id)
-      .first()
-    if (existing) return 'already'
-    const owners = await CustomerUser.query().where('customer_id', customer.id).count('* as n')
-    await CustomerUser.create({
-      userId: user.id,
-      customerId: customer.id,
-      role: Number(owners[0].$extras.n) === 0 ? 'owner' : 'member',
-      provenBy: 'terminal_id',
-      proofTerminalId: normalizeTerminalId(terminalId),
-    })
-    await AuditService.record({
-      action: 'customer.linked',
-      actor: { type: 'user', id: user.id },
-      subjectUserId: user.id,
-      meta: { customerNumber: customer.customerNumber },
-    })
-    return 'linked'
+    return withTimingFloor(
+      LINK_FLOOR_MS,
+      async (): Promise<'linked' | 'already' | 'not_proven'> => {
+        const customer = await CustomerProof.find(customerNumber, terminalId)
+        if (!customer) {
+          await AuditService.record({
+            action: 'customer.link_refused',
+            actor: { type: 'user', id: user.id },
+            subjectUserId: user.id,
+          })
+          return 'not_proven'
+        }
+        const existing = await CustomerUser.query()
+          .where('user_id', user.id)
+          .where('customer_id', customer.id)
+          .first()
+        if (existing) return 'already'
+        const owners = await CustomerUser.query().where('customer_id', customer.id).count('* as n')
+        await CustomerUser.create({
+          userId: user.id,
+          customerId: customer.id,
+          role: Number(owners[0].$extras.n) === 0 ? 'owner' : 'member',
+          provenBy: 'terminal_id',
+          proofTerminalId: normalizeTerminalId(terminalId),
+        })
+        await AuditService.record({
+          action: 'customer.linked',
+          actor: { type: 'user', id: user.id },
+          subjectUserId: user.id,
+          meta: { customerNumber: customer.customerNumber },
+        })
+        return 'linked'
+      }
+    )
   },
 
   async customerNumbers(user: User) {

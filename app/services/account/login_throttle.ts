@@ -1,20 +1,45 @@
 import { errors, type Limiter } from '@adonisjs/limiter'
-import type { HttpContext } from '@adonisjs/core/http'
+import type { I18n } from '@adonisjs/i18n'
 import redis from '@adonisjs/redis/services/main'
 import { LIMITER_KEY_PREFIX } from '#config/limiter'
-import { budgets, tooManyMessage } from '#services/security/rate_limits'
+import { budgets } from '#services/security/rate_limits'
 
-/*
-| Failed-login budgets, per normalized e-mail and per IP. Only failures count;
-| a success clears the account's budget (never the IP's, so one valid account
-| cannot reset an IP that is stuffing credentials).
-*/
+/** Who is knocking: the address the budgets are kept for, and the language of a 429. */
+export type Client = { ip: string; i18n: I18n }
+
+type FailureBudgets = {
+  /** failed attempts per normalized e-mail */
+  perEmail: () => Limiter
+  /** failed attempts per IP */
+  perIp: () => Limiter
+  /** all attempts per IP, a ceiling against floods (checked with `countAttempt`) */
+  attemptsPerIp?: () => Limiter
+  emailKey: (email: string) => string
+  ipKey: (ip: string) => string
+  /** the lang key of the 429's message */
+  message: string
+}
+
 async function exhausted(limiter: Limiter, key: string) {
   const state = await limiter.get(key)
   return state && state.remaining <= 0 ? state : null
 }
 
-export const LoginThrottle = {
+/*
+| Failed-login budgets, per normalized e-mail and per IP. Only failures count;
+| a success clears the account's budget (never the IP's, so one valid account
+| cannot reset an IP that is stuffing credentials). One class for both logins
+| (merchants: LoginThrottle, staff: StaffThrottle), each with its own keys.
+*/
+export class FailureThrottle {
+  constructor(private limits: FailureBudgets) {}
+
+  #tooMany(state: ConstructorParameters<typeof errors.E_TOO_MANY_REQUESTS>[0], client: Client) {
+    const error = new errors.E_TOO_MANY_REQUESTS(state)
+    error.setMessage(client.i18n.t(this.limits.message))
+    return error
+  }
+
   /**
    * Throws a translated 429 when either failure budget is used up or, with
    * `countAttempt` (the login form), when this IP's attempts exceed the ceiling.
@@ -24,57 +49,60 @@ export const LoginThrottle = {
    * asked of the limiter itself, for its exact retry time. Returns whether the
    * account has failures on record (then a success clears them).
    */
-  async assertAllowed(
-    email: string,
-    ctx: Pick<HttpContext, 'request' | 'i18n'>,
-    { countAttempt = false } = {}
-  ) {
-    const perIp = budgets.loginFailuresPerIp()
-    const perEmail = budgets.loginFailuresPerEmail()
-    const ip = ctx.request.ip()
-    const ipKey = `ip:${ip}`
-    const emailKey = `email:${email}`
+  async assertAllowed(email: string, client: Client, { countAttempt = false } = {}) {
+    const { perIp, perEmail, attemptsPerIp, emailKey, ipKey } = this.limits
+    const ipBudget = perIp()
+    const emailBudget = perEmail()
+    const ipCounter = ipKey(client.ip)
+    const emailCounter = emailKey(email)
     const [ceiling, counts] = await Promise.all([
-      countAttempt
-        ? budgets
-            .loginAttemptsPerIp()
-            .consume(`attempts:${ip}`)
+      countAttempt && attemptsPerIp
+        ? attemptsPerIp()
+            .consume(`attempts:${client.ip}`)
             .then(
               () => null,
               (error: unknown) => error
             )
         : null,
-      redis.mget(`${LIMITER_KEY_PREFIX}:${ipKey}`, `${LIMITER_KEY_PREFIX}:${emailKey}`),
+      redis.mget(`${LIMITER_KEY_PREFIX}:${ipCounter}`, `${LIMITER_KEY_PREFIX}:${emailCounter}`),
     ])
-    if (ceiling instanceof errors.E_TOO_MANY_REQUESTS) tooManyMessage(ctx)(ceiling)
+    if (ceiling instanceof errors.E_TOO_MANY_REQUESTS) {
+      ceiling.setMessage(client.i18n.t(this.limits.message))
+    }
     if (ceiling) throw ceiling
     const [ipCount, emailCount] = counts.map((value) => Number(value ?? 0))
 
     const state =
-      (ipCount >= perIp.requests ? await exhausted(perIp, ipKey) : null) ??
-      (emailCount >= perEmail.requests ? await exhausted(perEmail, emailKey) : null)
-    if (state) {
-      const error = new errors.E_TOO_MANY_REQUESTS(state)
-      tooManyMessage(ctx)(error)
-      throw error
-    }
+      (ipCount >= ipBudget.requests ? await exhausted(ipBudget, ipCounter) : null) ??
+      (emailCount >= emailBudget.requests ? await exhausted(emailBudget, emailCounter) : null)
+    if (state) throw this.#tooMany(state, client)
     return { failuresOnRecord: emailCount > 0 }
-  },
+  }
 
   /** Counts one failed attempt against both budgets, blocking a budget that runs out. */
   async recordFailure(email: string, ip: string) {
     for (const [limiter, key] of [
-      [budgets.loginFailuresPerIp(), `ip:${ip}`],
-      [budgets.loginFailuresPerEmail(), `email:${email}`],
+      [this.limits.perIp(), this.limits.ipKey(ip)],
+      [this.limits.perEmail(), this.limits.emailKey(email)],
     ] as const) {
       const { consumed, limit } = await limiter.increment(key)
       if (consumed >= limit && limiter.blockDuration)
         await limiter.block(key, limiter.blockDuration)
     }
-  },
+  }
 
   /** A successful login clears the account's budget. */
   async recordSuccess(email: string) {
-    await budgets.loginFailuresPerEmail().delete(`email:${email}`)
-  },
+    await this.limits.perEmail().delete(this.limits.emailKey(email))
+  }
 }
+
+/** The merchants' login (and every check of their current password). */
+export const LoginThrottle = new FailureThrottle({
+  perEmail: budgets.loginFailuresPerEmail,
+  perIp: budgets.loginFailuresPerIp,
+  attemptsPerIp: budgets.loginAttemptsPerIp,
+  emailKey: (email) => `email:${email}`,
+  ipKey: (ip) => `ip:${ip}`,
+  message: 'account.throttled',
+})

@@ -4,6 +4,8 @@ import User from '#models/user'
 import PasswordResetMail from '#mails/password_reset_mail'
 import PasswordChangedMail from '#mails/password_changed_mail'
 import { budgets } from '#services/security/rate_limits'
+import { AltchaService } from '#services/security/altcha_service'
+import { withTimingFloor } from '#services/account/even_timing'
 import { AuditService } from '#services/audit/audit_service'
 import { SessionRegistry } from '#services/account/session_registry'
 import { AccountStateService } from '#services/account/account_state_service'
@@ -11,6 +13,9 @@ import { normalizeCustomerNumber } from '#services/account/customer_proof'
 import { LoginThrottle } from '#services/account/login_throttle'
 import { OneTimeTokenService } from '#services/account/one_time_token_service'
 import { PasswordPolicy, type PasswordProblem } from '#services/account/password_policy'
+
+/** The answer takes at least this long, whether a mail went out or not. */
+const FORGOT_FLOOR_MS = 300
 
 /** States that may reset: a `by_support` lock stays, but the password may still be renewed. */
 const RESETTABLE = new Set(['active', 'locked'])
@@ -21,8 +26,25 @@ const RESETTABLE = new Set(['active', 'locked'])
 | (a flood stops the mails, it never locks the account).
 */
 export const PasswordResetService = {
+  /**
+   * „Passwort vergessen“ after the real-user check: mails a reset link when
+   * e-mail and customer number belong together, silently does nothing otherwise,
+   * and takes as long either way.
+   */
+  async request(
+    email: string,
+    customerNumber: string,
+    captcha: unknown
+  ): Promise<'done' | 'captcha_missing' | 'captcha_invalid'> {
+    const check = await AltchaService.verify(captcha)
+    if (check === 'missing') return 'captcha_missing'
+    if (check !== 'ok') return 'captcha_invalid'
+    await withTimingFloor(FORGOT_FLOOR_MS, () => this.mailLink(email, customerNumber))
+    return 'done'
+  },
+
   /** Mails a reset link when e-mail and customer number belong together; silent otherwise. */
-  async request(email: string, customerNumber: string) {
+  async mailLink(email: string, customerNumber: string) {
     const user = await User.query()
       .where('email', User.normalizeEmail(email))
       .whereHas('customers', (query) =>

@@ -2,13 +2,18 @@ import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import hash from '@adonisjs/core/services/hash'
 import mail from '@adonisjs/mail/services/main'
-import { registrationApproval } from '#config/portal'
 import User from '#models/user'
 import VerifyEmailMail from '#mails/verify_email_mail'
 import RegistrationAttemptMail from '#mails/registration_attempt_mail'
 import { AuditService } from '#services/audit/audit_service'
+import { AccountStateService } from '#services/account/account_state_service'
 import { CustomerProof } from '#services/account/customer_proof'
 import { OneTimeTokenService } from '#services/account/one_time_token_service'
+import { withTimingFloor } from '#services/account/even_timing'
+import { PasswordPolicy, type PasswordProblem } from '#services/account/password_policy'
+
+/** The answer takes at least this long, whichever branch ran. */
+const REGISTER_FLOOR_MS = 500
 
 export type Registration = {
   email: string
@@ -24,8 +29,23 @@ export type Registration = {
 | tells whether the e-mail, the customer number or the pair exists.
 */
 export const RegistrationService = {
+  /**
+   * „Registrieren“: refuses a password the policy rejects (with the reason),
+   * else registers, or mails the existing owner, or does nothing visible —
+   * never saying which, and taking as long whichever branch ran.
+   */
+  async register(input: Registration): Promise<PasswordProblem | null> {
+    const problem = PasswordPolicy.check(input.password, {
+      email: input.email,
+      customerNumbers: [input.customerNumber],
+    })
+    if (problem) return problem
+    await withTimingFloor(REGISTER_FLOOR_MS, () => this.create(input))
+    return null
+  },
+
   /** Registers, or mails the existing owner, or does nothing visible; never says which. */
-  async register(input: Registration) {
+  async create(input: Registration) {
     const email = User.normalizeEmail(input.email)
     const existing = await User.findBy('email', email)
     const customer = await CustomerProof.find(input.customerNumber, input.terminalId)
@@ -80,17 +100,7 @@ export const RegistrationService = {
     const token = await OneTimeTokenService.consume(rawToken, 'verify_email')
     if (!token) return null
     const user = await User.find(token.userId)
-    if (!user || user.state !== 'pending_verification') return null
-    user.emailVerifiedAt = DateTime.now()
-    user.state = registrationApproval() === 'manual' ? 'pending_approval' : 'active'
-    await user.save()
-    await AuditService.record({
-      action: 'registration.verified',
-      actor: { type: 'user', id: user.id },
-      subjectUserId: user.id,
-      meta: { state: user.state },
-    })
-    return user.state
+    return user ? AccountStateService.verifyEmail(user) : null
   },
 
   async audit(action: string, userId: number | null) {

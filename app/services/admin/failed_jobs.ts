@@ -1,4 +1,6 @@
+import type StaffUser from '#models/staff_user'
 import { getQueue, type QueueName } from '#services/queue/queues'
+import { AuditService } from '#services/audit/audit_service'
 
 /**
  * Failed jobs for the admin list. Only name, id, reason, attempts and time:
@@ -19,12 +21,17 @@ export const FailedJobs = {
       return null
     }
   },
-}
 
-/** Puts one failed job back into its queue; false when it is not (or no longer) failed. */
-export async function retryFailedJob(queue: QueueName, jobId: string) {
-  const job = await getQueue(queue).getJob(jobId)
-  if (!job || !(await job.isFailed())) return false
-  await job.retry('failed')
-  return true
+  /** Puts one failed job back into its queue, audited; false when it is not (or no longer) failed. */
+  async retry(queue: QueueName, jobId: string, staff: StaffUser) {
+    const job = await getQueue(queue).getJob(jobId)
+    if (!job || !(await job.isFailed())) return false
+    await job.retry('failed')
+    await AuditService.record({
+      action: 'job.retried',
+      actor: { type: 'staff', id: staff.id },
+      meta: { queue, jobId },
+    })
+    return true
+  },
 }

@@ -11,7 +11,7 @@ const escapeLike = (term: string) => `%${term.replace(/[\\%_]/g, (c) => `\\${c}`
  */
 export const LookupService = {
   /** Customers by number, company name, city or e-mail. */
-  async customers(q: string, page: number) {
+  async customers(q = '', page = 1) {
     const query = Customer.query(readerOptions()).orderBy('customer_number', 'asc')
     const term = q.trim().slice(0, 100)
     if (term) {
@@ -26,16 +26,17 @@ export const LookupService = {
     return query.paginate(Math.max(1, page), PER_PAGE)
   },
 
+  /** A customer with its terminals and users; a missing one is a thrown not-found. */
   async customer(id: number) {
     return Customer.query()
       .where('id', id)
       .preload('terminals', (terminals) => terminals.orderBy('terminal_id', 'asc'))
       .preload('users', (users) => users.orderBy('email', 'asc'))
-      .first()
+      .firstOrFail()
   },
 
   /** Terminals by TID, serial number or city. */
-  async terminals(q: string, page: number) {
+  async terminals(q = '', page = 1) {
     const query = Terminal.query(readerOptions()).preload('customer').orderBy('terminal_id', 'asc')
     const term = q.trim().slice(0, 100)
     if (term) {
@@ -49,9 +50,9 @@ export const LookupService = {
     return query.paginate(Math.max(1, page), PER_PAGE)
   },
 
+  /** A terminal with its customer's users; a missing one is a thrown not-found. */
   async terminal(id: number) {
-    const terminal = await Terminal.query().where('id', id).preload('customer').first()
-    if (!terminal) return null
+    const terminal = await Terminal.query().where('id', id).preload('customer').firstOrFail()
     await terminal.customer.load('users', (users) => users.orderBy('email', 'asc'))
     return terminal
   },

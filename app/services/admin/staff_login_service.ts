@@ -1,53 +1,70 @@
-import { randomBytes } from 'node:crypto'
 import { DateTime } from 'luxon'
-import hash from '@adonisjs/core/services/hash'
-import type { HttpContext } from '@adonisjs/core/http'
 import StaffUser from '#models/staff_user'
 import { AuditService } from '#services/audit/audit_service'
+import { LoginSequence, type LoginCtx, type LoginDoor } from '#services/account/login_sequence'
+import type { Client } from '#services/account/login_throttle'
+import { SessionRegistry } from '#services/account/session_registry'
 import { StaffThrottle } from '#services/admin/staff_throttle'
+import { StaffEnrolmentService } from '#services/admin/staff_enrolment_service'
 import { TotpService } from '#services/admin/totp_service'
-
-/** Consecutive failures (password or second factor) that lock a staff account. */
-export const STAFF_LOCK_AFTER_FAILURES = 10
-
-let dummyHash: Promise<string> | undefined
-const decoyHash = () => (dummyHash ??= hash.make(randomBytes(24).toString('base64')))
-
-type LoginCtx = Pick<HttpContext, 'request' | 'i18n'>
 
 export const normalizeStaffEmail = (email: string) => email.trim().toLowerCase()
 
+/** The staff side of the login sequence (guard `admin`, staff_users table). */
+const staffDoor: LoginDoor<StaffUser> = {
+  guard: 'admin',
+  model: StaffUser,
+  throttle: StaffThrottle,
+  countAttempts: false,
+  normalizeEmail: normalizeStaffEmail,
+  find: (email) => StaffUser.findBy('email', email),
+  mayLogIn: (staff) => staff.state === 'active',
+  sessionTag: SessionRegistry.staffTag,
+  refusal: (staff, passwordOk) => (passwordOk ? `state_${staff?.state}` : 'password'),
+
+  /* the counters are cleared only once the second factor is passed too (completeLogin) */
+  async passed(staff) {
+    await AuditService.record({
+      action: 'staff.login.password_ok',
+      actor: { type: 'staff', id: staff.id },
+    })
+  },
+
+  async auditFailure(staff, reason) {
+    await AuditService.record({
+      action: 'staff.login.failed',
+      actor: { type: 'anonymous' },
+      meta: { reason, staffId: staff?.id ?? null },
+    })
+  },
+
+  async lock(staff) {
+    staff.state = 'locked'
+    staff.lockedAt = DateTime.now()
+    await staff.save()
+    await AuditService.record({
+      action: 'staff.locked',
+      actor: { type: 'system' },
+      meta: { staffId: staff.id, reason: 'failed_logins' },
+    })
+  },
+}
+
 /*
-| The two steps of a staff login. Step one (e-mail + password) answers every
-| failure alike; step two (TOTP or a recovery code) counts its failures towards
-| the same lockout, so the second factor cannot be guessed either.
+| The two steps of a staff login. Step one (e-mail + password) is the shared
+| login sequence and answers every failure alike; step two (TOTP or a recovery
+| code) counts its failures towards the same lockout, so the second factor
+| cannot be guessed either.
 */
 export const StaffLoginService = {
-  /** Step one. Unknown e-mail, wrong password, locked or disabled all give `null`. */
-  async checkPassword(email: string, password: string, ctx: LoginCtx) {
-    const normalized = normalizeStaffEmail(email)
-    await StaffThrottle.assertAllowed(normalized, ctx)
-    const staff = await StaffUser.findBy('email', normalized)
-    const passwordOk = await hash.verify(staff ? staff.password : await decoyHash(), password)
-    if (staff && passwordOk && staff.state === 'active') {
-      await AuditService.record({
-        action: 'staff.login.password_ok',
-        actor: { type: 'staff', id: staff.id },
-      })
-      return staff
-    }
-    await this.recordFailure(
-      normalized,
-      staff,
-      passwordOk ? `state_${staff?.state}` : 'password',
-      ctx
-    )
-    return null
+  /** Step one: logs the staff member in with the second factor still outstanding; null when refused. */
+  async logIn(ctx: LoginCtx, email: string, password: string) {
+    return LoginSequence.logIn(ctx, staffDoor, email, password)
   },
 
   /** Step two: a current TOTP code or an unused recovery code. */
-  async checkSecondFactor(staff: StaffUser, code: string, ctx: LoginCtx) {
-    await StaffThrottle.assertAllowed(staff.email, ctx)
+  async checkSecondFactor(staff: StaffUser, code: string, client: Client) {
+    await StaffThrottle.assertAllowed(staff.email, client)
     const secret = TotpService.secretOf(staff)
     const trimmed = code.trim()
     let method: 'totp' | 'recovery_code' | null = null
@@ -57,11 +74,25 @@ export const StaffLoginService = {
       method = 'recovery_code'
     }
     if (!method) {
-      await this.recordFailure(staff.email, staff, 'second_factor', ctx)
+      await LoginSequence.recordFailure(staffDoor, staff.email, staff, 'second_factor', client.ip)
       return null
     }
     await this.completeLogin(staff, method)
     return method
+  },
+
+  /**
+   * Step two at the first login: confirms the pending TOTP secret with a code.
+   * Returns the recovery codes (shown once), or null, counted as a failure.
+   */
+  async confirmEnrolment(staff: StaffUser, pendingSecret: string, code: string, client: Client) {
+    const codes = await StaffEnrolmentService.confirm(staff, pendingSecret, code)
+    if (!codes) {
+      await LoginSequence.recordFailure(staffDoor, staff.email, staff, 'enrolment_code', client.ip)
+      return null
+    }
+    await this.completeLogin(staff, 'totp_enrolment')
+    return codes
   },
 
   /** Marks a fully completed login: clears the counters, audits. */
@@ -75,28 +106,5 @@ export const StaffLoginService = {
       actor: { type: 'staff', id: staff.id },
       meta: { method },
     })
-  },
-
-  /** Audits a failure; on an active account it counts towards the lock. */
-  async recordFailure(email: string, staff: StaffUser | null, reason: string, ctx: LoginCtx) {
-    await StaffThrottle.recordFailure(email, ctx.request.ip())
-    await AuditService.record({
-      action: 'staff.login.failed',
-      actor: { type: 'anonymous' },
-      meta: { reason, staffId: staff?.id ?? null },
-    })
-    if (!staff || staff.state !== 'active') return
-    await StaffUser.query().where('id', staff.id).increment('failed_login_count', 1)
-    await staff.refresh()
-    if (staff.failedLoginCount >= STAFF_LOCK_AFTER_FAILURES) {
-      staff.state = 'locked'
-      staff.lockedAt = DateTime.now()
-      await staff.save()
-      await AuditService.record({
-        action: 'staff.locked',
-        actor: { type: 'system' },
-        meta: { staffId: staff.id, reason: 'failed_logins' },
-      })
-    }
   },
 }

@@ -90,13 +90,12 @@ export const TicketService = {
     return query.paginate(Math.max(1, filters.page ?? 1), 25)
   },
 
-  /** A ticket with its conversation and the merchant account its e-mail belongs to. */
+  /** A ticket with its conversation and the merchant account its e-mail belongs to (or 404). */
   async detail(id: number) {
     const ticket = await Ticket.query()
       .where('id', id)
       .preload('messages', (messages) => messages.orderBy('id', 'asc'))
-      .first()
-    if (!ticket) return null
+      .firstOrFail()
     const user = ticket.userId
       ? await User.find(ticket.userId)
       : await User.findBy('email', User.normalizeEmail(ticket.email))

@@ -10,7 +10,7 @@ const PER_PAGE = 25
 /*
 | What a term means decides the query: a whole e-mail address is an index
 | look-up, something shaped like a Kundennummer (it has a digit) an exact
-| customer match, and only free text scans e-mail and name (see bench/support.ts).
+| customer match, and only free text scans e-mail and name (see bench/admin.ts).
 */
 function matchTerm(query: ModelQueryBuilderContract<typeof User>, term: string) {
   const customerNumber = term.toUpperCase().replace(/\s+/g, '')
@@ -41,10 +41,9 @@ export const UserDirectory = {
     return query.paginate(Math.max(1, page), PER_PAGE)
   },
 
-  /** Everything the user detail page shows. */
+  /** Everything the user detail page shows; a missing user is a thrown not-found. */
   async detail(id: number) {
-    const user = await User.query().where('id', id).preload('customers').first()
-    if (!user) return null
+    const user = await User.query().where('id', id).preload('customers').firstOrFail()
     const [audit, lastLogins, sessions] = await Promise.all([
       AuditEvent.query().where('subject_user_id', id).orderBy('id', 'desc').limit(50),
       AuditEvent.query()

@@ -1,6 +1,5 @@
 import limiter from '@adonisjs/limiter/services/main'
 import { errors } from '@adonisjs/limiter'
-import type { HttpContext } from '@adonisjs/core/http'
 import type Ticket from '#models/ticket'
 import { AltchaService } from '#services/security/altcha_service'
 import { TicketService, type NewTicket } from '#services/admin/ticket_service'
@@ -25,12 +24,8 @@ async function consume(budget: ReturnType<typeof perIp>, key: string) {
 
 /** The contact form („Jetzt kontaktieren“): throttle, real-user check, ticket. */
 export const ContactService = {
-  async submit(
-    data: NewTicket,
-    captcha: unknown,
-    ctx: Pick<HttpContext, 'request'>
-  ): Promise<ContactResult> {
-    if (!(await consume(perIp(), `contact-ip:${ctx.request.ip()}`))) {
+  async submit(data: NewTicket, captcha: unknown, ip: string): Promise<ContactResult> {
+    if (!(await consume(perIp(), `contact-ip:${ip}`))) {
       return { ok: false, error: 'throttled' }
     }
     const check = await AltchaService.verify(captcha)

@@ -8,7 +8,7 @@ import {
   validateIngestItem,
   type FieldError,
   type IngestItem,
-} from '#validators/transaction_ingest'
+} from '#services/ingest/item_validator'
 
 export const MAX_ITEMS_PER_REQUEST = 1000
 
@@ -131,6 +131,7 @@ export class IngestService {
     const created = new Set<number>()
     if (!fresh.length) return created
 
+    /* a raw multi-row INSERT (the hot path), not a model: its timestamps are written here */
     const now = DateTime.utc().toFormat('yyyy-MM-dd HH:mm:ss')
     /*
      * Keys in ascending order: two batches racing for the same references then

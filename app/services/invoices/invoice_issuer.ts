@@ -93,25 +93,25 @@ export class InvoiceIssuer {
       : null
 
     await db.transaction(async (trx) => {
-      const query = trx.from('invoices').where('id', invoice.id)
+      const query = Invoice.query({ client: trx }).where('id', invoice.id)
       if (!trx.dialect.name.includes('sqlite')) query.forUpdate()
-      const row = await query.first()
-      if (!row || row.status !== 'draft') return
+      const locked = await query.first()
+      if (!locked || locked.status !== 'draft') return
 
       const rendered = await renderInvoice(invoice, customer, lines, preceding)
       const base = `${invoice.issueDate!.year}/${invoice.number}`
       const pdf = await this.storage.write(`${base}.pdf`, rendered.pdf)
       const xml = await this.storage.write(`${base}.xml`, Buffer.from(rendered.xml, 'utf8'))
-      const timestamp = DateTime.utc().toFormat('yyyy-MM-dd HH:mm:ss')
-      await trx.from('invoices').where('id', invoice.id).where('status', 'draft').update({
-        status: 'issued',
-        file_path: pdf.path,
-        file_sha256: pdf.sha256,
-        xml_path: xml.path,
-        xml_sha256: xml.sha256,
-        issued_at: timestamp,
-        updated_at: timestamp,
-      })
+      await locked
+        .merge({
+          status: 'issued',
+          filePath: pdf.path,
+          fileSha256: pdf.sha256,
+          xmlPath: xml.path,
+          xmlSha256: xml.sha256,
+          issuedAt: DateTime.utc(),
+        })
+        .save()
       logger.info({ invoice: invoice.number, sha256: pdf.sha256 }, 'invoice issued')
     })
     await invoice.refresh()

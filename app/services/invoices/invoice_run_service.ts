@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import logger from '@adonisjs/core/services/logger'
 import type Invoice from '#models/invoice'
 import InvoiceRun from '#models/invoice_run'
@@ -10,8 +11,6 @@ import { BillingPeriod } from '#services/invoices/billing_period'
 import { InvoiceIssuer } from '#services/invoices/invoice_issuer'
 import { generateInvoiceJob, type GenerateInvoicePayload } from '#jobs/generate_invoice'
 import { sendInvoiceMailJob } from '#jobs/send_invoice_mail'
-
-const now = () => DateTime.utc().toFormat('yyyy-MM-dd HH:mm:ss')
 
 /**
  * The monthly run: one invoice_runs row per period, one item per customer,
@@ -28,30 +27,23 @@ export class InvoiceRunService {
     options: { enqueue?: boolean } = {}
   ): Promise<InvoiceRun> {
     if (!period.isClosed()) throw new Error(`period ${period.key} has not ended yet`)
-    await db
-      .connection()
-      .getWriteClient()
-      .table('invoice_runs')
-      .insert({
-        period: period.key,
-        status: 'running',
-        triggered_by: triggeredBy.slice(0, 60),
-        started_at: now(),
-        created_at: now(),
-        updated_at: now(),
-      })
-      .onConflict('period')
-      .ignore()
-    const run = await InvoiceRun.findByOrFail('period', period.key)
+    const run = await this.#runOf(period, triggeredBy)
 
+    /*
+     * One multi-row INSERT per 500 customers that skips the existing items: a
+     * second start (even a concurrent one) adds only what is missing. Lucid's
+     * createMany inserts row by row and cannot ignore duplicates, so the
+     * timestamps are written here, as Lucid writes them.
+     */
+    const stamp = DateTime.utc().toFormat('yyyy-MM-dd HH:mm:ss')
     const customers = await db.from('customers').select('id').orderBy('id')
     const rows = customers.map((customer) => ({
       invoice_run_id: run.id,
       customer_id: customer.id,
       status: 'pending',
       attempts: 0,
-      created_at: now(),
-      updated_at: now(),
+      created_at: stamp,
+      updated_at: stamp,
     }))
     for (let index = 0; index < rows.length; index += 500) {
       await db
@@ -62,11 +54,8 @@ export class InvoiceRunService {
         .onConflict(['invoice_run_id', 'customer_id'])
         .ignore()
     }
-    const total = await this.#count(run.id)
-    await db
-      .from('invoice_runs')
-      .where('id', run.id)
-      .update({ customers_total: total, updated_at: now() })
+    run.customersTotal = await this.#count(run.id)
+    await run.save()
 
     if (options.enqueue === false) return run.refresh()
     const pending = await InvoiceRunItem.query()
@@ -97,28 +86,28 @@ export class InvoiceRunService {
       if (!period) throw new Error(`invalid billing period ${periodKey}`)
       const prepared = await this.issuer.prepare(customerId, period)
       if (prepared.status === 'skipped') {
-        await this.#setItem(runId, customerId, { status: 'skipped', last_error: null })
+        await this.#setItem(runId, customerId, { status: 'skipped', lastError: null })
         await this.#refreshRunStatus(runId)
         return { status: 'skipped' }
       }
       const invoice = await this.issuer.finish(prepared.invoice)
       await this.#setItem(runId, customerId, {
         status: 'done',
-        last_error: null,
-        invoice_id: invoice.id,
+        lastError: null,
+        invoiceId: invoice.id,
       })
       await this.enqueueMails(invoice)
       await this.#refreshRunStatus(runId)
       return { status: 'done', invoiceId: invoice.id, number: invoice.number }
     } catch (error) {
-      await this.#setItem(runId, customerId, { last_error: errorText(error) })
+      await this.#setItem(runId, customerId, { lastError: errorText(error) })
       throw error
     }
   }
 
   /** Called once a job has used up its attempts: the item shows as failed on the admin page. */
   async markFailed({ runId, customerId }: GenerateInvoicePayload, error: Error) {
-    await this.#setItem(runId, customerId, { status: 'failed', last_error: errorText(error) })
+    await this.#setItem(runId, customerId, { status: 'failed', lastError: errorText(error) })
     await this.#refreshRunStatus(runId)
   }
 
@@ -261,11 +250,33 @@ export class InvoiceRunService {
     )
   }
 
-  async #setItem(runId: number, customerId: number, values: Record<string, unknown>) {
-    await db
-      .from('invoice_run_items')
+  /** The run of the period: created once (UNIQUE(period): a concurrent start finds the winner's row). */
+  async #runOf(period: BillingPeriod, triggeredBy: string) {
+    const existing = await InvoiceRun.findBy('period', period.key)
+    if (existing) return existing
+    try {
+      return await InvoiceRun.create({
+        period: period.key,
+        status: 'running',
+        triggeredBy: triggeredBy.slice(0, 60),
+        startedAt: DateTime.utc(),
+      })
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error
+      return InvoiceRun.findByOrFail('period', period.key)
+    }
+  }
+
+  async #setItem(
+    runId: number,
+    customerId: number,
+    values: Partial<Pick<InvoiceRunItem, 'status' | 'lastError' | 'invoiceId'>>
+  ) {
+    const item = await InvoiceRunItem.query()
       .where({ invoice_run_id: runId, customer_id: customerId })
-      .update({ ...values, updated_at: now() })
+      .first()
+    if (!item) return
+    await item.merge(values).save()
   }
 
   async #count(runId: number) {
@@ -276,8 +287,28 @@ export class InvoiceRunService {
     return Number(row[0].total)
   }
 
+  /**
+   * The run's status from its items. The run row is locked while the items are
+   * counted, so the worker finishing the last item always sees it, and only a
+   * change of status is written (and logged once).
+   */
   async #refreshRunStatus(runId: number) {
-    const rows = await db
+    const finished = await db.transaction(async (trx) => {
+      const query = InvoiceRun.query({ client: trx }).where('id', runId)
+      if (!trx.dialect.name.includes('sqlite')) query.forUpdate()
+      const run = await query.first()
+      if (!run) return null
+      const status = await this.#statusOf(trx, runId)
+      if (run.status === status) return null
+      run.merge({ status, finishedAt: status === 'running' ? null : DateTime.utc() })
+      await run.save()
+      return status === 'running' ? null : status
+    })
+    if (finished) logger.info({ runId, status: finished }, 'invoice run finished')
+  }
+
+  async #statusOf(trx: TransactionClientContract, runId: number) {
+    const rows = await trx
       .from('invoice_run_items')
       .where('invoice_run_id', runId)
       .whereIn('status', ['pending', 'failed'])
@@ -285,24 +316,8 @@ export class InvoiceRunService {
       .select('status')
       .count('* as total')
     const count = (status: string) => Number(rows.find((row) => row.status === status)?.total ?? 0)
-    const status =
-      count('pending') > 0
-        ? 'running'
-        : count('failed') > 0
-          ? 'completed_with_failures'
-          : 'completed'
-    /* only a change of status is written (and logged once) */
-    const changed = await db
-      .from('invoice_runs')
-      .where('id', runId)
-      .whereNot('status', status)
-      .update({
-        status,
-        finished_at: status === 'running' ? null : now(),
-        updated_at: now(),
-      })
-    const updated = Number(Array.isArray(changed) ? changed[0] : changed)
-    if (updated > 0 && status !== 'running') logger.info({ runId, status }, 'invoice run finished')
+    if (count('pending') > 0) return 'running' as const
+    return count('failed') > 0 ? ('completed_with_failures' as const) : ('completed' as const)
   }
 }
 
@@ -315,4 +330,9 @@ function mailJobId(invoice: Invoice, recipient: string) {
 function errorText(error: unknown) {
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
   return message.slice(0, 500)
+}
+
+function isDuplicateKey(error: unknown) {
+  const code = (error as { code?: string })?.code
+  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE'
 }

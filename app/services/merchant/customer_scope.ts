@@ -1,7 +1,7 @@
 import { Exception } from '@adonisjs/core/exceptions'
 import type { HttpContext } from '@adonisjs/core/http'
 import db from '@adonisjs/lucid/services/db'
-import { plainQuery } from '#validators/transaction_filter'
+import { plainQuery } from '#services/merchant/plain_query'
 
 export const SCOPE_SESSION_KEY = 'merchant.customer'
 export const ALL = 'all'

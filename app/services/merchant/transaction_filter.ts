@@ -81,20 +81,37 @@ export function spansMoreThanMonths(filter: TransactionFilter, months: number) {
   return to >= from.plus({ months })
 }
 
-/** The filter as query-string pairs (for links, the export and the live endpoint). */
-export function filterParams(filter: TransactionFilter, customer: string) {
-  const params = new URLSearchParams()
-  params.set('from', filter.fromDate)
-  params.set('to', filter.toDate)
-  if (filter.terminal) params.set('terminal', filter.terminal)
-  if (filter.brand) params.set('brand', filter.brand)
-  if (filter.type) params.set('type', filter.type)
-  if (filter.status) params.set('status', filter.status)
-  if (filter.amountMin !== undefined) params.set('amount_min', minorToInput(filter.amountMin))
-  if (filter.amountMax !== undefined) params.set('amount_max', minorToInput(filter.amountMax))
-  if (filter.q) params.set('q', filter.q)
-  params.set('customer', customer)
-  return params
+/** The filter's query string: what the list's form sends, as the filter says it. */
+export type FilterQuery = {
+  from: string
+  to: string
+  terminal?: string
+  brand?: string
+  type?: string
+  status?: string
+  amount_min?: string
+  amount_max?: string
+  q?: string
+  customer: string
+}
+
+/**
+ * The filter as query-string values (for the list's links, the export and the
+ * live endpoint: `urlFor(name, undefined, { qs })`); unset filters are left out.
+ */
+export function filterQuery(filter: TransactionFilter, customer: string): FilterQuery {
+  return {
+    from: filter.fromDate,
+    to: filter.toDate,
+    terminal: filter.terminal || undefined,
+    brand: filter.brand || undefined,
+    type: filter.type || undefined,
+    status: filter.status || undefined,
+    amount_min: filter.amountMin === undefined ? undefined : minorToInput(filter.amountMin),
+    amount_max: filter.amountMax === undefined ? undefined : minorToInput(filter.amountMax),
+    q: filter.q || undefined,
+    customer,
+  }
 }
 
 export function minorToInput(minor: number) {

@@ -25,7 +25,7 @@ export const ROW_COLUMNS = [
 
 const isMysql = () => db.connection().dialect.name.startsWith('mysql')
 
-/** The DB's DATETIME text for a UTC instant. */
+/** The DB's DATETIME text for a UTC instant (a bound value in hand-written SQL, not a model column). */
 export const sqlTime = (value: DateTime) => value.toUTC().toFormat('yyyy-MM-dd HH:mm:ss')
 
 /**

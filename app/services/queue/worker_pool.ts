@@ -1,9 +1,21 @@
 import { Worker, WaitingError, type Job } from 'bullmq'
 import logger from '@adonisjs/core/services/logger'
 import { queueConnection, queuePrefix } from '#services/queue/connection'
-import type { QueueName } from '#services/queue/queues'
-import { jobsByQueue } from '#services/queue/job_registry'
+import { QUEUE_NAMES, type QueueName } from '#services/queue/queues'
 import { within } from '#services/process/time_limit'
+
+/**
+ * What a worker runs for one job: the job's descriptor (its queue and name),
+ * the handler, and optionally what to do once its attempts are used up.
+ */
+export type JobHandler<Payload = any> = {
+  job: { queue: QueueName; name: string }
+  handle(job: Job<Payload>): Promise<unknown>
+  failed?(job: Job<Payload>, error: Error): Promise<unknown> | unknown
+}
+
+/** The handlers each queue's worker runs (the registry is app/jobs/handlers/index.ts). */
+export type JobHandlers = Record<QueueName, JobHandler[]>
 
 export type WorkerPoolOptions = {
   queues?: QueueName[]
@@ -21,7 +33,7 @@ const DISCONNECT_MS = 1500
 
 /**
  * The BullMQ workers of one worker process. Jobs are dispatched by name to the
- * handlers in job_registry. close() stops fetching on every queue at once, lets
+ * handlers it is given (app/jobs/handlers/index.ts). close() stops fetching on every queue at once, lets
  * running jobs finish for up to `graceMs`, then releases them: each goes back to
  * the wait list at once (no attempt counted) and the next worker runs it again.
  * Every step is bounded, so close() returns in graceMs + 3.5 s at most even
@@ -36,17 +48,20 @@ export class WorkerPool {
   #closing = false
   #onIdle?: () => void
 
+  /** the worker's registry (app/jobs/handlers/index.ts), handed in by whoever starts the pool */
+  constructor(private readonly jobsByQueue: JobHandlers) {}
+
   start(options: WorkerPoolOptions = {}) {
-    const names = options.queues ?? (Object.keys(jobsByQueue) as QueueName[])
+    const names = options.queues ?? [...QUEUE_NAMES]
     for (const name of names) {
-      const handlers = jobsByQueue[name]
       const worker = new Worker(
         name,
         async (job: Job, token?: string) => {
           if (this.#closing) return this.#refuse(job, token)
-          const handler = handlers.find((entry) => entry.name === job.name)
+          const handlers = this.jobsByQueue[name]
+          const handler = handlers.find((entry) => entry.job.name === job.name)
           if (!handler) throw new Error(`No handler for job ${name}/${job.name}`)
-          return this.#track(job, token, handler.handle(job as never))
+          return this.#track(job, token, handler.handle(job))
         },
         {
           connection: queueConnection,
@@ -68,16 +83,15 @@ export class WorkerPool {
           },
           'job failed'
         )
-        const handler = handlers.find((entry) => entry.name === job?.name)
         const exhausted = job && job.attemptsMade >= (job.opts.attempts ?? 1)
-        if (
-          job &&
-          exhausted &&
-          handler &&
-          'failed' in handler &&
-          typeof handler.failed === 'function'
-        ) {
-          Promise.resolve(handler.failed(job as never, error)).catch(() => {})
+        if (job && exhausted) {
+          Promise.resolve()
+            .then(() =>
+              this.jobsByQueue[name]
+                .find((entry) => entry.job.name === job.name)
+                ?.failed?.(job, error)
+            )
+            .catch(() => {})
         }
       })
       worker.on('error', (error) =>

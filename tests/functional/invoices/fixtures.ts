@@ -4,12 +4,14 @@ import { promisify } from 'node:util'
 import app from '@adonisjs/core/services/app'
 import { randomUUID } from 'node:crypto'
 import { DateTime } from 'luxon'
-import db from '@adonisjs/lucid/services/db'
 import type Customer from '#models/customer'
 import type Terminal from '#models/terminal'
 import Invoice from '#models/invoice'
 import InvoiceRun from '#models/invoice_run'
+import type { CardBrand } from '#models/transaction'
+import { TransactionFactory } from '#database/factories/transaction_factory'
 import { BillingPeriod } from '#services/invoices/billing_period'
+import { given } from '#tests/helpers/factory_input'
 
 /** A closed month to bill in tests (two months back, so it has always ended). */
 export function testPeriod(monthsBack = 2) {
@@ -31,25 +33,22 @@ export async function addTransactions(
   period: BillingPeriod,
   rows: TxInput[]
 ) {
-  await db.table('transactions').multiInsert(
+  if (rows.length === 0) return
+  await TransactionFactory.merge(
     rows.map((row) => ({
       reference: randomUUID(),
-      customer_id: customer.id,
-      terminal_id: terminal.id,
-      occurred_at: period.start
-        .set({ day: row.day ?? 10, hour: 12 })
-        .toUTC()
-        .toFormat('yyyy-MM-dd HH:mm:ss'),
-      type: row.type ?? 'sale',
-      status: row.status ?? 'approved',
-      amount_minor: row.amountMinor,
-      currency: 'EUR',
-      card_brand: row.cardBrand ?? 'girocard',
-      pan_masked: '672559******1234',
-      pan_last4: '1234',
-      created_at: DateTime.utc().toFormat('yyyy-MM-dd HH:mm:ss'),
+      customerId: customer.id,
+      terminalId: terminal.id,
+      occurredAt: period.start.set({ day: row.day ?? 10, hour: 12 }).toUTC(),
+      ...given({ type: row.type, status: row.status }),
+      amountMinor: row.amountMinor,
+      cardBrand: (row.cardBrand ?? 'girocard') as CardBrand,
+      panMasked: '672559******1234',
+      panLast4: '1234',
+      authCode: null,
+      receiptNumber: null,
     }))
-  )
+  ).createMany(rows.length)
 }
 
 export async function waitUntil<T>(

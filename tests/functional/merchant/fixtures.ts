@@ -1,8 +1,8 @@
-import { DateTime } from 'luxon'
-import db from '@adonisjs/lucid/services/db'
+import type { DateTime } from 'luxon'
 import type Terminal from '#models/terminal'
-
-let sequence = 0
+import type { CardBrand } from '#models/transaction'
+import { TransactionFactory } from '#database/factories/transaction_factory'
+import { given } from '#tests/helpers/factory_input'
 
 export type TxSpec = {
   occurredAt?: DateTime
@@ -17,35 +17,27 @@ export type TxSpec = {
 
 /** Inserts transactions for a terminal (of its customer); returns their ids in insert order. */
 export async function addTransactions(terminal: Terminal, specs: TxSpec[]) {
-  const rows = specs.map((spec) => {
-    const n = ++sequence
-    const last4 = spec.panLast4 === undefined ? String(1000 + (n % 9000)) : spec.panLast4
-    return {
-      reference: `TX-${process.pid}-${n}-${Math.random().toString(36).slice(2, 8)}`,
-      customer_id: terminal.customerId,
-      terminal_id: terminal.id,
-      occurred_at: (spec.occurredAt ?? DateTime.utc().minus({ minutes: n }))
-        .toUTC()
-        .toFormat('yyyy-MM-dd HH:mm:ss'),
-      type: spec.type ?? 'sale',
-      status: spec.status ?? 'approved',
-      amount_minor: spec.amountMinor ?? 1000 + n,
-      currency: 'EUR',
-      card_brand: spec.cardBrand ?? 'girocard',
-      pan_masked:
-        spec.panMasked === undefined ? (last4 ? `672000******${last4}` : null) : spec.panMasked,
-      pan_last4: last4,
-      auth_code: `A${n}`,
-      receipt_number: spec.receiptNumber === undefined ? `R${10000 + n}` : spec.receiptNumber,
-      created_at: DateTime.utc().toFormat('yyyy-MM-dd HH:mm:ss'),
-    }
-  })
-  const ids: number[] = []
-  for (const row of rows) {
-    const [id] = await db.table('transactions').insert(row)
-    ids.push(Number(id))
-  }
-  return ids
+  if (specs.length === 0) return []
+  const rows = await TransactionFactory.merge(
+    specs.map((spec) => ({
+      ...given({
+        type: spec.type,
+        status: spec.status,
+        amountMinor: spec.amountMinor,
+        cardBrand: spec.cardBrand as CardBrand | undefined,
+        panLast4: spec.panLast4,
+        receiptNumber: spec.receiptNumber,
+        occurredAt: spec.occurredAt?.toUTC(),
+      }),
+      /* a given last 4 digits make the masked PAN, unless that is given too */
+      ...(spec.panLast4 !== undefined && spec.panMasked === undefined
+        ? { panMasked: spec.panLast4 ? `672000******${spec.panLast4}` : null }
+        : given({ panMasked: spec.panMasked })),
+      customerId: terminal.customerId,
+      terminalId: terminal.id,
+    }))
+  ).createMany(specs.length)
+  return rows.map((row) => row.id)
 }
 
 /** Rows of a transaction list page: the data-id of each <tr>. */

@@ -1,5 +1,5 @@
 import { test } from '@japa/runner'
-import { validateIngestItem, type FieldError } from '#validators/transaction_ingest'
+import { validateIngestItem, type FieldError } from '#services/ingest/item_validator'
 
 /** The validator's clock in these tests: 27 Nov 2026, 12:00 UTC. */
 const NOW = Date.parse('2026-11-27T12:00:00.000Z')

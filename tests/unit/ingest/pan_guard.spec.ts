@@ -1,7 +1,7 @@
 import { test } from '@japa/runner'
 import { fieldsWithPan } from '#services/ingest/pan_guard'
 import { containsPan, passesLuhn } from '#services/security/card_number_guard'
-import { isSafelyMasked, parseIsoWithOffset } from '#validators/transaction_ingest'
+import { isSafelyMasked, parseIsoWithOffset } from '#services/ingest/item_validator'
 
 test.group('PAN guard', () => {
   test('Luhn accepts valid and refuses altered numbers', ({ assert }) => {

@@ -5,7 +5,7 @@
 | SQL the admin pages run (median of 5 runs, after one warm-up) and prints each plan:
 |
 |   DB_DATABASE=kundenportal_test_e node ace migration:run --force
-|   node --import=@poppinss/ts-exec bench/support.ts
+|   node --import=@poppinss/ts-exec bench/admin.ts
 |
 | Seeding is skipped when the data set is already there. Credentials from `.env.test`.
 */

@@ -51,6 +51,22 @@ test.group('Invoices / Rechnungsarchiv', (group) => {
     assert.include(page.text, '<label for="invoice-year">')
   })
 
+  test('"all years" shows every year; a malformed year goes back to the whole archive', async ({
+    assert,
+  }) => {
+    const { invoice, agent } = await merchantWithInvoice()
+    const all = await agent.get('/invoices?year=')
+    assert.equal(all.status, 200)
+    assert.include(all.text, invoice.number!)
+    const refused = await agent.get('/invoices?year=20x6')
+    assert.equal(refused.status, 302)
+    assert.equal(refused.location, '/invoices')
+    const back = await agent.get(refused.location!)
+    assert.equal(back.status, 200)
+    assert.include(back.text, 'Bitte wählen Sie ein Jahr aus der Liste.')
+    assert.include(back.text, invoice.number!)
+  })
+
   test('the PDF download is the archived file, as an attachment, never cached', async ({
     assert,
   }) => {

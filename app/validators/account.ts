@@ -1,0 +1,113 @@
+import vine from '@vinejs/vine'
+import { formValidator } from '#validators/form_validator'
+import { PASSWORD_MAX, PASSWORD_MIN } from '#services/account/password_policy'
+
+/*
+| The account area's forms and query strings. Messages: `account.validation`
+| in resources/lang.
+*/
+const PREFIX = 'account.validation'
+
+const email = () => vine.string().trim().email().maxLength(254)
+const customerNumber = () =>
+  vine
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^(?:[A-Z0-9-]\s*){3,20}$/)
+    .transform((value) => value.replace(/\s+/g, ''))
+const terminalId = () =>
+  vine
+    .string()
+    .trim()
+    .regex(/^(?:\d\s*){8}$/)
+    .transform((value) => value.replace(/\s+/g, ''))
+/* length is checked here; strength and personal content by PasswordPolicy (with the reason) */
+const newPassword = () => vine.string().minLength(PASSWORD_MIN).maxLength(PASSWORD_MAX).confirmed()
+/* a same-site target after login; safeRedirectTarget decides whether it is followed */
+const redirectTarget = () => vine.string().maxLength(512).optional()
+
+/* The login page's query string: where to go after login, and the „abgemeldet“ notice. */
+export const loginPageValidator = formValidator(
+  PREFIX,
+  vine.object({
+    redirect: redirectTarget(),
+    logged_out: vine.boolean().optional(),
+  })
+)
+
+/* Login takes whatever was typed: no format rules, so the answer never hints at what exists. */
+export const loginValidator = formValidator(
+  PREFIX,
+  vine.object({
+    email: vine.string().trim().maxLength(254),
+    password: vine.string().maxLength(PASSWORD_MAX),
+    redirect: redirectTarget(),
+  })
+)
+
+export const registerValidator = formValidator(
+  PREFIX,
+  vine.object({
+    email: email(),
+    password: newPassword(),
+    customer_number: customerNumber(),
+    terminal_id: terminalId(),
+    consent: vine.accepted(),
+  })
+)
+
+/* `altcha`: the real-user check's payload, verified by the service. */
+export const forgotPasswordValidator = formValidator(
+  PREFIX,
+  vine.object({
+    email: email(),
+    customer_number: customerNumber(),
+    altcha: vine.string().optional(),
+  })
+)
+
+export const resetPasswordValidator = formValidator(
+  PREFIX,
+  vine.object({
+    password: newPassword(),
+  })
+)
+
+export const customerProofValidator = formValidator(
+  PREFIX,
+  vine.object({
+    customer_number: customerNumber(),
+    terminal_id: terminalId(),
+  })
+)
+
+export const profileValidator = formValidator(
+  PREFIX,
+  vine.object({
+    full_name: vine.string().trim().maxLength(120).optional(),
+    phone: vine
+      .string()
+      .trim()
+      .maxLength(40)
+      .regex(/^[0-9+()/\- ]{3,40}$/)
+      .optional(),
+    locale: vine.enum(['de', 'en']),
+  })
+)
+
+export const passwordChangeValidator = formValidator(
+  PREFIX,
+  vine.object({
+    current_password: vine.string().maxLength(PASSWORD_MAX),
+    password: newPassword(),
+  })
+)
+
+export const emailChangeValidator = formValidator(
+  PREFIX,
+  vine.object({
+    email: email(),
+    current_password_email: vine.string().maxLength(PASSWORD_MAX),
+  })
+)
