@@ -1,4 +1,4 @@
-import limiter from '@adonisjs/limiter/services/main'
+import { budgets } from '#services/security/rate_limits'
 import { FailureThrottle } from '#services/account/login_throttle'
 
 /*
@@ -7,8 +7,8 @@ import { FailureThrottle } from '#services/account/login_throttle'
 | `staff-` prefix so they never share a counter with the merchant login.
 */
 export const StaffThrottle = new FailureThrottle({
-  perEmail: () => limiter.use({ requests: 10, duration: '15 mins', blockDuration: '15 mins' }),
-  perIp: () => limiter.use({ requests: 50, duration: '15 mins', blockDuration: '15 mins' }),
+  perEmail: budgets.staffLoginFailuresPerEmail,
+  perIp: budgets.staffLoginFailuresPerIp,
   emailKey: (email) => `staff-login-email:${email}`,
   ipKey: (ip) => `staff-login-ip:${ip}`,
   message: 'admin.login.throttled',

@@ -1,12 +1,12 @@
-import limiter from '@adonisjs/limiter/services/main'
+import { budgets } from '#services/security/rate_limits'
 import { errors } from '@adonisjs/limiter'
 import type Ticket from '#models/ticket'
 import { AltchaService } from '#services/security/altcha_service'
 import { TicketService, type NewTicket } from '#services/admin/ticket_service'
 
 /* Every POST per IP, every accepted request per e-mail. */
-const perIp = () => limiter.use({ requests: 10, duration: '1 hour', blockDuration: '1 hour' })
-const perEmail = () => limiter.use({ requests: 5, duration: '1 hour', blockDuration: '1 hour' })
+const perIp = budgets.contactPerIp
+const perEmail = budgets.contactPerEmail
 
 export type ContactResult =
   | { ok: true; ticket: Ticket }

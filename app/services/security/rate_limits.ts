@@ -42,4 +42,12 @@ export const budgets = {
   /** Ingest API requests with a missing or wrong token per IP; then 429 for 15 minutes */
   apiFailedTokensPerIp: () =>
     limiter.use({ requests: 30, duration: '10 mins', blockDuration: '15 mins' }),
+  /** staff login failures per account and per IP (the admin login's own counters) */
+  staffLoginFailuresPerEmail: () =>
+    limiter.use({ requests: 10, duration: '15 mins', blockDuration: '15 mins' }),
+  staffLoginFailuresPerIp: () =>
+    limiter.use({ requests: 50, duration: '15 mins', blockDuration: '15 mins' }),
+  /** contact form messages per IP and per sender address */
+  contactPerIp: () => limiter.use({ requests: 10, duration: '1 hour', blockDuration: '1 hour' }),
+  contactPerEmail: () => limiter.use({ requests: 5, duration: '1 hour', blockDuration: '1 hour' }),
 }
