@@ -3,7 +3,12 @@
 | Nothing else in the code reads process.env.
 */
 import { Env } from '@adonisjs/core/env'
+import { existsSync } from 'node:fs'
 import { isIP } from 'node:net'
+import { resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const appRoot = new URL('../', import.meta.url)
 
 /**
  * TRUSTED_PROXIES: comma-separated addresses or CIDR ranges of the reverse
@@ -30,7 +35,52 @@ function trustedProxies(key: string, value?: string) {
   return entries
 }
 
-export default await Env.create(new URL('../', import.meta.url), {
+/** OPERATOR_VAT_ID: an EU VAT identification number, country prefix first (DE123456789). */
+function vatId(key: string, value?: string) {
+  if (value === undefined || value === '') return undefined
+  if (!/^[A-Z]{2}[0-9A-Z+*]{2,12}$/.test(value)) {
+    throw new Error(`Invalid value for "${key}": "${value}" is not a VAT ID such as DE123456789`)
+  }
+  return value
+}
+
+/** A calendar date written YYYY-MM-DD that exists (no 2025-02-30). */
+function isoDate(key: string, value?: string) {
+  if (value === undefined || value === '') return undefined
+  const parsed = new Date(`${value}T00:00:00Z`)
+  const exists = !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(value)
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || !exists) {
+    throw new Error(`Invalid value for "${key}": "${value}" is not a date written YYYY-MM-DD`)
+  }
+  return value
+}
+
+/** A retention period: a whole number of at least 1 (days, months or years). */
+function period(key: string, value?: string) {
+  if (value === undefined || value === '') return undefined
+  if (!/^[1-9]\d{0,3}$/.test(value)) {
+    throw new Error(`Invalid value for "${key}": "${value}" is not a whole number from 1 to 9999`)
+  }
+  return Number(value)
+}
+
+/**
+ * OPERATOR_TERMS_FILE: the operator's own AGB as an .html, .md or .txt file;
+ * `{locale}` in the path stands for de or en. The German file must exist.
+ */
+function termsFile(key: string, value?: string) {
+  if (value === undefined || value === '') return undefined
+  if (!/\.(html?|md|txt)$/i.test(value)) {
+    throw new Error(`Invalid value for "${key}": "${value}" must end in .html, .md or .txt`)
+  }
+  const german = resolve(fileURLToPath(appRoot), value.replaceAll('{locale}', 'de'))
+  if (!existsSync(german)) {
+    throw new Error(`Invalid value for "${key}": the file "${german}" does not exist`)
+  }
+  return value
+}
+
+export default await Env.create(appRoot, {
   NODE_ENV: Env.schema.enum(['development', 'production', 'test'] as const),
   PORT: Env.schema.number(),
   HOST: Env.schema.string({ format: 'host' }),
@@ -74,4 +124,30 @@ export default await Env.create(new URL('../', import.meta.url), {
   INVOICE_STORAGE_PATH: Env.schema.string.optional(),
   DEMO_MODE: Env.schema.boolean.optional(),
   DEMO_MAIL_DIR: Env.schema.string.optional(),
+
+  /* the operator's legal details (config/operator.ts); empty: the demo company */
+  OPERATOR_NAME: Env.schema.string.optional(),
+  OPERATOR_LEGAL_FORM: Env.schema.string.optional(),
+  OPERATOR_STREET: Env.schema.string.optional(),
+  OPERATOR_POSTAL_CODE: Env.schema.string.optional(),
+  OPERATOR_CITY: Env.schema.string.optional(),
+  OPERATOR_MANAGING_DIRECTORS: Env.schema.string.optional(),
+  OPERATOR_REGISTER_COURT: Env.schema.string.optional(),
+  OPERATOR_REGISTER_NUMBER: Env.schema.string.optional(),
+  OPERATOR_VAT_ID: vatId,
+  OPERATOR_EMAIL: Env.schema.string.optional({ format: 'email' }),
+  OPERATOR_SUPERVISORY_AUTHORITY: Env.schema.string.optional(),
+  OPERATOR_DPO_NAME: Env.schema.string.optional(),
+  OPERATOR_DPO_EMAIL: Env.schema.string.optional({ format: 'email' }),
+  OPERATOR_DATA_PROTECTION_AUTHORITY: Env.schema.string.optional(),
+  OPERATOR_HOSTING_PROVIDER: Env.schema.string.optional(),
+  OPERATOR_MAIL_PROVIDER: Env.schema.string.optional(),
+  OPERATOR_TERMS_FILE: termsFile,
+  ACCESSIBILITY_STATEMENT_DATE: isoDate,
+  ACCESSIBILITY_AUTHORITY_CONTACT: Env.schema.string.optional(),
+  RETENTION_AUDIT_LOG_MONTHS: period,
+  RETENTION_SERVER_LOG_DAYS: period,
+  RETENTION_TICKET_MONTHS: period,
+  RETENTION_ACCOUNT_MONTHS: period,
+  RETENTION_INVOICE_YEARS: period,
 })

@@ -28,4 +28,5 @@ export const middleware = router.named({
   staff: () => import('#middleware/staff_auth_middleware'),
   staffGuest: () => import('#middleware/staff_guest_middleware'),
   apiToken: () => import('#middleware/api_token_middleware'),
+  customerScope: () => import('#middleware/customer_scope_middleware'),
 })

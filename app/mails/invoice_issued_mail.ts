@@ -1,9 +1,9 @@
 import type { I18n } from '@adonisjs/i18n'
-import { DateTime } from 'luxon'
 import { urlFor } from '@adonisjs/core/services/url_builder'
 import PortalMail from '#mails/portal_mail'
 import { appUrl } from '#config/app'
 import { formatDate, formatMoney } from '#services/format/formatters'
+import { monthName } from '#services/merchant/row_format'
 
 export type InvoiceMailData = {
   number: string
@@ -24,9 +24,8 @@ export default class InvoiceIssuedMail extends PortalMail {
 
   protected content(t: I18n['t'], i18n: I18n) {
     const locale = i18n.locale
-    const period = DateTime.fromFormat(this.invoice.period, 'yyyy-MM', { locale }).toFormat(
-      'LLLL yyyy'
-    )
+    /* „Oktober 2026“ / "October 2026", as in the archive */
+    const period = monthName(this.invoice.period, locale)
     return {
       subject: t('invoices.mail.subject', { number: this.invoice.number, period }),
       greeting: t('mail.greeting'),

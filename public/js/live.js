@@ -54,8 +54,16 @@
     if (added) {
       var empty = document.getElementById('transaction-empty')
       if (empty) empty.remove()
-      if (status) status.textContent = status.getAttribute('data-template').replace('%n', added)
+      if (status) status.textContent = announcement(added)
     }
+  }
+
+  // the plural forms come rendered for 1 and for 99 (ICU in the lang files); German and
+  // English have just these two
+  function announcement(count) {
+    var one = status.getAttribute('data-one') || ''
+    var other = status.getAttribute('data-other') || ''
+    return count === 1 ? one : other.replace('99', String(count))
   }
 
   function load() {

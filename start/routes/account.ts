@@ -60,7 +60,7 @@ router
       .post('/account/sessions/end-others', [controllers.account.Sessions, 'destroyOthers'])
       .as('sessions.end_others')
   })
-  .use(middleware.auth())
+  .use([middleware.auth(), middleware.customerScope()])
   .as('account')
 
 /* The account page's forms go back to their own section of the page when refused. */

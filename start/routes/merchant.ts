@@ -1,23 +1,13 @@
 import router from '@adonisjs/core/services/router'
 import { middleware } from '#start/kernel'
 import { controllers } from '#generated/controllers'
-import type { HttpContext } from '@adonisjs/core/http'
-import type { NextFn } from '@adonisjs/core/types/http'
-import { CustomerScope } from '#services/merchant/customer_scope'
-import { rowFormat } from '#services/merchant/row_format'
 import { formPage } from '#exceptions/form_pages'
-
-/* Every merchant page gets the user's customer scope (linked customers narrowed by the switch). */
-async function customerScope(ctx: HttpContext, next: NextFn) {
-  ctx.customerScope = await CustomerScope.resolve(ctx)
-  ctx.view.share({ customerScope: ctx.customerScope, fmt: rowFormat(ctx.i18n) })
-  return next()
-}
 
 router
   .group(() => {
     router.get('/', [controllers.merchant.Dashboard, 'show']).as('dashboard')
     router.get('/customer', [controllers.merchant.Customers, 'show']).as('customer.show')
+    /* search, sort and page in the query string (terminalListValidator) */
     router.get('/terminals', [controllers.merchant.Terminals, 'index']).as('terminals.index')
     router.get('/terminals/:tid', [controllers.merchant.Terminals, 'show']).as('terminals.show')
     router
@@ -37,9 +27,11 @@ router
       .post('/customer-switch', [controllers.merchant.CustomerSwitch, 'update'])
       .as('customer_switch.update')
   })
-  .use([middleware.auth(), customerScope])
+  .use([middleware.auth(), middleware.customerScope()])
 /* a refused switch (malformed input) goes back to the dashboard */
 formPage('customer_switch.update', { route: 'dashboard' })
+/* a malformed search, sort or page goes back to the whole list (not to itself: it is a GET) */
+formPage('terminals.index', { route: 'terminals.index' })
 
 /* „Rechnungsarchiv“: merchants see and download their customers' invoices. */
 router
@@ -54,6 +46,6 @@ router
       .where('id', /^\d{1,10}$/)
       .as('invoices.xml')
   })
-  .use(middleware.auth())
+  .use([middleware.auth(), middleware.customerScope()])
 /* a malformed year goes back to the whole archive (not to itself: it is a GET) */
 formPage('invoices.index', { route: 'invoices.index' })

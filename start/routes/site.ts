@@ -8,7 +8,8 @@ router.post('/language', [controllers.site.Locale, 'update']).as('locale.update'
 formPage('locale.update', { route: 'dashboard' })
 router.on('/impressum').render('pages/site/impressum').as('legal.imprint')
 router.on('/datenschutz').render('pages/site/datenschutz').as('legal.privacy')
-router.on('/agb').render('pages/site/agb').as('legal.terms')
+router.get('/agb', [controllers.site.Legal, 'terms']).as('legal.terms')
+router.on('/barrierefreiheit').render('pages/site/barrierefreiheit').as('legal.accessibility')
 
 router.get('/altcha/challenge', [controllers.site.Captcha, 'challenge']).as('captcha.challenge')
 router.get('/vendor/altcha/:file', [controllers.site.Captcha, 'asset']).as('captcha.asset')

@@ -9,8 +9,7 @@ export default class InvoicesController {
     const { year } = await ctx.request.validateUsing(invoiceArchiveValidator, {
       data: ctx.request.qs(),
     })
-    const scope = await CustomerScope.resolve(ctx)
-    ctx.view.share({ customerScope: scope })
+    const scope = ctx.customerScope
     const archive = new InvoiceArchive()
     const [invoices, years] = await Promise.all([
       archive.list(scope.ids, year),

@@ -1,11 +1,17 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { TerminalService } from '#services/merchant/terminal_service'
+import { plainQuery } from '#services/merchant/plain_query'
 import { terminalParamsValidator } from '#validators/merchant'
+import { terminalListValidator } from '#validators/merchant'
 
 export default class TerminalsController {
-  async index({ view, customerScope }: HttpContext) {
-    const terminals = await TerminalService.list(customerScope)
-    return view.render('pages/merchant/terminals/index', { terminals })
+  /** The scope's terminals: search, sort and page from the query string. */
+  async index({ view, request, customerScope }: HttpContext) {
+    const query = await request.validateUsing(terminalListValidator, {
+      data: withoutEmpty(plainQuery(request)),
+    })
+    const list = await TerminalService.list(customerScope, query)
+    return view.render('pages/merchant/terminals/index', { ...list, query })
   }
 
   /** A terminal by its TID; another customer's TID gives the same 404 as an unknown one. */
@@ -15,4 +21,9 @@ export default class TerminalsController {
     const activity = await TerminalService.activity(customerScope, terminal)
     return view.render('pages/merchant/terminals/show', { terminal, ...activity })
   }
+}
+
+/* the search form sends its empty fields; they mean "not set" */
+function withoutEmpty(query: Record<string, string>) {
+  return Object.fromEntries(Object.entries(query).filter(([, value]) => value.trim() !== ''))
 }

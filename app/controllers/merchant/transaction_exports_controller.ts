@@ -1,6 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { readFilter, transactionFilterValidator } from '#validators/merchant'
-import { plainQuery } from '#services/merchant/plain_query'
+import { filterQueryInput } from '#services/merchant/plain_query'
 import {
   buildFilter,
   filterQuery,
@@ -15,7 +15,7 @@ import {
 export default class TransactionExportsController {
   /** CSV of the current filter, streamed; at most 13 months per file. */
   async download({ request, response, customerScope, i18n, session }: HttpContext) {
-    const read = await readFilter(transactionFilterValidator, plainQuery(request))
+    const read = await readFilter(transactionFilterValidator, filterQueryInput(request))
     const filter = read.ok ? buildFilter(read.input) : null
     if (!filter) {
       session.flash('error', i18n.t('transactions.invalid_filter'))

@@ -7,28 +7,37 @@ import {
   readFilter,
   transactionFilterValidator,
 } from '#validators/merchant'
-import { plainQuery } from '#services/merchant/plain_query'
-import { buildFilter, berlinToday, filterQuery } from '#services/merchant/transaction_filter'
+import { filterQueryInput } from '#services/merchant/plain_query'
+import {
+  DATE_PRESETS,
+  buildFilter,
+  berlinToday,
+  filterForm,
+  filterQuery,
+} from '#services/merchant/transaction_filter'
+import { isIsoDate } from '#services/format/dates'
 import { TransactionListService } from '#services/merchant/transaction_list_service'
-import { TerminalService } from '#services/merchant/terminal_service'
 import { transactionsChannel } from '#services/ingest/live_feed'
 
 export default class TransactionsController {
   /**
    * The filtered list, newest first, one keyset page; live on the first page.
    * The list is its filter form's page: a refused filter is shown here (422),
-   * with the bad fields marked.
+   * with the bad fields marked and their messages. Dates typed in the form
+   * (TT.MM.JJJJ) come back once as a redirect, so the URL carries ISO dates.
    */
   async index(ctx: HttpContext) {
-    const { view, request, response, customerScope } = ctx
-    const terminals = await TerminalService.list(customerScope)
+    const { view, request, response, customerScope, i18n } = ctx
+    const terminals = await TransactionListService.terminalChoices(customerScope)
     const options = {
       terminals,
+      presets: DATE_PRESETS,
       brands: CARD_BRANDS,
       types: TRANSACTION_TYPES,
       statuses: TRANSACTION_STATUSES,
     }
-    const read = await readFilter(transactionFilterValidator, plainQuery(request))
+    const query = filterQueryInput(request)
+    const read = await readFilter(transactionFilterValidator, query)
     const filter = read.ok ? buildFilter(read.input) : null
     if (!read.ok || !filter) {
       response.status(422)
@@ -36,21 +45,24 @@ export default class TransactionsController {
       return view.render('pages/merchant/transactions/index', {
         ...options,
         invalid: fields,
-        form: plainQuery(request),
+        messages: read.ok ? {} : read.messages,
+        form: filterForm(query, i18n.locale),
         rows: [],
       })
     }
     const scoped = await TransactionListService.scopeFilter(customerScope, filter)
-    const page = await TransactionListService.list(customerScope, scoped, {
-      after: read.input.after,
-      before: read.input.before,
-    })
     const qs = filterQuery(scoped, customerScope.param)
+    if (typedDates(query))
+      return response.redirect().toRoute('transactions.index', undefined, { qs })
+    const cursors = { after: read.input.after, before: read.input.before }
+    const page = await TransactionListService.list(customerScope, scoped, cursors)
     const live = page.isFirstPage && scoped.toDate >= berlinToday()
     return view.render('pages/merchant/transactions/index', {
       ...options,
       ...page,
-      form: { ...qs, terminal: scoped.terminal ?? '' },
+      form: filterForm(qs, i18n.locale),
+      /* a row's detail link carries the filter and this page, for the way back */
+      listQs: { ...qs, ...(page.isFirstPage ? {} : cursors) },
       nextUrl: page.next
         ? urlFor('transactions.index', undefined, { qs: { ...qs, after: page.next } })
         : null,
@@ -61,7 +73,7 @@ export default class TransactionsController {
       live: live
         ? {
             channels: customerScope.ids.map((id) => transactionsChannel(id)),
-            url: urlFor('transactions.live', undefined, { qs }),
+            url: urlFor('transactions.live', undefined, { qs: { ...qs, keep: 1 } }),
             since: page.sinceId,
           }
         : null,
@@ -70,19 +82,45 @@ export default class TransactionsController {
 
   /** New matching rows since a transaction id, as table rows (the live feed's fetch). */
   async live({ view, request, response, customerScope }: HttpContext) {
-    const read = await readFilter(liveRowsValidator, plainQuery(request))
+    const read = await readFilter(liveRowsValidator, filterQueryInput(request))
     const filter = read.ok ? buildFilter(read.input) : null
     if (!read.ok || !filter) return response.badRequest()
     const scoped = await TransactionListService.scopeFilter(customerScope, filter)
     const rows = await TransactionListService.newRows(customerScope, scoped, read.input.since)
     if (!rows.length) return response.noContent()
-    return view.render('pages/merchant/transactions/_rows', { rows, isNew: true })
+    const listQs = read.input.keep ? filterQuery(scoped, customerScope.param) : undefined
+    return view.render('pages/merchant/transactions/_rows', { rows, isNew: true, listQs })
   }
 
-  /** One transaction; another customer's id gives the same 404 as a missing one. */
+  /**
+   * One transaction; another customer's id gives the same 404 as a missing one.
+   * The list's filter and page ride along in the query string, so „Zurück zur
+   * Liste“ returns to them; a malformed one just leads back to the plain list.
+   */
   async show({ view, request, params, customerScope }: HttpContext) {
     const { id } = await request.validateUsing(idParamsValidator, { data: params })
     const transaction = await TransactionListService.find(customerScope, id)
-    return view.render('pages/merchant/transactions/show', { transaction })
+    const read = await readFilter(transactionFilterValidator, filterQueryInput(request))
+    const filter = read.ok ? buildFilter(read.input) : null
+    const back =
+      read.ok && filter
+        ? {
+            ...filterQuery(filter, customerScope.param),
+            after: read.input.after,
+            before: read.input.before,
+          }
+        : undefined
+    return view.render('pages/merchant/transactions/show', {
+      transaction,
+      backUrl: urlFor('transactions.index', undefined, back ? { qs: back } : {}),
+    })
   }
+}
+
+/** Whether a date came as typed in the form (TT.MM.JJJJ) rather than as ISO. */
+function typedDates(query: Record<string, string | string[]>) {
+  return ['from', 'to'].some((key) => {
+    const value = query[key]
+    return typeof value === 'string' && value.trim() !== '' && !isIsoDate(value)
+  })
 }

@@ -8,6 +8,13 @@ export const ALL = 'all'
 
 export type ScopeCustomer = { id: number; customerNumber: string; companyName: string }
 
+/** What the header names: the one customer in view, or "all customers" with their count. */
+export type InView =
+  { kind: 'one'; customerNumber: string; companyName: string } | { kind: 'all'; count: number }
+
+/** Above this many linked customers the switch is a type-ahead search instead of a select. */
+export const TYPE_AHEAD_FROM = 11
+
 /**
  * The one 404 every out-of-scope id, customer number or TID gets: the same
  * status and page as a record that does not exist, so nothing can be probed.
@@ -42,6 +49,22 @@ export class CustomerScope {
 
   get hasSeveral() {
     return this.linked.length > 1
+  }
+
+  /** The switch searches (datalist) instead of listing (select) when there are many customers. */
+  get typeAhead() {
+    return this.linked.length >= TYPE_AHEAD_FROM
+  }
+
+  /** The company and customer number in view, for the header of every merchant page. */
+  get inView(): InView {
+    const chosen = this.chosen
+    if (chosen.length !== 1) return { kind: 'all', count: chosen.length }
+    return {
+      kind: 'one',
+      customerNumber: chosen[0].customerNumber,
+      companyName: chosen[0].companyName,
+    }
   }
 
   /** Query-string value that pins a URL to the current choice. */
@@ -90,6 +113,24 @@ export class CustomerScope {
 
   static isValidChoice(linked: ScopeCustomer[], choice: string) {
     return choice === ALL || linked.some((c) => c.customerNumber === choice)
+  }
+
+  /**
+   * What a typed search in the switch means: a linked customer number, "all"
+   * (or one of `allWords`, e.g. „Alle Kunden“), a company name, or the
+   * "number – company" text of an option. Null when nothing linked matches.
+   */
+  static matchTyped(linked: ScopeCustomer[], typed: string, allWords: string[] = []) {
+    const text = typed.trim().toLowerCase().replace(/\s+/g, ' ')
+    if (!text) return null
+    if (allWords.some((word) => word.trim().toLowerCase() === text)) return ALL
+    const choice = normalizeChoice(typed)
+    if (CustomerScope.isValidChoice(linked, choice)) return choice
+    const number = text.split(/\s+[–-]\s+/)[0]
+    const found =
+      linked.find((c) => c.companyName.trim().toLowerCase() === text) ??
+      linked.find((c) => c.customerNumber.toLowerCase() === number.replace(/\s+/g, ''))
+    return found ? found.customerNumber : null
   }
 }
 

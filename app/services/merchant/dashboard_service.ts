@@ -33,7 +33,7 @@ export const DashboardService = {
       figures(ids, { from: month.minus({ months: 1 }), to: now.minus({ months: 1 }) }),
     ])
     const sinceId = await TransactionListService.maxId()
-    const [daily, brands, latest, invoice, terminals] = await Promise.all([
+    const [daily, brands, latest, invoice, terminalPage] = await Promise.all([
       dailyTurnover(ids, today),
       brandMix(ids, today),
       latestTransactions(ids, now),
@@ -50,7 +50,9 @@ export const DashboardService = {
       latest,
       sinceId,
       invoice,
-      terminals,
+      /* the first page of the terminal list; the card links to the rest */
+      terminals: terminalPage.terminals,
+      terminalCount: terminalPage.total,
     }
   },
 }

@@ -40,6 +40,24 @@ export function berlinSeconds(ms: number, german: boolean) {
   return `${date} ${p.time}:${p.seconds}`
 }
 
+const monthFormats = new Map<string, Intl.DateTimeFormat>()
+
+/** An invoice period `2026-10` as merchants read it: de „Oktober 2026“, en "October 2026". */
+export function monthName(period: string, locale: string) {
+  const match = /^(\d{4})-(\d{2})$/.exec(period)
+  if (!match) return period
+  let format = monthFormats.get(locale)
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'de-DE', {
+      month: 'long',
+      year: 'numeric',
+      timeZone: 'UTC',
+    })
+    monthFormats.set(locale, format)
+  }
+  return format.format(Date.UTC(Number(match[1]), Number(match[2]) - 1, 1))
+}
+
 export type RowLabels = {
   type: Record<string, string>
   status: Record<string, string>
@@ -70,5 +88,9 @@ export function rowLabels(i18n: I18n): RowLabels {
 /** What the row partial uses: labels and the time formatter of the request's locale. */
 export function rowFormat(i18n: I18n) {
   const locale = i18n.locale
-  return { ...rowLabels(i18n), when: (at: DateTime) => berlinMinute(at.toMillis(), locale) }
+  return {
+    ...rowLabels(i18n),
+    when: (at: DateTime) => berlinMinute(at.toMillis(), locale),
+    period: (period: string) => monthName(period, locale),
+  }
 }

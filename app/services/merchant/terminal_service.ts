@@ -15,6 +15,7 @@ export type TerminalView = {
   id: number
   tid: string
   customerNumber: string
+  companyName: string
   model: string
   serialNumber: string
   street: string
@@ -41,13 +42,50 @@ const COLUMNS = [
   'term.status',
   'term.installed_at',
   'c.customer_number',
+  'c.company_name',
 ]
+
+/** The terminal list's sort keys (query string `sort`) and page size. */
+export const TERMINAL_SORTS = ['tid', 'location', 'model', 'status', 'last'] as const
+export type TerminalSort = (typeof TERMINAL_SORTS)[number]
+export const TERMINALS_PER_PAGE = 50
+
+export type TerminalListQuery = {
+  /** words that must each appear in the TID, the address or the model */
+  q?: string
+  sort?: TerminalSort
+  dir?: 'asc' | 'desc'
+  page?: number
+}
+
+/* each sort key's columns; the list always ends on TID and id so pages never overlap */
+const SORT_COLUMNS: Record<TerminalSort, string[]> = {
+  tid: ['term.terminal_id'],
+  location: ['term.city', 'term.postal_code', 'term.street'],
+  model: ['term.model'],
+  status: ['term.status'],
+  last: ['last_at'],
+}
+const SEARCH_COLUMNS = [
+  'term.terminal_id',
+  'term.model',
+  'term.street',
+  'term.postal_code',
+  'term.city',
+]
+
+/** The words of a search, each as a LIKE pattern (its %, _ and \ taken literally). */
+function searchPatterns(q: string | undefined) {
+  const words = (q ?? '').trim().split(/\s+/).filter(Boolean).slice(0, 8)
+  return words.map((word) => `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
+}
 
 function toView(raw: Record<string, any>): TerminalView {
   return {
     id: Number(raw.id),
     tid: raw.terminal_id,
     customerNumber: raw.customer_number,
+    companyName: raw.company_name,
     model: raw.model,
     serialNumber: raw.serial_number,
     street: raw.street,
@@ -61,16 +99,40 @@ function toView(raw: Record<string, any>): TerminalView {
 
 /** Terminals of the scope; the last transaction per terminal comes from the terminal keyset index. */
 export const TerminalService = {
-  async list(scope: CustomerScope) {
-    const rows = await db
-      .from('terminals as term')
-      .join('customers as c', 'c.id', 'term.customer_id')
-      .whereIn('term.customer_id', scope.ids)
-      .select(COLUMNS)
-      .select(db.raw(LAST_AT_SQL))
-      .orderBy('c.customer_number')
-      .orderBy('term.terminal_id')
-    return rows.map(toView)
+  /**
+   * One page (50) of the scope's terminals, searched and sorted; without a sort
+   * by customer number and TID. A page past the end shows the last page.
+   */
+  async list(scope: CustomerScope, query: TerminalListQuery = {}) {
+    const base = () => {
+      const builder = db
+        .from('terminals as term')
+        .join('customers as c', 'c.id', 'term.customer_id')
+        .whereIn('term.customer_id', scope.ids)
+      for (const pattern of searchPatterns(query.q)) {
+        builder.where((any) => {
+          for (const column of SEARCH_COLUMNS) any.orWhere(column, 'like', pattern)
+        })
+      }
+      return builder
+    }
+    const counted = await base().count('* as total').first()
+    const total = Number(counted?.total ?? 0)
+    const pages = Math.max(1, Math.ceil(total / TERMINALS_PER_PAGE))
+    const page = Math.min(Math.max(1, query.page ?? 1), pages)
+
+    const rows = base().select(COLUMNS).select(db.raw(LAST_AT_SQL))
+    if (query.sort) {
+      const dir = query.dir ?? (query.sort === 'last' ? 'desc' : 'asc')
+      for (const column of SORT_COLUMNS[query.sort]) rows.orderBy(column, dir)
+    } else {
+      rows.orderBy('c.customer_number')
+    }
+    rows.orderBy('term.terminal_id').orderBy('term.id')
+    const terminals = (
+      await rows.limit(TERMINALS_PER_PAGE).offset((page - 1) * TERMINALS_PER_PAGE)
+    ).map(toView)
+    return { terminals, total, page, pages }
   },
 
   /** A terminal by TID within the scope, or the shared 404. */

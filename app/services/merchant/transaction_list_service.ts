@@ -125,6 +125,16 @@ export const TransactionListService = {
     return toRow(raw)
   },
 
+  /** Every terminal of the scope, for the filter's terminal choice (TID and city). */
+  async terminalChoices(scope: CustomerScope) {
+    const rows = await db
+      .from('terminals')
+      .whereIn('customer_id', scope.ids)
+      .orderBy('terminal_id')
+      .select('terminal_id', 'city')
+    return rows.map((row) => ({ tid: String(row.terminal_id), city: row.city as string | null }))
+  },
+
   async maxId() {
     const row = await db.from('transactions').max('id as max').first()
     return Number(row?.max ?? 0)

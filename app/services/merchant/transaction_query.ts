@@ -122,9 +122,10 @@ export const TransactionQuery = {
     query
       .where(`${prefix}occurred_at`, '>=', sqlTime(filter.start))
       .where(`${prefix}occurred_at`, '<', sqlTime(filter.end))
-    if (filter.brand) query.where(`${prefix}card_brand`, filter.brand)
-    if (filter.type) query.where(`${prefix}type`, filter.type)
-    if (filter.status) query.where(`${prefix}status`, filter.status)
+    /* multi-select: any of the chosen values */
+    if (filter.brand?.length) query.whereIn(`${prefix}card_brand`, filter.brand)
+    if (filter.type?.length) query.whereIn(`${prefix}type`, filter.type)
+    if (filter.status?.length) query.whereIn(`${prefix}status`, filter.status)
     if (filter.amountMin !== undefined) query.where(`${prefix}amount_minor`, '>=', filter.amountMin)
     if (filter.amountMax !== undefined) query.where(`${prefix}amount_minor`, '<=', filter.amountMax)
     if (filter.q) {

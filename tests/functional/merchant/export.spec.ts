@@ -104,7 +104,7 @@ test.group('Merchant CSV export', (group) => {
       'Ein Export umfasst höchstens 13 Monate. Bitte wählen Sie einen kürzeren Zeitraum.'
     )
     /* the list keeps the filter the user had */
-    assert.include(page.text, 'value="2025-10-01"')
+    assert.include(page.text, 'value="01.10.2025"')
   })
 
   test('receipt numbers from the API that start a formula export as text; a negative amount stays a number', async ({

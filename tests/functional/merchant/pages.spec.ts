@@ -127,4 +127,78 @@ test.group('Merchant dashboard, master data, terminals', (group) => {
     assert.equal(rowIds(detail.text)[0], newest)
     assert.include(visibleText(detail.text), 'Umsatz diesen Monat 50,00 €')
   })
+
+  test('the header of every merchant page names the company and customer number in view', async ({
+    assert,
+  }) => {
+    const m = await createMerchant({ customers: [{ companyName: 'Bäckerei Sonnenschein GmbH' }] })
+    const agent = new Agent()
+    await loginAs(agent, m.user.email, m.password)
+    for (const path of ['/', '/transactions', '/terminals', '/customer', '/invoices']) {
+      const header = visibleText(headerOf((await agent.get(path)).text))
+      assert.include(header, 'Bäckerei Sonnenschein GmbH', path)
+      assert.include(header, `Kundennummer ${m.customers[0].customerNumber}`, path)
+    }
+  })
+
+  test('with several customers the header says "all customers" with their count, or the one chosen', async ({
+    assert,
+  }) => {
+    const m = await createMerchant({
+      locale: 'en',
+      customers: [{ companyName: 'Alpha Kiosk' }, { companyName: 'Beta Bistro' }, {}],
+    })
+    const agent = new Agent()
+    await loginAs(agent, m.user.email, m.password)
+    const all = await agent.get('/terminals')
+    assert.include(visibleText(headerOf(all.text)), 'All customers (3)')
+    /* the switch names each company */
+    assert.include(all.text, `${m.customers[0].customerNumber} – Alpha Kiosk`)
+    assert.include(all.text, `${m.customers[1].customerNumber} – Beta Bistro`)
+    /* the "all" view names each terminal's company */
+    assert.include(visibleText(mainOf(all.text)), `${m.customers[1].customerNumber} · Beta Bistro`)
+
+    const pinned = await agent.get(`/invoices?customer=${m.customers[1].customerNumber}`)
+    const inView = visibleText(pinned.text.match(/id="company-in-view"[\s\S]*?<\/p>/)![0])
+    assert.include(inView, 'Beta Bistro')
+    assert.include(inView, `Customer number ${m.customers[1].customerNumber}`)
+    assert.notInclude(inView, 'All customers')
+  })
+
+  test('invoice periods are month names: „Oktober 2026“ on the dashboard and in the archive', async ({
+    assert,
+  }) => {
+    const m = await createMerchant()
+    await db.table('invoices').insert({
+      customer_id: m.customers[0].id,
+      number: '2026-000043',
+      kind: 'invoice',
+      period: '2026-10',
+      period_key: '2026-10',
+      period_start: '2026-10-01',
+      period_end: '2026-10-31',
+      issue_date: '2026-11-01',
+      net_minor: 1000,
+      vat_minor: 190,
+      gross_minor: 1190,
+      status: 'issued',
+      created_at: '2026-11-01 00:00:00',
+      updated_at: '2026-11-01 00:00:00',
+    })
+    const agent = new Agent()
+    await loginAs(agent, m.user.email, m.password)
+    assert.include(visibleText((await agent.get('/')).text), 'Zeitraum Oktober 2026')
+    const archive = visibleText(mainOf((await agent.get('/invoices')).text))
+    assert.include(archive, 'Oktober 2026 2026-000043')
+    assert.notInclude(archive, ' 2026-10 ')
+
+    await agent.post('/language', { locale: 'en', back: '/invoices' }, { csrfFrom: '/invoices' })
+    const english = visibleText(mainOf((await agent.get('/invoices')).text))
+    assert.include(english, 'October 2026 2026-000043')
+  })
 })
+
+/** The page's header (brand, company in view, navigation, switch). */
+function headerOf(html: string) {
+  return html.match(/<header[\s\S]*?<\/header>/)?.[0] ?? ''
+}

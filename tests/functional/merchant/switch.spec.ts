@@ -82,4 +82,89 @@ test.group('Merchant customer switch', (group) => {
     assert.notEqual(response.status, 200)
     assert.sameMembers(rowIds((await agent.get('/transactions')).text), [...ids1, ...ids2])
   })
+
+  test('up to 10 customers: a labelled select; more than 10: a labelled search with suggestions', async ({
+    assert,
+  }) => {
+    const ten = await createMerchant({ customers: Array.from({ length: 10 }, () => ({})) })
+    const agent = new Agent()
+    await loginAs(agent, ten.user.email, ten.password)
+    const select = (await agent.get('/')).text
+    assert.include(select, '<label for="customer-switch-select"')
+    assert.include(select, 'Alle Kunden (10)')
+    assert.notInclude(select, 'customer-switch-search')
+
+    const many = await createMerchant({
+      customers: Array.from({ length: 12 }, (_, i) => ({ companyName: `Filiale ${i + 1} KG` })),
+    })
+    const other = new Agent()
+    await loginAs(other, many.user.email, many.password)
+    const search = (await other.get('/')).text
+    assert.notInclude(search, 'customer-switch-select')
+    assert.include(search, '<label for="customer-switch-search"')
+    assert.match(
+      search,
+      /<input[^>]+id="customer-switch-search"[^>]+list="customer-switch-options"/
+    )
+    assert.include(search, '<datalist id="customer-switch-options">')
+    assert.include(search, `${many.customers[11].customerNumber} – Filiale 12 KG`)
+    assert.include(search, 'Alle Kunden (12)')
+  })
+
+  test('the type-ahead switch takes a customer number, a company name or "alle"; a miss goes back with a message', async ({
+    assert,
+  }) => {
+    const many = await createMerchant({
+      customers: Array.from({ length: 11 }, (_, i) => ({ companyName: `Filiale ${i + 1} KG` })),
+    })
+    const stranger = await createMerchant()
+    const [, second] = many.terminals
+    const ids = await addTransactions(second, [{ receiptNumber: 'F2' }])
+    const others = await addTransactions(many.terminals[5], [{ receiptNumber: 'F6' }])
+    const agent = new Agent()
+    await loginAs(agent, many.user.email, many.password)
+
+    /* a plain form post, as the page sends it without JavaScript */
+    const byName = await agent.post(
+      '/customer-switch',
+      { customer_search: 'filiale 2 kg', back: '/transactions' },
+      { csrfFrom: '/' }
+    )
+    assert.equal(byName.location, '/transactions')
+    const list = await agent.get('/transactions')
+    assert.sameMembers(rowIds(list.text), ids)
+    assert.include(inView(list.text), 'Filiale 2 KG')
+
+    await agent.post(
+      '/customer-switch',
+      { customer_search: many.customers[5].customerNumber, back: '/' },
+      { csrfFrom: '/' }
+    )
+    assert.sameMembers(rowIds((await agent.get('/transactions')).text), others)
+
+    /* someone else's customer number and an unknown name get the same answer */
+    for (const typed of [stranger.customers[0].customerNumber, 'Gibt es nicht']) {
+      const missed = await agent.post(
+        '/customer-switch',
+        { customer_search: typed, back: '/transactions' },
+        { csrfFrom: '/' }
+      )
+      assert.equal(missed.status, 302)
+      assert.equal(missed.location, '/transactions')
+      const page = await agent.get('/transactions')
+      assert.include(page.text, `Keiner Ihrer Kunden passt zu „${typed}“`)
+      assert.sameMembers(rowIds(page.text), others)
+    }
+
+    await agent.post('/customer-switch', { customer_search: 'alle', back: '/' }, { csrfFrom: '/' })
+    const all = await agent.get('/transactions')
+    assert.sameMembers(rowIds(all.text), [...ids, ...others])
+    assert.include(inView(all.text), 'Alle Kunden (11)')
+  })
 })
+
+/** The header's "company in view" line, as text. */
+function inView(html: string) {
+  const line = html.match(/id="company-in-view"[\s\S]*?<\/p>/)?.[0] ?? ''
+  return line.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ')
+}

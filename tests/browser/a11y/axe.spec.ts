@@ -1,0 +1,204 @@
+import { test } from '@japa/runner'
+import { DateTime } from 'luxon'
+import { AxeBuilder } from '@axe-core/playwright'
+import type { Page } from 'playwright'
+import router from '@adonisjs/core/services/router'
+import { resetState } from '#tests/helpers/db'
+import { createMerchant } from '#tests/helpers/auth'
+import { createStaff, totpCode } from '#tests/helpers/staff'
+import { addTransactions } from '#tests/functional/merchant/fixtures'
+import { TicketService } from '#services/admin/ticket_service'
+import { InvoiceIssuer } from '#services/invoices/invoice_issuer'
+import { BillingPeriod } from '#services/invoices/billing_period'
+
+/*
+| axe-core (WCAG 2.0/2.1 A and AA rules) over every public, merchant and admin
+| page in German and English. A serious or critical violation fails the test;
+| the message lists each page with the rule ids and the elements they found.
+*/
+const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']
+
+type Finding = { page: string; id: string; impact: string; targets: string[] }
+
+/** Serious and critical axe violations on the page as it is now. */
+async function audit(page: Page, label: string): Promise<Finding[]> {
+  await page.waitForLoadState('load')
+  /* the dashboard draws its charts after load; give deferred scripts their turn */
+  await page.waitForTimeout(150)
+  const result = await new AxeBuilder({ page }).withTags(TAGS).analyze()
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({
+      page: label,
+      id: v.id,
+      impact: v.impact!,
+      targets: v.nodes.map((node) => node.target.join(' ')),
+    }))
+}
+
+function report(findings: Finding[]) {
+  return findings
+    .map((f) => `${f.page}: ${f.id} (${f.impact}) → ${f.targets.slice(0, 5).join(' | ')}`)
+    .join('\n')
+}
+
+/** Whether a route name exists (the accessibility statement arrives with another change). */
+function hasRoute(name: string) {
+  return router.toJSON().root.some((route) => route.name === name)
+}
+
+async function merchantData(lang: 'de' | 'en') {
+  /* the login switches to the user's own language: make it the one under test */
+  const m = await createMerchant({
+    locale: lang,
+    customers: [
+      {
+        companyName: 'Blumen Hoffmann e.K.',
+        terminals: [{ monthlyFeeMinor: 2490, model: 'Ingenico Move/5000' }],
+      },
+    ],
+  })
+  const terminal = m.terminals[0]
+  const [transactionId] = await addTransactions(terminal, [
+    { occurredAt: DateTime.now().minus({ minutes: 5 }), amountMinor: 1250, cardBrand: 'visa' },
+    { occurredAt: DateTime.now().minus({ hours: 2 }), amountMinor: 4990, cardBrand: 'girocard' },
+    {
+      occurredAt: DateTime.now().minus({ days: 1 }),
+      amountMinor: 800,
+      cardBrand: 'mastercard',
+      status: 'declined',
+    },
+  ])
+  const issuer = new InvoiceIssuer()
+  const prepared = await issuer.prepare(m.customers[0].id, BillingPeriod.previous(DateTime.now()))
+  if (prepared.status !== 'ready') throw new Error('expected an invoice')
+  await issuer.finish(prepared.invoice)
+  const ticket = await TicketService.open({
+    name: 'Erika Mustermann',
+    email: m.user.email,
+    customerNumber: m.customers[0].customerNumber,
+    category: 'account_locked',
+    message: 'Bitte entsperren Sie meinen Zugang.',
+    userId: m.user.id,
+    locale: 'de',
+  })
+  const staff = await createStaff({ role: 'admin', withTotp: false })
+  return { m, terminal, transactionId, ticket, staff }
+}
+
+for (const lang of ['de', 'en'] as const) {
+  test.group(`Accessibility (axe-core, WCAG 2.1 AA): ${lang}`, (group) => {
+    group.each.setup(() => resetState())
+
+    test('public, merchant and admin pages have no serious or critical violations', async ({
+      assert,
+      visit,
+      browserContext,
+    }) => {
+      const { m, terminal, transactionId, ticket, staff } = await merchantData(lang)
+      await browserContext.setExtraHTTPHeaders({
+        'Accept-Language': lang === 'de' ? 'de-DE,de;q=0.9' : 'en-GB,en;q=0.9',
+      })
+      const findings: Finding[] = []
+      const page = await visit('/login')
+      assert.equal(await page.locator('html').getAttribute('lang'), lang)
+
+      /* public pages */
+      const publicPaths = [
+        '/login',
+        '/register',
+        '/forgot-password',
+        '/contact',
+        '/impressum',
+        '/datenschutz',
+        '/agb',
+        ...(hasRoute('legal.accessibility') ? ['/barrierefreiheit'] : []),
+        '/no-such-page',
+      ]
+      for (const path of publicPaths) {
+        await page.goto(path)
+        findings.push(...(await audit(page, `${lang} ${path}`)))
+      }
+
+      /* a form with its error messages (wrong password) */
+      await page.goto('/login')
+      await page.fill('#email', m.user.email)
+      await page.fill('#password', 'not-the-password')
+      await page.click('form[action="/login"] button[type="submit"]')
+      await page.waitForSelector('.alert--error, [aria-invalid="true"]')
+      findings.push(...(await audit(page, `${lang} /login (wrong password)`)))
+
+      /* merchant pages */
+      await page.goto('/login')
+      await page.fill('#email', m.user.email)
+      await page.fill('#password', m.password)
+      await page.click('form[action="/login"] button[type="submit"]')
+      await page.waitForURL((url) => url.pathname === '/')
+      assert.equal(await page.locator('html').getAttribute('lang'), lang)
+      const merchantPaths = [
+        '/',
+        '/customer',
+        '/terminals',
+        `/terminals/${terminal.terminalId}`,
+        '/transactions',
+        `/transactions/${transactionId}`,
+        '/invoices',
+        '/account',
+      ]
+      for (const path of merchantPaths) {
+        await page.goto(path)
+        findings.push(...(await audit(page, `${lang} ${path}`)))
+      }
+
+      /* admin pages: password, second-factor enrolment and recovery codes, then (after a
+         logout) password and TOTP, then the area */
+      const adminLogin = async (check: boolean) => {
+        await page.goto('/admin/login')
+        if (check) findings.push(...(await audit(page, `${lang} /admin/login`)))
+        await page.fill('#email', staff.email)
+        await page.fill('#password', staff.password)
+        await page.click('form[action="/admin/login"] button[type="submit"]')
+      }
+      await adminLogin(true)
+      await page.waitForURL(/\/admin\/login\/enrol$/)
+      findings.push(...(await audit(page, `${lang} /admin/login/enrol`)))
+      staff.secret = (await page.locator('[data-secret]').getAttribute('data-secret'))!
+      await page.fill('#code', await totpCode(staff.secret))
+      await page.click('form[action="/admin/login/enrol"] button[type="submit"]')
+      await page.waitForURL(/\/admin\/recovery-codes$/)
+      findings.push(...(await audit(page, `${lang} /admin/recovery-codes`)))
+      await page.click('form[action="/admin/logout"] button[type="submit"]')
+      await page.waitForURL(/\/admin\/login/)
+      await adminLogin(false)
+      await page.waitForURL(/\/admin\/login\/totp$/)
+      findings.push(...(await audit(page, `${lang} /admin/login/totp`)))
+      await page.fill('#code', await totpCode(staff.secret))
+      await page.click('form[action="/admin/login/totp"] button[type="submit"]')
+      await page.waitForURL(/\/admin$/)
+      assert.equal(await page.locator('html').getAttribute('lang'), lang)
+      const adminPaths = [
+        '/admin',
+        '/admin/tickets',
+        `/admin/tickets/${ticket.id}`,
+        '/admin/users',
+        `/admin/users/${m.user.id}`,
+        `/admin/users/${m.user.id}/actions/lock`,
+        '/admin/customers',
+        `/admin/customers/${m.customers[0].id}`,
+        '/admin/terminals',
+        `/admin/terminals/${terminal.id}`,
+        '/admin/invoices',
+        '/admin/jobs',
+        '/admin/audit',
+        '/admin/staff',
+      ]
+      for (const path of adminPaths) {
+        const response = await page.goto(path)
+        assert.equal(response?.status(), 200, path)
+        findings.push(...(await audit(page, `${lang} ${path}`)))
+      }
+
+      assert.lengthOf(findings, 0, `axe found:\n${report(findings)}`)
+    }).timeout(240_000)
+  })
+}
