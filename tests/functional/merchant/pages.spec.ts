@@ -31,22 +31,7 @@ test.group('Merchant dashboard, master data, terminals', (group) => {
         amountMinor: 100,
       })),
     ])
-    await db.table('invoices').insert({
-      customer_id: m.customers[0].id,
-      number: '2026-000042',
-      kind: 'invoice',
-      period: '2026-10',
-      period_key: '2026-10',
-      period_start: '2026-10-01',
-      period_end: '2026-10-31',
-      issue_date: '2026-11-01',
-      net_minor: 1000,
-      vat_minor: 190,
-      gross_minor: 1190,
-      status: 'issued',
-      created_at: '2026-11-01 00:00:00',
-      updated_at: '2026-11-01 00:00:00',
-    })
+    await addOctoberInvoice(m.customers[0].id, '2026-000042')
     const agent = new Agent()
     await loginAs(agent, m.user.email, m.password)
     const page = await agent.get('/')
@@ -169,22 +154,7 @@ test.group('Merchant dashboard, master data, terminals', (group) => {
     assert,
   }) => {
     const m = await createMerchant()
-    await db.table('invoices').insert({
-      customer_id: m.customers[0].id,
-      number: '2026-000043',
-      kind: 'invoice',
-      period: '2026-10',
-      period_key: '2026-10',
-      period_start: '2026-10-01',
-      period_end: '2026-10-31',
-      issue_date: '2026-11-01',
-      net_minor: 1000,
-      vat_minor: 190,
-      gross_minor: 1190,
-      status: 'issued',
-      created_at: '2026-11-01 00:00:00',
-      updated_at: '2026-11-01 00:00:00',
-    })
+    await addOctoberInvoice(m.customers[0].id, '2026-000043')
     const agent = new Agent()
     await loginAs(agent, m.user.email, m.password)
     assert.include(visibleText((await agent.get('/')).text), 'Zeitraum Oktober 2026')
@@ -201,4 +171,24 @@ test.group('Merchant dashboard, master data, terminals', (group) => {
 /** The page's header (brand, company in view, navigation, switch). */
 function headerOf(html: string) {
   return html.match(/<header[\s\S]*?<\/header>/)?.[0] ?? ''
+}
+
+/** An issued invoice for October 2026 (the dashboard shows the newest; the archive lists it). */
+async function addOctoberInvoice(customerId: number, number: string) {
+  await db.table('invoices').insert({
+    customer_id: customerId,
+    number,
+    kind: 'invoice',
+    period: '2026-10',
+    period_key: '2026-10',
+    period_start: '2026-10-01',
+    period_end: '2026-10-31',
+    issue_date: '2026-11-01',
+    net_minor: 1000,
+    vat_minor: 190,
+    gross_minor: 1190,
+    status: 'issued',
+    created_at: '2026-11-01 00:00:00',
+    updated_at: '2026-11-01 00:00:00',
+  })
 }
