@@ -59,6 +59,10 @@ router
     router
       .post('/account/sessions/end-others', [controllers.account.Sessions, 'destroyOthers'])
       .as('sessions.end_others')
+    router
+      .post('/account/sessions/:id/end', [controllers.account.Sessions, 'destroy'])
+      .where('id', /^[\w-]{24}$/)
+      .as('sessions.end')
   })
   .use([middleware.auth(), middleware.customerScope()])
   .as('account')

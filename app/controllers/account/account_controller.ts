@@ -19,6 +19,7 @@ export default class AccountController {
         .sort(
           (a, b) => Number(b.current) - Number(a.current) || (b.startedAt ?? 0) - (a.startedAt ?? 0)
         ),
+      signIns: await SessionRegistry.signInHistory(user.id),
     })
   }
 

@@ -14,6 +14,7 @@ import { AuditService } from '#services/audit/audit_service'
 import { SessionRegistry } from '#services/account/session_registry'
 import { CustomerProof, normalizeTerminalId } from '#services/account/customer_proof'
 import { LoginThrottle, type Client } from '#services/account/login_throttle'
+import { LoginService } from '#services/account/login_service'
 import { withTimingFloor } from '#services/account/even_timing'
 import { OneTimeTokenService } from '#services/account/one_time_token_service'
 import { PasswordPolicy, type PasswordProblem } from '#services/account/password_policy'
@@ -39,11 +40,15 @@ export const AccountService = {
     await user.save()
   },
 
-  /** Checks the current password; wrong ones count against the login failure budgets. */
+  /** Checks the current password; wrong ones count like failed logins (budgets and lock). */
   async checkCurrentPassword(user: User, password: string, client: Client) {
-    await LoginThrottle.assertAllowed(user.email, client)
-    if (await hash.verify(user.password, password)) return true
-    await LoginThrottle.recordFailure(user.email, client.ip)
+    const { failuresOnRecord } = await LoginThrottle.assertAllowed(user.email, client)
+    if (await hash.verify(user.password, password)) {
+      await LoginService.recordRightCurrentPassword(user, failuresOnRecord)
+      return true
+    }
+    /* counts toward the same lock as failed logins: a stolen session cannot guess on */
+    await LoginService.recordWrongCurrentPassword(user, client.ip)
     return false
   },
 
@@ -62,6 +67,8 @@ export const AccountService = {
     })
     if (problem) return problem
     await PasswordResetService.setPassword(user, next)
+    /* a pending e-mail change or reset link mailed before dies with the old password */
+    await OneTimeTokenService.revokeAll(user)
     await SessionRegistry.endAll(SessionRegistry.userTag(user.id), currentSessionId)
     await mail.sendLater(new PasswordChangedMail(user.email, user.locale))
     await this.audit('password.changed', user)

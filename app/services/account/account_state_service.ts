@@ -4,12 +4,16 @@ import mail from '@adonisjs/mail/services/main'
 import type User from '#models/user'
 import { type LockReason, type UserState } from '#models/user'
 import AccountLockedMail from '#mails/account_locked_mail'
+import AccountUnlockedMail from '#mails/account_unlocked_mail'
 import VerifyEmailMail from '#mails/verify_email_mail'
 import { registrationApproval } from '#config/portal'
 import { AuditService, type AuditActor } from '#services/audit/audit_service'
 import { SessionRegistry } from '#services/account/session_registry'
 import { LoginThrottle } from '#services/account/login_throttle'
-import { OneTimeTokenService } from '#services/account/one_time_token_service'
+import {
+  credentialsFingerprint,
+  OneTimeTokenService,
+} from '#services/account/one_time_token_service'
 
 /** What support may do to a merchant account (/admin/users/:id/actions/:action). */
 export const ACCOUNT_ACTIONS = [
@@ -62,8 +66,12 @@ export const AccountStateService = {
   ): Promise<AccountActionResult> {
     if (action !== 'unlink' && !availableActions(user).includes(action)) return NOT_APPLICABLE
     switch (action) {
-      case 'unlock':
-        return (await this.unlock(user, actor)) ? { ok: true } : NOT_APPLICABLE
+      case 'unlock': {
+        if (!(await this.unlock(user, actor))) return NOT_APPLICABLE
+        /* support unlocked it (here or from a ticket): the merchant learns it may log in again */
+        await mail.sendLater(new AccountUnlockedMail(user.email, user.locale))
+        return { ok: true }
+      }
       case 'lock': {
         const reason = (input.reason ?? '').trim()
         if (!reason) return { ok: false, error: 'reason_required' }
@@ -91,6 +99,8 @@ export const AccountStateService = {
     user.lockedAt = DateTime.now()
     await user.save()
     const ended = await SessionRegistry.endAll(SessionRegistry.userTag(user.id))
+    /* a pending e-mail change dies; reset links stay (a reset is the owner's way out) */
+    await OneTimeTokenService.revokeAll(user, ['email_change'])
     await AuditService.record({
       action: 'account.locked',
       actor,
@@ -158,6 +168,7 @@ export const AccountStateService = {
     user.state = 'disabled'
     await user.save()
     const ended = await SessionRegistry.endAll(SessionRegistry.userTag(user.id))
+    await OneTimeTokenService.revokeAll(user)
     await AuditService.record({
       action: 'account.disabled',
       actor,
@@ -180,7 +191,11 @@ export const AccountStateService = {
   /** „Bestätigungsmail erneut senden“: a fresh confirmation link, the mail a registration sends. */
   async resendVerification(user: User, actor: AuditActor) {
     if (user.state !== 'pending_verification') return false
-    const token = await OneTimeTokenService.issue(user, 'verify_email')
+    const token = await OneTimeTokenService.issue(
+      user,
+      'verify_email',
+      credentialsFingerprint(user)
+    )
     await mail.sendLater(new VerifyEmailMail(user.email, user.locale, token))
     await AuditService.record({
       action: 'account.verification_resent',

@@ -11,11 +11,17 @@ export function normalizeTerminalId(value: string) {
 }
 
 export const CustomerProof = {
-  /** The customer with this number, when the terminal belongs to it; null otherwise. */
+  /**
+   * The customer with this number, when the terminal belongs to it and is in
+   * service (`active`); null otherwise. A decommissioned, inactive or blocked
+   * terminal's TID, still printed on old receipts, proves nothing.
+   */
   async find(customerNumber: string, terminalId: string) {
     return Customer.query()
       .where('customer_number', normalizeCustomerNumber(customerNumber))
-      .whereHas('terminals', (query) => query.where('terminal_id', normalizeTerminalId(terminalId)))
+      .whereHas('terminals', (query) =>
+        query.where('terminal_id', normalizeTerminalId(terminalId)).where('status', 'active')
+      )
       .first()
   },
 }

@@ -57,4 +57,30 @@ export const LoginService = {
   async logIn(ctx: LoginCtx, email: string, password: string) {
     return LoginSequence.logIn(ctx, merchantDoor, email, password)
   },
+
+  /**
+   * A wrong current password on the account page: counts like a failed login
+   * (budgets and the lock after 10 consecutive failures), audited as what it is.
+   */
+  async recordWrongCurrentPassword(user: User, ip: string) {
+    const door: LoginDoor<User> = {
+      ...merchantDoor,
+      async auditFailure() {
+        await AuditService.record({
+          action: 'account.current_password_wrong',
+          actor: { type: 'user', id: user.id },
+          subjectUserId: user.id,
+        })
+      },
+    }
+    await LoginSequence.recordFailure(door, user.email, user, 'wrong_current_password', ip)
+  },
+
+  /** A right current password on the account page restarts the count, as a login does. */
+  async recordRightCurrentPassword(user: User, failuresOnRecord: boolean) {
+    if (failuresOnRecord) await LoginThrottle.recordSuccess(user.email)
+    if (user.failedLoginCount === 0) return
+    user.failedLoginCount = 0
+    await user.save()
+  },
 }

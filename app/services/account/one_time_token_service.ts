@@ -11,6 +11,13 @@ const digest = (raw: string) => createHash('sha256').update(raw, 'utf8').digest(
 const wellFormed = (raw: unknown): raw is string =>
   typeof raw === 'string' && /^[A-Za-z0-9_-]{43}$/.test(raw)
 
+/**
+ * What a confirmation link is bound to: the stored password hash (salted, so it
+ * differs for every registration) reduced to its SHA-256. A registration that
+ * replaces a pending one changes it, and the earlier link no longer matches.
+ */
+export const credentialsFingerprint = (user: Pick<User, 'password'>) => digest(user.password)
+
 export const TOKEN_LIFETIME_MINUTES: Record<TokenPurpose, number> = {
   verify_email: 24 * 60,
   password_reset: 60,
@@ -34,6 +41,23 @@ export const OneTimeTokenService = {
       expiresAt: DateTime.now().plus({ minutes: TOKEN_LIFETIME_MINUTES[purpose] }),
     })
     return raw
+  },
+
+  /**
+   * Cancels every pending link of the user with one of these purposes (all by
+   * default): after a password reset or change, a lock or a disable, no link
+   * mailed before it works any more. Returns how many were cancelled.
+   */
+  async revokeAll(
+    user: User,
+    purposes: TokenPurpose[] = ['verify_email', 'password_reset', 'email_change']
+  ) {
+    const updated = await OneTimeToken.query()
+      .where('user_id', user.id)
+      .whereIn('purpose', purposes)
+      .whereNull('used_at')
+      .update({ used_at: DateTime.now().toSQL({ includeOffset: false }) })
+    return Array.isArray(updated) ? Number(updated[0]) : Number(updated)
   },
 
   /** The live (unused, unexpired) token for a raw value, without using it up. */

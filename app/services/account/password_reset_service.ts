@@ -83,6 +83,8 @@ export const PasswordResetService = {
     if (!(await OneTimeTokenService.consume(rawToken, 'password_reset'))) return 'invalid'
 
     await this.setPassword(user, password)
+    /* every other link mailed before (e-mail change, further reset links) dies with it */
+    await OneTimeTokenService.revokeAll(user)
     if (user.state === 'locked' && user.lockReason === 'failed_logins') {
       await AccountStateService.unlock(user, { type: 'user', id: user.id })
     }

@@ -1,13 +1,15 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import hash from '@adonisjs/core/services/hash'
 import mail from '@adonisjs/mail/services/main'
 import User from '#models/user'
+import { credentialsFingerprint } from '#services/account/one_time_token_service'
 import VerifyEmailMail from '#mails/verify_email_mail'
 import RegistrationAttemptMail from '#mails/registration_attempt_mail'
 import { AuditService } from '#services/audit/audit_service'
 import { AccountStateService } from '#services/account/account_state_service'
-import { CustomerProof } from '#services/account/customer_proof'
+import { CustomerProof, normalizeTerminalId } from '#services/account/customer_proof'
 import { OneTimeTokenService } from '#services/account/one_time_token_service'
 import { withTimingFloor } from '#services/account/even_timing'
 import { PasswordPolicy, type PasswordProblem } from '#services/account/password_policy'
@@ -44,21 +46,27 @@ export const RegistrationService = {
     return null
   },
 
-  /** Registers, or mails the existing owner, or does nothing visible; never says which. */
+  /**
+   * Registers, or replaces a registration nobody confirmed yet, or mails the
+   * existing owner, or does nothing visible; never says which.
+   */
   async create(input: Registration) {
     const email = User.normalizeEmail(input.email)
     const existing = await User.findBy('email', email)
     const customer = await CustomerProof.find(input.customerNumber, input.terminalId)
 
+    if (existing?.state === 'pending_verification' && customer) {
+      /* never confirmed: this registration takes its place (the model hashes the password) */
+      await this.replacePending(existing, input, customer.id)
+      return
+    }
     if (existing || !customer) {
       /* the same argon2id work the model does when it creates the account */
       await hash.make(input.password)
     }
     if (existing?.state === 'pending_verification') {
-      /* never confirmed (e.g. the link expired): a fresh link to the same address */
-      const token = await OneTimeTokenService.issue(existing, 'verify_email')
-      await mail.sendLater(new VerifyEmailMail(existing.email, existing.locale, token))
-      await this.audit('registration.resent_verification', existing.id)
+      /* no proof: the registration waiting for its link stays as it is */
+      await this.audit('registration.rejected_proof', existing.id)
       return
     }
     if (existing) {
@@ -76,31 +84,69 @@ export const RegistrationService = {
         { email, password: input.password, locale: input.locale, state: 'pending_verification' },
         { client: trx }
       )
-      const owners = await trx
-        .from('customer_user')
-        .where('customer_id', customer.id)
-        .count('* as n')
-      await trx.table('customer_user').insert({
-        user_id: created.id,
-        customer_id: customer.id,
-        role: Number(owners[0].n) === 0 ? 'owner' : 'member',
-        proven_by: 'registration',
-        proof_terminal_id: input.terminalId.replace(/\s+/g, ''),
-        created_at: DateTime.now().toSQL({ includeOffset: false }),
-      })
+      await this.linkProof(trx, created.id, customer.id, input.terminalId)
       return created
     })
-    const token = await OneTimeTokenService.issue(user, 'verify_email')
-    await mail.sendLater(new VerifyEmailMail(user.email, user.locale, token))
+    await this.sendLink(user)
     await this.audit('registration.created', user.id)
   },
 
-  /** Follows a confirmation link; returns the new state or null when the link is not valid. */
+  /**
+   * A second registration for an address whose account was never confirmed
+   * (someone else may have registered it first): its password, language and
+   * customer proof replace the pending ones, every earlier link dies, and this
+   * registration gets its own link. The address's owner can always register.
+   */
+  async replacePending(user: User, input: Registration, customerId: number) {
+    await db.transaction(async (trx) => {
+      user.useTransaction(trx)
+      user.password = input.password
+      user.locale = input.locale
+      await user.save()
+      await trx.from('customer_user').where('user_id', user.id).delete()
+      await this.linkProof(trx, user.id, customerId, input.terminalId)
+    })
+    await OneTimeTokenService.revokeAll(user)
+    await this.sendLink(user)
+    await this.audit('registration.replaced_pending', user.id)
+  },
+
+  /** The registration's proof: its link to the customer (the first one becomes its owner). */
+  async linkProof(trx: TransactionClientContract, userId: number, customerId: number, tid: string) {
+    const owners = await trx.from('customer_user').where('customer_id', customerId).count('* as n')
+    await trx.table('customer_user').insert({
+      user_id: userId,
+      customer_id: customerId,
+      role: Number(owners[0].n) === 0 ? 'owner' : 'member',
+      proven_by: 'registration',
+      proof_terminal_id: normalizeTerminalId(tid),
+      created_at: DateTime.now().toSQL({ includeOffset: false }),
+    })
+  },
+
+  /** Mails the confirmation link, bound to the credentials stored right now. */
+  async sendLink(user: User) {
+    const token = await OneTimeTokenService.issue(
+      user,
+      'verify_email',
+      credentialsFingerprint(user)
+    )
+    await mail.sendLater(new VerifyEmailMail(user.email, user.locale, token))
+  },
+
+  /**
+   * Follows a confirmation link; returns the new state or null when the link is
+   * not valid. A link only activates the credentials of the registration that
+   * sent it: if they were replaced since, it is refused.
+   */
   async verify(rawToken: unknown) {
     const token = await OneTimeTokenService.consume(rawToken, 'verify_email')
     if (!token) return null
     const user = await User.find(token.userId)
-    return user ? AccountStateService.verifyEmail(user) : null
+    if (!user) return null
+    /* links mailed before fingerprints existed carry none (they expire within 24 h) */
+    if (token.payload !== null && token.payload !== credentialsFingerprint(user)) return null
+    return AccountStateService.verifyEmail(user)
   },
 
   async audit(action: string, userId: number | null) {
