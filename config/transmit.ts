@@ -9,3 +9,10 @@ export default defineConfig({
   pingInterval: '25s',
   transport: null,
 })
+
+/**
+ * How often each web process checks the sessions behind its open live streams
+ * (expired or destroyed: the stream ends). Revocations (lock, password, ended
+ * session, removed link) end streams at once; this check covers session expiry.
+ */
+export const liveSessionCheckMs = 30_000

@@ -1,7 +1,11 @@
 import { DateTime } from 'luxon'
 import { BaseModel, column } from '@adonisjs/lucid/orm'
 
-/** The link between a user and a customer, with how it was proven. */
+/** What a user may see and do of a customer (PRODUCT „Access model“). */
+export const CUSTOMER_ROLES = ['owner', 'accountant', 'viewer'] as const
+export type CustomerRole = (typeof CUSTOMER_ROLES)[number]
+
+/** The link between a user and a customer (access, with a role), with how it was proven. */
 export default class CustomerUser extends BaseModel {
   static table = 'customer_user'
 
@@ -15,7 +19,7 @@ export default class CustomerUser extends BaseModel {
   declare customerId: number
 
   @column()
-  declare role: 'owner' | 'member'
+  declare role: CustomerRole
 
   @column()
   declare provenBy: 'registration' | 'terminal_id' | 'support'

@@ -62,6 +62,17 @@ export default class User extends compose(BaseModel, AuthFinder) {
   @column.dateTime()
   declare passwordChangedAt: DateTime | null
 
+  /** TOTP secret, encrypted with APP_KEY (null: no two-factor) */
+  @column({ serializeAs: null })
+  declare totpSecret: string | null
+
+  @column.dateTime()
+  declare totpEnabledAt: DateTime | null
+
+  /** JSON list of hashed one-time recovery codes */
+  @column({ serializeAs: null })
+  declare recoveryCodes: string | null
+
   @column.dateTime({ autoCreate: true })
   declare createdAt: DateTime
 

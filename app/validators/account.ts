@@ -1,6 +1,7 @@
 import vine from '@vinejs/vine'
 import { formValidator } from '#validators/form_validator'
 import { PASSWORD_MAX, PASSWORD_MIN } from '#services/account/password_policy'
+import { CUSTOMER_ROLES } from '#models/customer_user'
 
 /*
 | The account area's forms and query strings. Messages: `account.validation`
@@ -110,4 +111,36 @@ export const emailChangeValidator = formValidator(
     email: email(),
     current_password_email: vine.string().maxLength(PASSWORD_MAX),
   })
+)
+
+/* Two-factor: a 6-digit TOTP code or a recovery code (xxxxx-xxxxx). */
+export const twoFactorCodeValidator = formValidator(
+  PREFIX,
+  vine.object({ code: vine.string().trim().maxLength(32) })
+)
+
+/* Turning two-factor off: the current password and a code. */
+export const twoFactorDisableValidator = formValidator(
+  PREFIX,
+  vine.object({
+    current_password: vine.string().maxLength(PASSWORD_MAX),
+    code: vine.string().trim().maxLength(32),
+  })
+)
+
+/*
+| „Benutzer“ (/account/users): approve/deny requests, change roles, remove users.
+| Messages: `account.validation` in resources/lang.
+*/
+
+/** A request's or a link's id in the path (the route's pattern allows digits only). */
+export const accessIdValidator = formValidator(
+  'account.validation',
+  vine.object({ id: vine.number().withoutDecimals().min(1) })
+)
+
+/** The role given on approval or a role change. */
+export const accessRoleValidator = formValidator(
+  'account.validation',
+  vine.object({ role: vine.enum(CUSTOMER_ROLES) })
 )

@@ -15,6 +15,9 @@ router
     router.get('/login', [controllers.account.Login, 'show']).as('login')
     /* attempts per IP and failure budgets: LoginThrottle.assertAllowed */
     router.post('/login', [controllers.account.Login, 'store']).as('login.store')
+    /* step two for merchants with TOTP (a pending login, not a login); budgets: LoginThrottle */
+    router.get('/login/totp', [controllers.account.TwoFactor, 'challenge']).as('totp')
+    router.post('/login/totp', [controllers.account.TwoFactor, 'verify']).as('totp.verify')
     router.get('/register', [controllers.account.Registration, 'show']).as('register')
     router
       .post('/register', [controllers.account.Registration, 'store'])
@@ -56,6 +59,34 @@ router
       .post('/account/customers', [controllers.account.Customers, 'store'])
       .use(registerIpThrottle)
       .as('customers')
+    router.get('/account/two-factor', [controllers.account.TwoFactor, 'show']).as('two_factor.show')
+    router
+      .post('/account/two-factor', [controllers.account.TwoFactor, 'enable'])
+      .as('two_factor.enable')
+    router
+      .get('/account/two-factor/recovery-codes', [controllers.account.TwoFactor, 'codes'])
+      .as('two_factor.codes')
+    router
+      .post('/account/two-factor/disable', [controllers.account.TwoFactor, 'disable'])
+      .as('two_factor.disable')
+    /* „Benutzer“: owners manage their customers' users and access requests */
+    router.get('/account/users', [controllers.account.Users, 'index']).as('users.index')
+    router
+      .post('/account/users/requests/:id/approve', [controllers.account.Users, 'approve'])
+      .where('id', /^\d{1,10}$/)
+      .as('users.approve')
+    router
+      .post('/account/users/requests/:id/deny', [controllers.account.Users, 'deny'])
+      .where('id', /^\d{1,10}$/)
+      .as('users.deny')
+    router
+      .post('/account/users/:id/role', [controllers.account.Users, 'role'])
+      .where('id', /^\d{1,10}$/)
+      .as('users.role')
+    router
+      .post('/account/users/:id/remove', [controllers.account.Users, 'destroy'])
+      .where('id', /^\d{1,10}$/)
+      .as('users.remove')
     router
       .post('/account/sessions/end-others', [controllers.account.Sessions, 'destroyOthers'])
       .as('sessions.end_others')
@@ -72,6 +103,9 @@ formPage('account.profile', { route: 'account.show' })
 formPage('account.password', { route: 'account.show', hash: 'password' })
 formPage('account.email', { route: 'account.show', hash: 'email' })
 formPage('account.customers', { route: 'account.show', hash: 'customers' })
+formPage('account.users.approve', { route: 'account.users.index' })
+formPage('account.users.role', { route: 'account.users.index' })
+formPage('account.two_factor.disable', { route: 'account.two_factor.show' })
 
 /* The link mailed to a new address; it works without being logged in. */
 router

@@ -14,6 +14,7 @@ const TABLES = [
   'one_time_tokens',
   'api_tokens',
   'transactions',
+  'access_requests',
   'customer_user',
   'terminals',
   'customers',

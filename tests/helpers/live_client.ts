@@ -8,6 +8,8 @@ export type LiveMessage = { channel: string; payload: any; at: number }
 export class LiveClient {
   readonly uid = randomUUID()
   readonly messages: LiveMessage[] = []
+  /** When the server ended the open stream (the client then tries to reconnect). */
+  readonly ends: number[] = []
   source?: EventSource
 
   constructor(readonly agent: Agent) {}
@@ -18,8 +20,15 @@ export class LiveClient {
       this.source = new EventSource(`${this.agent.baseUrl}/__transmit/events?uid=${this.uid}`, {
         fetch: (input, init) => fetch(input, { ...init, headers: { ...init.headers, cookie } }),
       })
-      this.source.onopen = () => resolve()
-      this.source.onerror = (error) => reject(error)
+      let opened = false
+      this.source.onopen = () => {
+        opened = true
+        resolve()
+      }
+      this.source.onerror = (error) => {
+        if (opened) this.ends.push(Date.now())
+        else reject(error)
+      }
       this.source.onmessage = (event) => {
         const data = JSON.parse(event.data)
         if (data.channel !== '$$transmit/ping') this.messages.push({ ...data, at: Date.now() })
@@ -40,6 +49,16 @@ export class LiveClient {
     while (Date.now() < until) {
       const found = this.messages.find(predicate)
       if (found) return found
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    }
+    return null
+  }
+
+  /** Waits until the server ends the stream; the time it ended, or null. */
+  async waitForEnd(timeoutMs: number) {
+    const until = Date.now() + timeoutMs
+    while (Date.now() < until) {
+      if (this.ends.length) return this.ends[0]
       await new Promise((resolve) => setTimeout(resolve, 10))
     }
     return null

@@ -18,10 +18,10 @@ export default class SessionController {
   async store(ctx: HttpContext) {
     const { request, response, session, i18n } = ctx
     const { email, password, redirect } = await request.validateUsing(loginValidator)
-    const user = await LoginService.logIn(ctx, email, password)
     const target = safeRedirectTarget(redirect, '/')
+    const login = await LoginService.logIn(ctx, email, password, target)
 
-    if (!user) {
+    if (!login) {
       session.flash('error', i18n.t('account.login.failed'))
       session.flashOnly(['email'])
       return response
@@ -29,8 +29,11 @@ export default class SessionController {
         .toRoute('account.login', undefined, target === '/' ? {} : { qs: { redirect: target } })
     }
 
+    /* with TOTP: not logged in yet, the code step comes next */
+    if (login.secondFactor) return response.redirect().toRoute('account.totp')
+
     /* the portal speaks the language chosen on the account page from now on */
-    response.plainCookie(LOCALE_COOKIE, user.locale, {
+    response.plainCookie(LOCALE_COOKIE, login.user.locale, {
       encode: false,
       maxAge: '365d',
       httpOnly: true,

@@ -3,7 +3,8 @@ import Customer from '#models/customer'
 
 export default class CustomersController {
   /** Master data of the chosen customer(s); changes go through the contact form. */
-  async show({ view, customerScope }: HttpContext) {
+  async show({ view, bouncer, customerScope: linked }: HttpContext) {
+    const customerScope = await linked.authorize(bouncer, 'viewMasterData')
     const customers = await Customer.query()
       .whereIn('id', customerScope.ids)
       .orderBy('customer_number')

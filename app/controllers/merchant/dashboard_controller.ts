@@ -6,7 +6,8 @@ import { berlinToday } from '#services/merchant/transaction_filter'
 
 export default class DashboardController {
   /** Figures, charts (data for public/js/dashboard.js), latest transactions (live), invoice, terminals. */
-  async show({ view, customerScope, i18n }: HttpContext) {
+  async show({ view, i18n, bouncer, customerScope: linked }: HttpContext) {
+    const customerScope = await linked.authorize(bouncer, 'viewDashboard')
     const overview = await DashboardService.overview(customerScope)
     const chart = {
       locale: i18n.locale,

@@ -9,7 +9,7 @@ export default class InvoicesController {
     const { year } = await ctx.request.validateUsing(invoiceArchiveValidator, {
       data: ctx.request.qs(),
     })
-    const scope = ctx.customerScope
+    const scope = await ctx.customerScope.authorize(ctx.bouncer, 'viewInvoices')
     const archive = new InvoiceArchive()
     const [invoices, years] = await Promise.all([
       archive.list(scope.ids, year),
@@ -26,15 +26,19 @@ export default class InvoicesController {
     return this.#download(ctx, 'xml')
   }
 
-  /** Any linked customer's invoice (not only the switched-to one); others get the shared 404. */
+  /**
+   * Any linked customer's invoice whose role allows invoices (not only the switched-to
+   * one); others get the shared 404.
+   */
   async #download(ctx: HttpContext, kind: 'pdf' | 'xml') {
     const { id } = await ctx.request.validateUsing(idParamsValidator, { data: ctx.params })
     const linked = await CustomerScope.linkedCustomers(ctx.auth.use('web').user!.id)
-    const result: ArchiveFileResult = await new InvoiceArchive().file(
-      linked.map((customer) => customer.id),
-      id,
-      kind
-    )
+    const policy = ctx.bouncer.with('CustomerPolicy')
+    const allowed: number[] = []
+    for (const customer of linked) {
+      if (await policy.allows('viewInvoices', customer)) allowed.push(customer.id)
+    }
+    const result: ArchiveFileResult = await new InvoiceArchive().file(allowed, id, kind)
     if (result.status === 'not_found') throw new OutOfScope()
     if (result.status === 'unavailable') {
       return ctx.response

@@ -6,7 +6,8 @@ import { terminalListValidator } from '#validators/merchant'
 
 export default class TerminalsController {
   /** The scope's terminals: search, sort and page from the query string. */
-  async index({ view, request, customerScope }: HttpContext) {
+  async index({ view, request, bouncer, customerScope: linked }: HttpContext) {
+    const customerScope = await linked.authorize(bouncer, 'viewTerminals')
     const query = await request.validateUsing(terminalListValidator, {
       data: withoutEmpty(plainQuery(request)),
     })
@@ -15,7 +16,8 @@ export default class TerminalsController {
   }
 
   /** A terminal by its TID; another customer's TID gives the same 404 as an unknown one. */
-  async show({ view, request, params, customerScope }: HttpContext) {
+  async show({ view, request, params, bouncer, customerScope: linked }: HttpContext) {
+    const customerScope = await linked.authorize(bouncer, 'viewTerminals')
     const { tid } = await request.validateUsing(terminalParamsValidator, { data: params })
     const terminal = await TerminalService.find(customerScope, tid)
     const activity = await TerminalService.activity(customerScope, terminal)

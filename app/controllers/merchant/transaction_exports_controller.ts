@@ -14,7 +14,15 @@ import {
 
 export default class TransactionExportsController {
   /** CSV of the current filter, streamed; at most 13 months per file. */
-  async download({ request, response, customerScope, i18n, session }: HttpContext) {
+  async download({
+    request,
+    response,
+    i18n,
+    session,
+    bouncer,
+    customerScope: linked,
+  }: HttpContext) {
+    const customerScope = await linked.authorize(bouncer, 'export')
     const read = await readFilter(transactionFilterValidator, filterQueryInput(request))
     const filter = read.ok ? buildFilter(read.input) : null
     if (!filter) {

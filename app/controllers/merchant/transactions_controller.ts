@@ -27,7 +27,8 @@ export default class TransactionsController {
    * (TT.MM.JJJJ) come back once as a redirect, so the URL carries ISO dates.
    */
   async index(ctx: HttpContext) {
-    const { view, request, response, customerScope, i18n } = ctx
+    const { view, request, response, i18n } = ctx
+    const customerScope = await ctx.customerScope.authorize(ctx.bouncer, 'viewTransactions')
     const terminals = await TransactionListService.terminalChoices(customerScope)
     const options = {
       terminals,
@@ -81,7 +82,8 @@ export default class TransactionsController {
   }
 
   /** New matching rows since a transaction id, as table rows (the live feed's fetch). */
-  async live({ view, request, response, customerScope }: HttpContext) {
+  async live({ view, request, response, bouncer, customerScope: linked }: HttpContext) {
+    const customerScope = await linked.authorize(bouncer, 'viewTransactions')
     const read = await readFilter(liveRowsValidator, filterQueryInput(request))
     const filter = read.ok ? buildFilter(read.input) : null
     if (!read.ok || !filter) return response.badRequest()
@@ -97,7 +99,8 @@ export default class TransactionsController {
    * The list's filter and page ride along in the query string, so „Zurück zur
    * Liste“ returns to them; a malformed one just leads back to the plain list.
    */
-  async show({ view, request, params, customerScope }: HttpContext) {
+  async show({ view, request, params, bouncer, customerScope: linked }: HttpContext) {
+    const customerScope = await linked.authorize(bouncer, 'viewTransactions')
     const { id } = await request.validateUsing(idParamsValidator, { data: params })
     const transaction = await TransactionListService.find(customerScope, id)
     const read = await readFilter(transactionFilterValidator, filterQueryInput(request))

@@ -1,9 +1,9 @@
 import { DateTime } from 'luxon'
 import hash from '@adonisjs/core/services/hash'
+import db from '@adonisjs/lucid/services/db'
 import mail from '@adonisjs/mail/services/main'
 import { errors } from '@adonisjs/limiter'
 import User from '#models/user'
-import CustomerUser from '#models/customer_user'
 import OneTimeToken from '#models/one_time_token'
 import EmailChangeMail from '#mails/email_change_mail'
 import EmailChangeAttemptMail from '#mails/email_change_attempt_mail'
@@ -12,7 +12,8 @@ import PasswordChangedMail from '#mails/password_changed_mail'
 import { budgets } from '#services/security/rate_limits'
 import { AuditService } from '#services/audit/audit_service'
 import { SessionRegistry } from '#services/account/session_registry'
-import { CustomerProof, normalizeTerminalId } from '#services/account/customer_proof'
+import { LiveRevocation } from '#services/ingest/live_revocation'
+import { CustomerClaim, CustomerProof } from '#services/account/customer_proof'
 import { LoginThrottle, type Client } from '#services/account/login_throttle'
 import { LoginService } from '#services/account/login_service'
 import { withTimingFloor } from '#services/account/even_timing'
@@ -70,6 +71,8 @@ export const AccountService = {
     /* a pending e-mail change or reset link mailed before dies with the old password */
     await OneTimeTokenService.revokeAll(user)
     await SessionRegistry.endAll(SessionRegistry.userTag(user.id), currentSessionId)
+    /* every stream, this session's too: its page reconnects and subscribes again */
+    await LiveRevocation.userAccessEnded(user.id)
     await mail.sendLater(new PasswordChangedMail(user.email, user.locale))
     await this.audit('password.changed', user)
     return 'done'
@@ -115,6 +118,7 @@ export const AccountService = {
   /** „Andere Sitzungen abmelden“: ends every session but the current one; returns how many ended. */
   async endOtherSessions(user: User, currentSessionId: string) {
     const ended = await SessionRegistry.endAll(SessionRegistry.userTag(user.id), currentSessionId)
+    await LiveRevocation.userAccessEnded(user.id, { exceptSessionId: currentSessionId })
     await AuditService.record({
       action: 'sessions.ended_others',
       actor: { type: 'user', id: user.id },
@@ -159,7 +163,9 @@ export const AccountService = {
   },
 
   /**
-   * „Kundennummer hinzufügen“: links the customer when the Terminal-ID proves it.
+   * „Kundennummer hinzufügen“: links the customer when the Terminal-ID proves it and
+   * it has no owner yet (the user becomes its owner); else files an access request
+   * the customer's owners are told about, and nothing of it is visible until approved.
    * At most `budgets.linkCustomerPerUser` tries per user (then a translated 429);
    * the answer takes as long whether the proof held or not.
    */
@@ -172,7 +178,9 @@ export const AccountService = {
     }
     return withTimingFloor(
       LINK_FLOOR_MS,
-      async (): Promise<'linked' | 'already' | 'not_proven'> => {
+      async (): Promise<
+        'linked' | 'already' | 'requested' | 'already_requested' | 'not_proven'
+      > => {
         const customer = await CustomerProof.find(customerNumber, terminalId)
         if (!customer) {
           await AuditService.record({
@@ -182,19 +190,25 @@ export const AccountService = {
           })
           return 'not_proven'
         }
-        const existing = await CustomerUser.query()
-          .where('user_id', user.id)
-          .where('customer_id', customer.id)
-          .first()
-        if (existing) return 'already'
-        const owners = await CustomerUser.query().where('customer_id', customer.id).count('* as n')
-        await CustomerUser.create({
-          userId: user.id,
-          customerId: customer.id,
-          role: Number(owners[0].$extras.n) === 0 ? 'owner' : 'member',
-          provenBy: 'terminal_id',
-          proofTerminalId: normalizeTerminalId(terminalId),
-        })
+        const claim = await db.transaction((trx) =>
+          CustomerClaim.claim(trx, {
+            userId: user.id,
+            customerId: customer.id,
+            provenBy: 'terminal_id',
+            terminalId,
+          })
+        )
+        if (claim === 'already' || claim === 'already_requested') return claim
+        if (claim === 'requested') {
+          await AuditService.record({
+            action: 'access_request.created',
+            actor: { type: 'user', id: user.id },
+            subjectUserId: user.id,
+            meta: { customerNumber: customer.customerNumber, provenBy: 'terminal_id' },
+          })
+          await CustomerClaim.notifyOwners(customer.id, user.email)
+          return 'requested'
+        }
         await AuditService.record({
           action: 'customer.linked',
           actor: { type: 'user', id: user.id },

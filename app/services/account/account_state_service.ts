@@ -9,6 +9,7 @@ import VerifyEmailMail from '#mails/verify_email_mail'
 import { registrationApproval } from '#config/portal'
 import { AuditService, type AuditActor } from '#services/audit/audit_service'
 import { SessionRegistry } from '#services/account/session_registry'
+import { LiveRevocation } from '#services/ingest/live_revocation'
 import { LoginThrottle } from '#services/account/login_throttle'
 import {
   credentialsFingerprint,
@@ -99,6 +100,7 @@ export const AccountStateService = {
     user.lockedAt = DateTime.now()
     await user.save()
     const ended = await SessionRegistry.endAll(SessionRegistry.userTag(user.id))
+    await LiveRevocation.userAccessEnded(user.id)
     /* a pending e-mail change dies; reset links stay (a reset is the owner's way out) */
     await OneTimeTokenService.revokeAll(user, ['email_change'])
     await AuditService.record({
@@ -168,6 +170,7 @@ export const AccountStateService = {
     user.state = 'disabled'
     await user.save()
     const ended = await SessionRegistry.endAll(SessionRegistry.userTag(user.id))
+    await LiveRevocation.userAccessEnded(user.id)
     await OneTimeTokenService.revokeAll(user)
     await AuditService.record({
       action: 'account.disabled',
@@ -216,6 +219,7 @@ export const AccountStateService = {
     if (!customer) return { ok: false, error: 'unknown_customer' }
     if (user.customers.length <= 1) return { ok: false, error: 'last_customer' }
     await db.from('customer_user').where({ user_id: user.id, customer_id: customer.id }).delete()
+    await LiveRevocation.customerAccessEnded(user.id, customer.id)
     await AuditService.record({
       action: 'account.customer_unlinked',
       actor,

@@ -41,7 +41,10 @@ export type LoginDoor<A extends Account> = {
   /** the audited reason of a refused login */
   refusal(account: A | null, passwordOk: boolean): string
   /** a correct password on an account that may log in: clear counters, audit */
-  passed(account: A, meta: { email: string; failuresOnRecord: boolean }): Promise<void>
+  passed(
+    account: A,
+    meta: { email: string; failuresOnRecord: boolean; method?: string }
+  ): Promise<void>
   auditFailure(account: A | null, reason: string): Promise<void>
   lock(account: A): Promise<void>
 }
@@ -63,6 +66,23 @@ export const LoginSequence = {
     email: string,
     password: string
   ) {
+    const checked = await this.checkPassword(ctx, door, email, password)
+    if (!checked) return null
+    await this.complete(ctx, door, checked.account, checked)
+    return checked.account
+  },
+
+  /**
+   * Step one alone: throttle check, credentials (the same work whether or not the
+   * e-mail exists), failures counted. The account when its password is right and it
+   * may log in, else null; nobody is logged in yet.
+   */
+  async checkPassword<A extends Account>(
+    ctx: LoginCtx,
+    door: LoginDoor<A>,
+    email: string,
+    password: string
+  ) {
     const normalized = door.normalizeEmail(email)
     const ip = ctx.request.ip()
     const { failuresOnRecord } = await door.throttle.assertAllowed(
@@ -77,13 +97,24 @@ export const LoginSequence = {
       await this.recordFailure(door, normalized, account, door.refusal(account, passwordOk), ip)
       return null
     }
+    return { account, email: normalized, failuresOnRecord }
+  },
 
-    await door.passed(account, { email: normalized, failuresOnRecord })
+  /** The login itself: counters cleared and audited (door.passed), renewed and tagged session. */
+  async complete<A extends Account>(
+    ctx: LoginCtx,
+    door: LoginDoor<A>,
+    account: A,
+    meta: { email: string; failuresOnRecord: boolean; method?: string }
+  ) {
+    await door.passed(account, meta)
     /* login() renews the session id */
     await (ctx.auth.use(door.guard) as unknown as { login(user: A): Promise<void> }).login(account)
-    SessionPolicy.start(ctx.session, { ip, userAgent: ctx.request.header('user-agent') ?? '' })
+    SessionPolicy.start(ctx.session, {
+      ip: ctx.request.ip(),
+      userAgent: ctx.request.header('user-agent') ?? '',
+    })
     await SessionRegistry.track(ctx.session, door.sessionTag(account.id))
-    return account
   },
 
   /**

@@ -8,6 +8,7 @@ import { AltchaService } from '#services/security/altcha_service'
 import { withTimingFloor } from '#services/account/even_timing'
 import { AuditService } from '#services/audit/audit_service'
 import { SessionRegistry } from '#services/account/session_registry'
+import { LiveRevocation } from '#services/ingest/live_revocation'
 import { AccountStateService } from '#services/account/account_state_service'
 import { normalizeCustomerNumber } from '#services/account/customer_proof'
 import { LoginThrottle } from '#services/account/login_throttle'
@@ -91,6 +92,7 @@ export const PasswordResetService = {
     /* the owner proved the address: failed attempts before the reset no longer count */
     await LoginThrottle.recordSuccess(user.email)
     await SessionRegistry.endAll(SessionRegistry.userTag(user.id))
+    await LiveRevocation.userAccessEnded(user.id)
     await mail.sendLater(new PasswordChangedMail(user.email, user.locale))
     await AuditService.record({
       action: 'password.reset_done',

@@ -1,4 +1,3 @@
-import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import hash from '@adonisjs/core/services/hash'
@@ -9,7 +8,7 @@ import VerifyEmailMail from '#mails/verify_email_mail'
 import RegistrationAttemptMail from '#mails/registration_attempt_mail'
 import { AuditService } from '#services/audit/audit_service'
 import { AccountStateService } from '#services/account/account_state_service'
-import { CustomerProof, normalizeTerminalId } from '#services/account/customer_proof'
+import { CustomerClaim, CustomerProof, type ClaimResult } from '#services/account/customer_proof'
 import { OneTimeTokenService } from '#services/account/one_time_token_service'
 import { withTimingFloor } from '#services/account/even_timing'
 import { PasswordPolicy, type PasswordProblem } from '#services/account/password_policy'
@@ -79,16 +78,19 @@ export const RegistrationService = {
       return
     }
 
-    const user = await db.transaction(async (trx) => {
+    const { user, claim } = await db.transaction(async (trx) => {
       const created = await User.create(
         { email, password: input.password, locale: input.locale, state: 'pending_verification' },
         { client: trx }
       )
-      await this.linkProof(trx, created.id, customer.id, input.terminalId)
-      return created
+      return {
+        user: created,
+        claim: await this.linkProof(trx, created.id, customer.id, input.terminalId),
+      }
     })
     await this.sendLink(user)
     await this.audit('registration.created', user.id)
+    await this.afterClaim(claim, user, customer.id)
   },
 
   /**
@@ -98,30 +100,44 @@ export const RegistrationService = {
    * registration gets its own link. The address's owner can always register.
    */
   async replacePending(user: User, input: Registration, customerId: number) {
-    await db.transaction(async (trx) => {
+    const claim = await db.transaction(async (trx) => {
       user.useTransaction(trx)
       user.password = input.password
       user.locale = input.locale
       await user.save()
       await trx.from('customer_user').where('user_id', user.id).delete()
-      await this.linkProof(trx, user.id, customerId, input.terminalId)
+      await trx.from('access_requests').where({ user_id: user.id, status: 'pending' }).delete()
+      return this.linkProof(trx, user.id, customerId, input.terminalId)
     })
     await OneTimeTokenService.revokeAll(user)
     await this.sendLink(user)
     await this.audit('registration.replaced_pending', user.id)
+    await this.afterClaim(claim, user, customerId)
   },
 
-  /** The registration's proof: its link to the customer (the first one becomes its owner). */
+  /**
+   * The registration's proof: the customer's first user becomes its owner; anyone
+   * later gets an access request and sees nothing until an owner approves.
+   */
   async linkProof(trx: TransactionClientContract, userId: number, customerId: number, tid: string) {
-    const owners = await trx.from('customer_user').where('customer_id', customerId).count('* as n')
-    await trx.table('customer_user').insert({
-      user_id: userId,
-      customer_id: customerId,
-      role: Number(owners[0].n) === 0 ? 'owner' : 'member',
-      proven_by: 'registration',
-      proof_terminal_id: normalizeTerminalId(tid),
-      created_at: DateTime.now().toSQL({ includeOffset: false }),
+    return CustomerClaim.claim(trx, {
+      userId,
+      customerId,
+      provenBy: 'registration',
+      terminalId: tid,
     })
+  },
+
+  /** A new access request: audited, and the customer's owners are told by mail. */
+  async afterClaim(claim: ClaimResult, user: User, customerId: number) {
+    if (claim !== 'requested') return
+    await AuditService.record({
+      action: 'access_request.created',
+      actor: { type: 'anonymous' },
+      subjectUserId: user.id,
+      meta: { customerId, provenBy: 'registration' },
+    })
+    await CustomerClaim.notifyOwners(customerId, user.email)
   },
 
   /** Mails the confirmation link, bound to the credentials stored right now. */

@@ -8,6 +8,7 @@ import type { Session } from '@adonisjs/session'
 import { UAParser } from 'ua-parser-js'
 import AuditEvent from '#models/audit_event'
 import { AuditService } from '#services/audit/audit_service'
+import { LiveRevocation } from '#services/ingest/live_revocation'
 
 /*
 | Server-side session control. Every login tags its Redis session with the
@@ -112,6 +113,7 @@ export const SessionRegistry = {
     if (!entry) return false
     /* the tag set drops the id itself the next time it is listed */
     await store.destroy(entry.id)
+    await LiveRevocation.sessionEnded(userId, entry.id)
     const userAgent = (entry.data?.auth_ua as string | undefined) ?? null
     await AuditService.record({
       action: 'session.ended',

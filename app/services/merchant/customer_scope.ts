@@ -2,11 +2,19 @@ import { Exception } from '@adonisjs/core/exceptions'
 import type { HttpContext } from '@adonisjs/core/http'
 import db from '@adonisjs/lucid/services/db'
 import { plainQuery } from '#services/merchant/plain_query'
+import type { CustomerRole } from '#models/customer_user'
+import { roleAllows, type CustomerAbility } from '#policies/customer_policy'
 
 export const SCOPE_SESSION_KEY = 'merchant.customer'
 export const ALL = 'all'
 
-export type ScopeCustomer = { id: number; customerNumber: string; companyName: string }
+/** A customer the user has access to, with the user's role for it (PRODUCT „Access model“). */
+export type ScopeCustomer = {
+  id: number
+  customerNumber: string
+  companyName: string
+  role: CustomerRole
+}
 
 /** What the header names: the one customer in view, or "all customers" with their count. */
 export type InView =
@@ -27,8 +35,10 @@ export class OutOfScope extends Exception {
 
 /**
  * Which customers a merchant request may see: the user's linked customers
- * (customer_user), narrowed by the current choice — one customer number or
- * "all" — from `?customer=` (this request) or the session (the header switch).
+ * (customer_user — a pending access request is no link), narrowed by the current
+ * choice — one customer number or "all" — from `?customer=` (this request) or the
+ * session (the header switch). Each customer carries the user's role; what a role
+ * may do is `CustomerPolicy` (app/policies), applied with `authorize`.
  */
 export class CustomerScope {
   constructor(
@@ -72,6 +82,39 @@ export class CustomerScope {
     return this.choice
   }
 
+  /** The chosen customers' ids whose role allows the ability (no bouncer: for services). */
+  idsAllowing(ability: CustomerAbility): number[] {
+    return this.chosen.filter((c) => roleAllows(c.role, ability)).map((c) => c.id)
+  }
+
+  /** True when the user owns at least one linked customer (the „Benutzer“ page). */
+  get managesUsers() {
+    return this.linked.some((c) => roleAllows(c.role, 'manageUsers'))
+  }
+
+  /** True when the role for at least one chosen customer allows the ability (views: links). */
+  allows(ability: CustomerAbility) {
+    return this.idsAllowing(ability).length > 0
+  }
+
+  /**
+   * The scope narrowed by `CustomerPolicy` to the customers whose role allows the
+   * ability. A choice of one customer the role does not allow, or "all" with none
+   * allowed, throws the shared 404: a page a role may not see answers like a
+   * missing one. A user without any link (e.g. a request still pending) sees the
+   * empty page everyone without data sees.
+   */
+  async authorize(bouncer: HttpContext['bouncer'], ability: CustomerAbility) {
+    const policy = bouncer.with('CustomerPolicy')
+    const allowed: ScopeCustomer[] = []
+    for (const customer of this.linked) {
+      if (await policy.allows(ability, customer)) allowed.push(customer)
+    }
+    const narrowed = new CustomerScope(allowed, this.choice)
+    if (this.linked.length > 0 && narrowed.chosen.length === 0) throw new OutOfScope()
+    return narrowed
+  }
+
   /** Throws the shared 404 unless the customer id is in the current choice. */
   assertCustomer(customerId: number | null | undefined) {
     if (!customerId || !this.ids.includes(Number(customerId))) throw new OutOfScope()
@@ -84,11 +127,17 @@ export class CustomerScope {
       .join('customers', 'customers.id', 'customer_user.customer_id')
       .where('customer_user.user_id', userId)
       .orderBy('customer_user.id', 'asc')
-      .select('customers.id', 'customers.customer_number', 'customers.company_name')
+      .select(
+        'customers.id',
+        'customers.customer_number',
+        'customers.company_name',
+        'customer_user.role'
+      )
     return rows.map((row) => ({
       id: Number(row.id),
       customerNumber: row.customer_number,
       companyName: row.company_name,
+      role: row.role as CustomerRole,
     }))
   }
 

@@ -37,7 +37,8 @@ export const DashboardService = {
       dailyTurnover(ids, today),
       brandMix(ids, today),
       latestTransactions(ids, now),
-      newestInvoice(ids),
+      /* only customers whose role may see invoices (CustomerPolicy) */
+      newestInvoice(scope.idsAllowing('viewInvoices')),
       TerminalService.list(scope),
     ])
     return {

@@ -1,7 +1,7 @@
 import { test } from '@japa/runner'
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
-import { rm } from 'node:fs/promises'
+import { readdir, rm } from 'node:fs/promises'
 import app from '@adonisjs/core/services/app'
 import Database from 'better-sqlite3'
 
@@ -62,7 +62,11 @@ test.group('Migrations on SQLite', () => {
       run(process.execPath, ['ace', ...args], { cwd: app.makePath(), env })
     /* a demo database from before migration 0800, with a merchant linked to a customer */
     await ace(['migration:run', '--force'])
-    await ace(['migration:rollback', '--step=1', '--force'])
+    /* back to before 0800: every migration from 0800 on is rolled back */
+    const since0800 = (await readdir(app.makePath('database/migrations'))).filter(
+      (name) => /^\d{4}_.*\.ts$/.test(name) && name >= '0800'
+    ).length
+    await ace(['migration:rollback', `--step=${since0800}`, '--force'])
     const sqlite = new Database(file)
     const now = '2026-11-01 10:00:00'
     sqlite
