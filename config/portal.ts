@@ -18,6 +18,16 @@ export const queueRedis = {
 /** `manual`: new registrations wait for support's approval (read per registration). */
 export const registrationApproval = () => env.get('REGISTRATION_APPROVAL')
 
+/**
+ * What proves a customer when registering or adding a customer number (read per request):
+ * `tid` one of its active Terminal-IDs, `code` a one-time activation code from
+ * `node ace customers:activation-codes` (sent by letter).
+ */
+export const registrationProof = (): 'tid' | 'code' => env.get('REGISTRATION_PROOF') ?? 'tid'
+
+/** Days an activation code stays valid unless `--expires-days` says otherwise. */
+export const activationCodeDays = 90
+
 /** Where invoice PDFs and XML are stored. */
 export const invoiceStoragePath = env.get('INVOICE_STORAGE_PATH') || 'storage/invoices'
 

@@ -118,6 +118,7 @@ export default await Env.create(appRoot, {
 
   CHROMIUM_PATH: Env.schema.string.optional(),
   REGISTRATION_APPROVAL: Env.schema.enum(['auto', 'manual'] as const),
+  REGISTRATION_PROOF: Env.schema.enum.optional(['tid', 'code'] as const),
   SUPPORT_PHONE: Env.schema.string(),
   SUPPORT_HOURS: Env.schema.string.optional(),
   ALTCHA_COST: Env.schema.number.optional(),

@@ -38,6 +38,10 @@ export default class Customer extends BaseModel {
   @column({ serializeAs: null })
   declare iban: string | null
 
+  /** Set by an owner: linked users without two-factor sign-in see nothing of this customer. */
+  @column({ consume: (value) => Boolean(value) })
+  declare requireTwoFactor: boolean
+
   @column.dateTime({ autoCreate: true })
   declare createdAt: DateTime
 

@@ -22,7 +22,7 @@ export default class CustomerUser extends BaseModel {
   declare role: CustomerRole
 
   @column()
-  declare provenBy: 'registration' | 'terminal_id' | 'support'
+  declare provenBy: 'registration' | 'terminal_id' | 'support' | 'invitation'
 
   @column()
   declare proofTerminalId: string | null

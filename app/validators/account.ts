@@ -2,6 +2,8 @@ import vine from '@vinejs/vine'
 import { formValidator } from '#validators/form_validator'
 import { PASSWORD_MAX, PASSWORD_MIN } from '#services/account/password_policy'
 import { CUSTOMER_ROLES } from '#models/customer_user'
+import { proofFormatOk } from '#services/account/customer_proof'
+import { registrationProof } from '#config/portal'
 
 /*
 | The account area's forms and query strings. Messages: `account.validation`
@@ -17,11 +19,21 @@ const customerNumber = () =>
     .toUpperCase()
     .regex(/^(?:[A-Z0-9-]\s*){3,20}$/)
     .transform((value) => value.replace(/\s+/g, ''))
+/*
+ * The customer's proof in the field `terminal_id`: a Terminal-ID (8 digits), or with
+ * REGISTRATION_PROOF=code the letter's activation code (XXXX-XXXX-XXXX), read per request.
+ */
+const proofFormat = vine.createRule((value, _options, field) => {
+  if (typeof value !== 'string' || proofFormatOk(value)) return
+  const rule = registrationProof() === 'code' ? 'activation_code' : 'regex'
+  field.report('The format of {{ field }} is not valid', rule, field)
+})
 const terminalId = () =>
   vine
     .string()
     .trim()
-    .regex(/^(?:\d\s*){8}$/)
+    .maxLength(40)
+    .use(proofFormat())
     .transform((value) => value.replace(/\s+/g, ''))
 /* length is checked here; strength and personal content by PasswordPolicy (with the reason) */
 const newPassword = () => vine.string().minLength(PASSWORD_MIN).maxLength(PASSWORD_MAX).confirmed()
@@ -143,4 +155,33 @@ export const accessIdValidator = formValidator(
 export const accessRoleValidator = formValidator(
   'account.validation',
   vine.object({ role: vine.enum(CUSTOMER_ROLES) })
+)
+
+/* An owner requiring two-factor sign-in for a customer: the checkbox (absent = off). */
+export const twoFactorRequireValidator = formValidator(
+  'account.validation',
+  vine.object({ require_two_factor: vine.boolean().optional() })
+)
+
+/*
+| Invitations: an owner invites an address with a role; the invitee sets name and password.
+*/
+
+/** „Einladen“ on /account/users: the customer (one the owner owns), the address and the role. */
+export const invitationValidator = formValidator(
+  'account.validation',
+  vine.object({
+    customer_id: vine.number().withoutDecimals().min(1),
+    email: email(),
+    role: vine.enum(CUSTOMER_ROLES),
+  })
+)
+
+/** A new address accepts: its name and a password (strength: PasswordPolicy). */
+export const invitationAcceptValidator = formValidator(
+  'account.validation',
+  vine.object({
+    full_name: vine.string().trim().minLength(1).maxLength(120),
+    password: newPassword(),
+  })
 )

@@ -5,6 +5,7 @@ import { TICKET_CATEGORIES, TICKET_STATUSES } from '#models/ticket'
 import { QUEUE_NAMES } from '#services/queue/queues'
 import { STAFF_ACTIONS } from '#services/admin/staff_account_service'
 import { ACCOUNT_ACTIONS } from '#services/account/account_state_service'
+import { CUSTOMER_ROLES } from '#models/customer_user'
 
 /*
 | Every input of the admin area. The messages are `admin.validation` in
@@ -151,4 +152,18 @@ export const invoiceRunValidator = formValidator(
       .trim()
       .regex(/^\d{4}-(0[1-9]|1[0-2])$/),
   })
+)
+
+/* Support's decision on an access request (/admin/customers/:id): the role given on approval. */
+export const accessRequestParamsValidator = formValidator(
+  PREFIX,
+  vine.object({
+    id: vine.number().withoutDecimals().min(1),
+    requestId: vine.number().withoutDecimals().min(1),
+  })
+)
+
+export const accessRequestApprovalValidator = formValidator(
+  PREFIX,
+  vine.object({ role: vine.enum(CUSTOMER_ROLES) })
 )

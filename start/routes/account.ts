@@ -45,6 +45,11 @@ router
       .post('/reset-password/:token', [controllers.account.PasswordReset, 'update'])
       .as('reset.store')
     router.post('/logout', [controllers.account.Login, 'destroy']).as('logout')
+    /* an invitation's link: a new address sets name and password here */
+    router.get('/invitation/:token', [controllers.account.Invitations, 'show']).as('invitation')
+    router
+      .post('/invitation/:token', [controllers.account.Invitations, 'register'])
+      .as('invitation.register')
   })
   .as('account')
 
@@ -69,6 +74,10 @@ router
     router
       .post('/account/two-factor/disable', [controllers.account.TwoFactor, 'disable'])
       .as('two_factor.disable')
+    router
+      .post('/account/two-factor/customers/:id', [controllers.account.TwoFactor, 'require'])
+      .where('id', /^\d{1,10}$/)
+      .as('two_factor.require')
     /* „Benutzer“: owners manage their customers' users and access requests */
     router.get('/account/users', [controllers.account.Users, 'index']).as('users.index')
     router
@@ -88,6 +97,20 @@ router
       .where('id', /^\d{1,10}$/)
       .as('users.remove')
     router
+      .post('/account/users/invitations', [controllers.account.Users, 'invite'])
+      .as('users.invite')
+    router
+      .post('/account/users/invitations/:id/revoke', [
+        controllers.account.Users,
+        'revokeInvitation',
+      ])
+      .where('id', /^\d{1,10}$/)
+      .as('users.invitation_revoke')
+    /* an existing account accepts an invitation to its address after logging in */
+    router
+      .post('/invitation/:token/accept', [controllers.account.Invitations, 'accept'])
+      .as('invitation.accept')
+    router
       .post('/account/sessions/end-others', [controllers.account.Sessions, 'destroyOthers'])
       .as('sessions.end_others')
     router
@@ -105,7 +128,9 @@ formPage('account.email', { route: 'account.show', hash: 'email' })
 formPage('account.customers', { route: 'account.show', hash: 'customers' })
 formPage('account.users.approve', { route: 'account.users.index' })
 formPage('account.users.role', { route: 'account.users.index' })
+formPage('account.users.invite', { route: 'account.users.index', hash: 'invite' })
 formPage('account.two_factor.disable', { route: 'account.two_factor.show' })
+formPage('account.two_factor.require', { route: 'account.two_factor.show', hash: 'require' })
 
 /* The link mailed to a new address; it works without being logged in. */
 router

@@ -68,6 +68,21 @@ router
 
     router.get('/customers', [controllers.admin.Customers, 'index']).as('customers.index')
     router.get('/customers/:id', [controllers.admin.Customers, 'show']).as('customers.show')
+    router
+      .post('/customers/:id/access-requests/:requestId/approve', [
+        controllers.admin.AccessRequests,
+        'approve',
+      ])
+      .where('requestId', router.matchers.number())
+      .as('access_requests.approve')
+    formPage('admin.access_requests.approve', { route: 'admin.customers.show', params: ['id'] })
+    router
+      .post('/customers/:id/access-requests/:requestId/deny', [
+        controllers.admin.AccessRequests,
+        'deny',
+      ])
+      .where('requestId', router.matchers.number())
+      .as('access_requests.deny')
     router.get('/terminals', [controllers.admin.Terminals, 'index']).as('terminals.index')
     router.get('/terminals/:id', [controllers.admin.Terminals, 'show']).as('terminals.show')
 

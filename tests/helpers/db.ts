@@ -15,6 +15,8 @@ const TABLES = [
   'api_tokens',
   'transactions',
   'access_requests',
+  'invitations',
+  'activation_codes',
   'customer_user',
   'terminals',
   'customers',

@@ -1,11 +1,17 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import encryption from '@adonisjs/core/services/encryption'
 import { urlFor } from '@adonisjs/core/services/url_builder'
-import { twoFactorCodeValidator, twoFactorDisableValidator } from '#validators/account'
+import {
+  accessIdValidator,
+  twoFactorCodeValidator,
+  twoFactorDisableValidator,
+  twoFactorRequireValidator,
+} from '#validators/account'
 import { LOCALE_COOKIE } from '#middleware/detect_user_locale_middleware'
 import { LoginService } from '#services/account/login_service'
 import { TwoFactorService } from '#services/account/two_factor_service'
 import { flashFieldError } from '#helpers/form_feedback'
+import { OutOfScope } from '#services/merchant/customer_scope'
 
 /* the secret being enrolled, kept encrypted in the session until confirmed */
 const PENDING_SECRET = 'account_totp_pending'
@@ -52,11 +58,15 @@ export default class TwoFactorController {
   async show({ auth, session, view, response }: HttpContext) {
     const user = auth.use('web').user!
     response.header('Cache-Control', 'no-store')
+    /* owners: require it for everyone on a customer they own */
+    const owned = await TwoFactorService.ownedCustomers(user)
     if (user.totpEnabledAt) {
       return view.render('pages/account/two_factor', {
         enabled: true,
         since: user.totpEnabledAt.toJSDate(),
         recoveryCodesLeft: TwoFactorService.recoveryCodesLeft(user),
+        requiredBy: await TwoFactorService.requiredBy(user),
+        owned,
       })
     }
     let secret = encryption.decrypt<string>(session.get(PENDING_SECRET, '')) ?? null
@@ -65,7 +75,7 @@ export default class TwoFactorController {
       session.put(PENDING_SECRET, encryption.encrypt(secret))
     }
     const enrolment = await TwoFactorService.enrolment(user, secret)
-    return view.render('pages/account/two_factor', { enabled: false, enrolment, secret })
+    return view.render('pages/account/two_factor', { enabled: false, enrolment, secret, owned })
   }
 
   async enable({ auth, request, session, response, i18n }: HttpContext) {
@@ -99,7 +109,16 @@ export default class TwoFactorController {
       data.code,
       { ip: request.ip(), i18n }
     )
-    if (result === 'wrong_current') {
+    if (result === 'required') {
+      const [customer] = await TwoFactorService.requiredBy(auth.use('web').user!)
+      session.flash(
+        'error',
+        i18n.t('account.two_factor.disable_required', {
+          company: customer.companyName,
+          number: customer.customerNumber,
+        })
+      )
+    } else if (result === 'wrong_current') {
       flashFieldError(ctx, 'current_password', i18n.t('account.password.wrong_current'))
     } else if (result === 'wrong_code') {
       flashFieldError(ctx, 'code', i18n.t('account.totp.failed'))
@@ -108,5 +127,23 @@ export default class TwoFactorController {
       return response.redirect(urlFor('account.show') + '#two-factor')
     }
     return response.redirect().toRoute('account.two_factor.show')
+  }
+
+  /** An owner requires two-factor sign-in for everyone on a customer they own, or stops. */
+  async require(ctx: HttpContext) {
+    const { auth, request, response, session, i18n } = ctx
+    const { id } = await request.validateUsing(accessIdValidator, { data: ctx.params })
+    const { require_two_factor: required } = await request.validateUsing(twoFactorRequireValidator)
+    const result = await TwoFactorService.setRequired(auth.use('web').user!, id, required === true)
+    if (result === 'not_found') throw new OutOfScope()
+    if (result === 'needs_own') {
+      session.flash('error', i18n.t('account.two_factor.require_needs_own'))
+    } else {
+      session.flash(
+        'success',
+        i18n.t(required ? 'account.two_factor.require_on' : 'account.two_factor.require_off')
+      )
+    }
+    return response.redirect(urlFor('account.two_factor.show') + '#require')
   }
 }

@@ -2,7 +2,8 @@ import type { HttpContext } from '@adonisjs/core/http'
 import { CUSTOMER_ROLES } from '#models/customer_user'
 import { OutOfScope } from '#services/merchant/customer_scope'
 import { CustomerUsersService, type ChangeResult } from '#services/account/customer_users_service'
-import { accessIdValidator, accessRoleValidator } from '#validators/account'
+import { InvitationService } from '#services/account/invitation_service'
+import { accessIdValidator, accessRoleValidator, invitationValidator } from '#validators/account'
 
 /**
  * „Benutzer“ (/account/users), for owners only (CustomerPolicy `manageUsers`): a
@@ -45,6 +46,35 @@ export default class UsersController {
     const { id } = await ctx.request.validateUsing(accessIdValidator, { data: ctx.params })
     const result = await CustomerUsersService.remove(ctx.auth.use('web').user!, id)
     return this.back(ctx, messageFor(result, 'removed', 'removed'))
+  }
+
+  /** Invites an address with a role to a customer the owner owns. */
+  async invite(ctx: HttpContext) {
+    await this.authorize(ctx)
+    const data = await ctx.request.validateUsing(invitationValidator)
+    const result = await InvitationService.invite(
+      ctx.auth.use('web').user!,
+      data.customer_id,
+      data.email,
+      data.role
+    )
+    if (result === 'already_has_access') {
+      ctx.session.flash(
+        'error',
+        ctx.i18n.t('account.users.invitation_has_access', { email: data.email })
+      )
+      return ctx.response.redirect().toRoute('account.users.index')
+    }
+    ctx.session.flash('success', ctx.i18n.t('account.users.invitation_sent', { email: data.email }))
+    return ctx.response.redirect().toRoute('account.users.index')
+  }
+
+  /** Revokes an open invitation: its link answers as invalid from now on. */
+  async revokeInvitation(ctx: HttpContext) {
+    await this.authorize(ctx)
+    const { id } = await ctx.request.validateUsing(accessIdValidator, { data: ctx.params })
+    await InvitationService.revoke(ctx.auth.use('web').user!, id)
+    return this.back(ctx, 'invitation_revoked')
   }
 
   /** Owners of at least one linked customer only; everyone else the shared 404. */

@@ -2,8 +2,10 @@ import type { HttpContext } from '@adonisjs/core/http'
 import { urlFor } from '@adonisjs/core/services/url_builder'
 import { LookupService } from '#services/admin/lookup_service'
 import { lookupFilterValidator } from '#validators/admin'
+import { SupportAccessRequests } from '#services/account/customer_users_service'
+import { CUSTOMER_ROLES } from '#models/customer_user'
 
-/** /admin/customers: read-only master data with linked users. */
+/** /admin/customers: read-only master data with linked users and pending access requests. */
 export default class CustomersController {
   async index({ request, view }: HttpContext) {
     const { q, page } = await request.validateUsing(lookupFilterValidator, { data: request.qs() })
@@ -15,6 +17,7 @@ export default class CustomersController {
 
   async show({ params, view }: HttpContext) {
     const customer = await LookupService.customer(params.id)
-    return view.render('pages/admin/customers/show', { customer })
+    const requests = await SupportAccessRequests.pending(customer.id)
+    return view.render('pages/admin/customers/show', { customer, requests, roles: CUSTOMER_ROLES })
   }
 }

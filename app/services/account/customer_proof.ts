@@ -1,9 +1,11 @@
+import { createHash, randomInt } from 'node:crypto'
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import mail from '@adonisjs/mail/services/main'
 import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import Customer from '#models/customer'
 import AccessRequestMail from '#mails/access_request_mail'
+import { activationCodeDays, registrationProof } from '#config/portal'
 
 /** Trimmed, upper case, inner spaces removed: the one stored form of a Kundennummer. */
 export function normalizeCustomerNumber(value: string) {
@@ -15,13 +17,40 @@ export function normalizeTerminalId(value: string) {
   return value.replace(/\s+/g, '')
 }
 
+/** An activation code as typed (any case, spaces and hyphens allowed) in its one stored form. */
+export function normalizeActivationCode(value: string) {
+  return value.toUpperCase().replace(/[\s-]+/g, '')
+}
+
+/* 32 signs without I, O, 0 and 1 (nothing to mix up on a letter): 12 of them are 60 bits */
+const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'
+const CODE_LENGTH = 12
+
+/** The form field's accepted shape for the proof in force (the validator asks per request). */
+export function proofFormatOk(value: string) {
+  if (registrationProof() === 'code') {
+    return new RegExp(`^[${CODE_ALPHABET}]{${CODE_LENGTH}}$`).test(normalizeActivationCode(value))
+  }
+  return /^\d{8}$/.test(normalizeTerminalId(value))
+}
+
+function codeHash(code: string) {
+  return createHash('sha256')
+    .update(`activation-code:${normalizeActivationCode(code)}`)
+    .digest('hex')
+}
+
 export const CustomerProof = {
   /**
-   * The customer with this number, when the terminal belongs to it and is in
-   * service (`active`); null otherwise. A decommissioned, inactive or blocked
-   * terminal's TID, still printed on old receipts, proves nothing.
+   * The customer with this number, when the proof holds; null otherwise.
+   * `REGISTRATION_PROOF=tid`: the terminal belongs to it and is in service
+   * (`active`) — a decommissioned, inactive or blocked terminal's TID, still
+   * printed on old receipts, proves nothing. `code`: an unused, unexpired
+   * activation code of that customer (used up when the claim is stored).
    */
-  async find(customerNumber: string, terminalId: string) {
+  async find(customerNumber: string, proof: string) {
+    if (registrationProof() === 'code') return this.findByCode(customerNumber, proof)
+    const terminalId = proof
     return Customer.query()
       .where('customer_number', normalizeCustomerNumber(customerNumber))
       .whereHas('terminals', (query) =>
@@ -29,6 +58,104 @@ export const CustomerProof = {
       )
       .first()
   },
+
+  async findByCode(customerNumber: string, code: string) {
+    const hashed = codeHash(code)
+    const customer = await Customer.findBy(
+      'customer_number',
+      normalizeCustomerNumber(customerNumber)
+    )
+    const row = await db
+      .from('activation_codes')
+      .where('code_hash', hashed)
+      .whereNull('used_at')
+      .where('expires_at', '>', sqlNow())
+      .first()
+    /* both lookups always run: the time tells nothing about which one failed */
+    if (!customer || !row || Number(row.customer_id) !== customer.id) return null
+    return customer
+  },
+}
+
+/** The code was used by a concurrent claim between the check and the claim. */
+export class ActivationCodeSpent extends Error {}
+
+export type IssuedCode = {
+  customerNumber: string
+  companyName: string
+  street: string
+  postalCode: string
+  city: string
+  code: string
+  expiresAt: DateTime
+}
+
+/*
+| Activation codes (REGISTRATION_PROOF=code) for a letter run: one per customer,
+| shown once, stored as a hash, single use, expiring. A new code for a customer
+| replaces its unused one.
+*/
+export const ActivationCodes = {
+  generateCode() {
+    let code = ''
+    for (let i = 0; i < CODE_LENGTH; i++) code += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]
+    return code.match(/.{4}/g)!.join('-')
+  },
+
+  /** New codes for every customer, or the one with `customerNumber` (null when it does not exist). */
+  async issue(options: { customerNumber?: string; days?: number }): Promise<IssuedCode[] | null> {
+    const days = options.days ?? activationCodeDays
+    const query = Customer.query().orderBy('customer_number')
+    if (options.customerNumber !== undefined) {
+      query.where('customer_number', normalizeCustomerNumber(options.customerNumber))
+    }
+    const customers = await query
+    if (options.customerNumber !== undefined && !customers.length) return null
+    const expiresAt = DateTime.now().plus({ days }).startOf('second')
+    const issued: IssuedCode[] = []
+    for (const customer of customers) {
+      const code = this.generateCode()
+      await db.transaction(async (trx) => {
+        await trx
+          .from('activation_codes')
+          .where('customer_id', customer.id)
+          .whereNull('used_at')
+          .delete()
+        await trx.table('activation_codes').insert({
+          customer_id: customer.id,
+          code_hash: codeHash(code),
+          expires_at: expiresAt.toSQL({ includeOffset: false }),
+          created_at: sqlNow(),
+        })
+      })
+      issued.push({
+        customerNumber: customer.customerNumber,
+        companyName: customer.companyName,
+        street: customer.street,
+        postalCode: customer.postalCode,
+        city: customer.city,
+        code,
+        expiresAt,
+      })
+    }
+    return issued
+  },
+
+  /** Uses the code up for this claim; throws when a concurrent claim used it first. */
+  async spend(client: QueryClientContract, customerId: number, code: string, userId: number) {
+    const affected = await client
+      .from('activation_codes')
+      .where({ customer_id: customerId, code_hash: codeHash(code) })
+      .whereNull('used_at')
+      .where('expires_at', '>', sqlNow())
+      .update({ used_at: sqlNow(), used_by_user_id: userId })
+    const count = Array.isArray(affected) ? Number(affected[0]) : Number(affected)
+    if (count !== 1) throw new ActivationCodeSpent('activation code already used')
+  },
+}
+
+function sqlNow() {
+  return DateTime.now().toSQL({ includeOffset: false })
 }
 
 /** What proving a customer gave: access as its (first) owner, or a request to its owners. */
@@ -64,12 +191,15 @@ export const CustomerClaim = {
       .where({ user_id: claim.userId, customer_id: claim.customerId, status: 'pending' })
       .first()
     if (pending) return 'already_requested'
-    const now = DateTime.now().toSQL({ includeOffset: false })
+    const now = sqlNow()
+    const byCode = registrationProof() === 'code'
+    if (byCode)
+      await ActivationCodes.spend(client, claim.customerId, claim.terminalId, claim.userId)
     const proof = {
       user_id: claim.userId,
       customer_id: claim.customerId,
-      proven_by: claim.provenBy,
-      proof_terminal_id: normalizeTerminalId(claim.terminalId),
+      proven_by: byCode ? 'activation_code' : claim.provenBy,
+      proof_terminal_id: byCode ? null : normalizeTerminalId(claim.terminalId),
       created_at: now,
     }
     if ((await this.confirmedOwners(client, claim.customerId)).length === 0) {

@@ -6,6 +6,7 @@ import { CUSTOMER_ROLES, type CustomerRole } from '#models/customer_user'
 import { AuditService } from '#services/audit/audit_service'
 import { LiveRevocation } from '#services/ingest/live_revocation'
 import { OutOfScope } from '#services/merchant/customer_scope'
+import { InvitationService, type PendingInvitation } from '#services/account/invitation_service'
 
 export type CoUser = {
   linkId: number
@@ -30,6 +31,8 @@ export type OwnedCustomer = {
   companyName: string
   users: CoUser[]
   requests: PendingRequest[]
+  /** invitations not yet accepted, revoked or expired */
+  invitations: PendingInvitation[]
 }
 
 export type ChangeResult = 'done' | 'unchanged' | 'last_owner'
@@ -81,6 +84,7 @@ export const CustomerUsersService = {
         'access_requests.created_at',
         'users.email'
       )
+    const invitations = await InvitationService.pendingFor(ids)
     return customers.map((customer) => {
       const id = Number(customer.id)
       const own = links.filter((link) => Number(link.customer_id) === id)
@@ -106,6 +110,7 @@ export const CustomerUsersService = {
             provenBy: request.proven_by,
             createdAt: toDateTime(request.created_at),
           })),
+        invitations: invitations.get(id) ?? [],
       }
     })
   },
@@ -265,4 +270,91 @@ function now() {
 
 function toDateTime(value: Date | string) {
   return value instanceof Date ? DateTime.fromJSDate(value) : DateTime.fromSQL(String(value))
+}
+
+/* ------------------------------------------------------------------------------------
+| Support's side (/admin/customers/:id): the same decision on an access request as an
+| owner's — a link with the chosen role, or none — recorded with the staff member as
+| actor. Only pending requests of that customer; anything else is a thrown not-found.
+*/
+export const SupportAccessRequests = {
+  /** The customer's pending access requests, oldest first. */
+  async pending(customerId: number): Promise<PendingRequest[]> {
+    const rows = await db
+      .from('access_requests')
+      .join('users', 'users.id', 'access_requests.user_id')
+      .where('access_requests.customer_id', customerId)
+      .where('access_requests.status', 'pending')
+      .orderBy('access_requests.id')
+      .select(
+        'access_requests.id',
+        'access_requests.proven_by',
+        'access_requests.created_at',
+        'users.email'
+      )
+    return rows.map((row) => ({
+      id: Number(row.id),
+      email: row.email,
+      provenBy: row.proven_by,
+      createdAt: toDateTime(row.created_at),
+    }))
+  },
+
+  async approve(staffId: number, customerId: number, requestId: number, role: CustomerRole) {
+    const request = await db.transaction(async (trx) => {
+      const row = await this.pendingRequest(trx, customerId, requestId)
+      await trx
+        .from('access_requests')
+        .where('id', row.id)
+        .update({ status: 'approved', role, decided_at: now() })
+      const existing = await trx
+        .from('customer_user')
+        .where({ user_id: row.user_id, customer_id: row.customer_id })
+        .first()
+      if (!existing) {
+        await trx.table('customer_user').insert({
+          user_id: row.user_id,
+          customer_id: row.customer_id,
+          role,
+          proven_by: row.proven_by,
+          proof_terminal_id: row.proof_terminal_id,
+          created_at: now(),
+        })
+      }
+      return row
+    })
+    await AuditService.record({
+      action: 'access_request.approved',
+      actor: { type: 'staff', id: staffId },
+      subjectUserId: Number(request.user_id),
+      meta: { customerId, role },
+    })
+  },
+
+  async deny(staffId: number, customerId: number, requestId: number) {
+    const request = await db.transaction(async (trx) => {
+      const row = await this.pendingRequest(trx, customerId, requestId)
+      await trx
+        .from('access_requests')
+        .where('id', row.id)
+        .update({ status: 'denied', decided_at: now() })
+      return row
+    })
+    await AuditService.record({
+      action: 'access_request.denied',
+      actor: { type: 'staff', id: staffId },
+      subjectUserId: Number(request.user_id),
+      meta: { customerId },
+    })
+  },
+
+  async pendingRequest(trx: TransactionClientContract, customerId: number, requestId: number) {
+    const row = await trx
+      .from('access_requests')
+      .where({ id: requestId, customer_id: customerId, status: 'pending' })
+      .forUpdate()
+      .first()
+    if (!row) throw new OutOfScope()
+    return row
+  },
 }

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import hash from '@adonisjs/core/services/hash'
@@ -162,7 +163,43 @@ export const RegistrationService = {
     if (!user) return null
     /* links mailed before fingerprints existed carry none (they expire within 24 h) */
     if (token.payload !== null && token.payload !== credentialsFingerprint(user)) return null
-    return AccountStateService.verifyEmail(user)
+    const state = await AccountStateService.verifyEmail(user)
+    if (state) await this.settleOwnership(user)
+    return state
+  },
+
+  /**
+   * The role is decided when a registration is confirmed, not when it was made: two
+   * people may register the same customer before either confirms, and both then hold
+   * an owner link. The first to confirm stays owner; whoever confirms while the
+   * customer already has a confirmed owner gets an access request instead (its owners
+   * are told), and sees nothing of it until an owner or support approves. The
+   * customer's row is locked, so two confirmations at once cannot both stay owner.
+   */
+  async settleOwnership(user: User) {
+    const links = await db
+      .from('customer_user')
+      .where({ user_id: user.id, role: 'owner' })
+      .select('id', 'customer_id', 'proven_by', 'proof_terminal_id')
+    for (const link of links) {
+      const customerId = Number(link.customer_id)
+      const demoted = await db.transaction(async (trx) => {
+        await trx.from('customers').where('id', customerId).forUpdate().first()
+        const owners = await CustomerClaim.confirmedOwners(trx, customerId)
+        if (owners.every((owner) => Number(owner.id) === user.id)) return false
+        await trx.from('customer_user').where('id', link.id).delete()
+        await trx.table('access_requests').insert({
+          user_id: user.id,
+          customer_id: customerId,
+          proven_by: link.proven_by,
+          proof_terminal_id: link.proof_terminal_id,
+          status: 'pending',
+          created_at: DateTime.now().toSQL({ includeOffset: false }),
+        })
+        return true
+      })
+      if (demoted) await this.afterClaim('requested', user, customerId)
+    }
   },
 
   async audit(action: string, userId: number | null) {

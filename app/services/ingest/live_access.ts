@@ -2,7 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import logger from '@adonisjs/core/services/logger'
 import redis from '@adonisjs/redis/services/main'
 import transmit from '@adonisjs/transmit/services/main'
-import CustomerUser from '#models/customer_user'
+import db from '@adonisjs/lucid/services/db'
 import { liveSessionCheckMs } from '#config/transmit'
 import { transactionsChannel } from '#services/ingest/live_feed'
 import { LiveRevocation, type Revocation } from '#services/ingest/live_revocation'
@@ -78,7 +78,7 @@ async function checkSessions() {
   if (!alive) return
   const liveSessions = new Set(sessionIds.filter((_, index) => alive[index] === 1))
   const userIds = [...new Set(streams.map(({ owner }) => owner.userId))]
-  const links = await CustomerUser.query().whereIn('user_id', userIds)
+  const links = await watchableLinks(userIds)
   const linked = new Set(
     links.map((link) => transactionsChannel(link.customerId) + `@${link.userId}`)
   )
@@ -92,6 +92,24 @@ async function checkSessions() {
       if (!linked.has(`${channel}@${owner.userId}`)) channels.delete(channel)
     }
   }
+}
+
+/**
+ * The users' customer links that may be watched live: a link to a customer that
+ * requires two-factor sign-in counts only for a user who has it turned on.
+ */
+async function watchableLinks(userIds: number[], customerId?: number) {
+  const query = db
+    .from('customer_user')
+    .join('customers', 'customers.id', 'customer_user.customer_id')
+    .join('users', 'users.id', 'customer_user.user_id')
+    .whereIn('customer_user.user_id', userIds)
+    .where((unless) =>
+      unless.where('customers.require_two_factor', 0).orWhereNotNull('users.totp_enabled_at')
+    )
+    .select('customer_user.user_id as userId', 'customer_user.customer_id as customerId')
+  if (customerId !== undefined) query.where('customer_user.customer_id', customerId)
+  return (await query) as { userId: number; customerId: number }[]
 }
 
 function startChecking() {
@@ -141,11 +159,8 @@ export const LiveAccess = {
     const user = userOf(ctx)
     const uid = ctx.request.input('uid')
     if (!user || !/^\d{1,10}$/.test(customerId) || streamOwners.get(uid) !== user.id) return false
-    const link = await CustomerUser.query()
-      .where('user_id', user.id)
-      .where('customer_id', Number(customerId))
-      .first()
-    return link !== null
+    const links = await watchableLinks([user.id], Number(customerId))
+    return links.length > 0
   },
 
   /** Runs the periodic session check now (tests; the timer runs it every 30 s). */

@@ -11,6 +11,8 @@ import { BillingPeriod } from '#services/invoices/billing_period'
 import { InvoiceIssuer } from '#services/invoices/invoice_issuer'
 import { generateInvoiceJob, type GenerateInvoicePayload } from '#jobs/generate_invoice'
 import { sendInvoiceMailJob } from '#jobs/send_invoice_mail'
+import { CUSTOMER_ROLES } from '#models/customer_user'
+import { roleAllows } from '#policies/customer_policy'
 
 /**
  * The monthly run: one invoice_runs row per period, one item per customer,
@@ -125,7 +127,10 @@ export class InvoiceRunService {
     return true
   }
 
-  /** One mail job per recipient (customer e-mail, linked active users); ids make it once only. */
+  /**
+   * One mail job per recipient (customer e-mail, linked active users whose role may see
+   * invoices: a viewer gets no invoice mail); ids make it once only.
+   */
   async enqueueMails(invoice: Invoice) {
     if (invoice.status !== 'issued' || !invoice.number) return
     const customer = await db.from('customers').where('id', invoice.customerId).first()
@@ -134,6 +139,10 @@ export class InvoiceRunService {
       .join('customer_user', 'customer_user.user_id', 'users.id')
       .where('customer_user.customer_id', invoice.customerId)
       .where('users.state', 'active')
+      .whereIn(
+        'customer_user.role',
+        CUSTOMER_ROLES.filter((role) => roleAllows(role, 'viewInvoices'))
+      )
       .select('users.email', 'users.locale')
     const recipients = new Map<string, string>()
     if (customer?.email) recipients.set(customer.email.trim().toLowerCase(), 'de')

@@ -16,6 +16,12 @@ export type ScopeCustomer = {
   role: CustomerRole
 }
 
+/**
+ * A linked customer the user does not see because its owner requires two-factor
+ * sign-in and the user has none yet: named in a notice on every merchant page.
+ */
+export type WithheldCustomer = { id: number; customerNumber: string; companyName: string }
+
 /** What the header names: the one customer in view, or "all customers" with their count. */
 export type InView =
   { kind: 'one'; customerNumber: string; companyName: string } | { kind: 'all'; count: number }
@@ -38,12 +44,15 @@ export class OutOfScope extends Exception {
  * (customer_user — a pending access request is no link), narrowed by the current
  * choice — one customer number or "all" — from `?customer=` (this request) or the
  * session (the header switch). Each customer carries the user's role; what a role
- * may do is `CustomerPolicy` (app/policies), applied with `authorize`.
+ * may do is `CustomerPolicy` (app/policies), applied with `authorize`. A customer
+ * whose owner requires two-factor sign-in is no link for a user without TOTP: it is
+ * `withheld` (named in the notice), like a pending request, until they enrol.
  */
 export class CustomerScope {
   constructor(
     readonly linked: ScopeCustomer[],
-    readonly choice: string
+    readonly choice: string,
+    readonly withheld: WithheldCustomer[] = []
   ) {}
 
   /** The customers the current page shows (never empty for a linked user). */
@@ -110,7 +119,7 @@ export class CustomerScope {
     for (const customer of this.linked) {
       if (await policy.allows(ability, customer)) allowed.push(customer)
     }
-    const narrowed = new CustomerScope(allowed, this.choice)
+    const narrowed = new CustomerScope(allowed, this.choice, this.withheld)
     if (this.linked.length > 0 && narrowed.chosen.length === 0) throw new OutOfScope()
     return narrowed
   }
@@ -120,25 +129,44 @@ export class CustomerScope {
     if (!customerId || !this.ids.includes(Number(customerId))) throw new OutOfScope()
   }
 
-  /** The user's linked customers, oldest link first. */
-  static async linkedCustomers(userId: number): Promise<ScopeCustomer[]> {
+  /**
+   * The user's linked customers, oldest link first, split into those the user sees
+   * and those withheld because they require two-factor sign-in the user has not set up.
+   */
+  static async access(
+    userId: number
+  ): Promise<{ linked: ScopeCustomer[]; withheld: WithheldCustomer[] }> {
     const rows = await db
       .from('customer_user')
       .join('customers', 'customers.id', 'customer_user.customer_id')
+      .join('users', 'users.id', 'customer_user.user_id')
       .where('customer_user.user_id', userId)
       .orderBy('customer_user.id', 'asc')
       .select(
         'customers.id',
         'customers.customer_number',
         'customers.company_name',
-        'customer_user.role'
+        'customers.require_two_factor',
+        'customer_user.role',
+        'users.totp_enabled_at'
       )
-    return rows.map((row) => ({
-      id: Number(row.id),
-      customerNumber: row.customer_number,
-      companyName: row.company_name,
-      role: row.role as CustomerRole,
-    }))
+    const linked: ScopeCustomer[] = []
+    const withheld: WithheldCustomer[] = []
+    for (const row of rows) {
+      const customer = {
+        id: Number(row.id),
+        customerNumber: row.customer_number as string,
+        companyName: row.company_name as string,
+      }
+      if (Boolean(row.require_two_factor) && !row.totp_enabled_at) withheld.push(customer)
+      else linked.push({ ...customer, role: row.role as CustomerRole })
+    }
+    return { linked, withheld }
+  }
+
+  /** The customers the user sees, oldest link first (without the withheld ones). */
+  static async linkedCustomers(userId: number): Promise<ScopeCustomer[]> {
+    return (await CustomerScope.access(userId)).linked
   }
 
   /**
@@ -147,17 +175,17 @@ export class CustomerScope {
    */
   static async resolve(ctx: HttpContext): Promise<CustomerScope> {
     const user = ctx.auth.use('web').user!
-    const linked = await CustomerScope.linkedCustomers(user.id)
+    const { linked, withheld } = await CustomerScope.access(user.id)
     const fromQuery = plainQuery(ctx.request).customer
     if (fromQuery !== undefined && fromQuery !== '') {
       const wanted = normalizeChoice(fromQuery)
       if (!CustomerScope.isValidChoice(linked, wanted)) throw new OutOfScope()
-      return new CustomerScope(linked, wanted)
+      return new CustomerScope(linked, wanted, withheld)
     }
     const stored = normalizeChoice(ctx.session.get(SCOPE_SESSION_KEY, ALL))
     const choice = CustomerScope.isValidChoice(linked, stored) ? stored : ALL
-    if (linked.length === 1) return new CustomerScope(linked, linked[0].customerNumber)
-    return new CustomerScope(linked, choice)
+    if (linked.length === 1) return new CustomerScope(linked, linked[0].customerNumber, withheld)
+    return new CustomerScope(linked, choice, withheld)
   }
 
   static isValidChoice(linked: ScopeCustomer[], choice: string) {

@@ -10,6 +10,10 @@ import { transactionsChannel } from '#services/ingest/live_feed'
 import { LiveAccess } from '#services/ingest/live_access'
 import { AccountStateService } from '#services/account/account_state_service'
 import { SessionRegistry } from '#services/account/session_registry'
+import { TwoFactorService } from '#services/account/two_factor_service'
+import db from '@adonisjs/lucid/services/db'
+import { DateTime } from 'luxon'
+import User from '#models/user'
 
 const NEW_PASSWORD = 'Kassenbuch-Sonnenblume-42'
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -171,6 +175,36 @@ test.group('Live feed: a right that ends ends the stream', (group) => {
     /* another customer the user never had stays refused too */
     const stranger = await createCustomer()
     assert.equal((await live.subscribe(transactionsChannel(stranger.customer.id))).status, 400)
+  })
+
+  test('an owner requiring two-factor stops the live feed of a co-user without it at once', async ({
+    assert,
+    cleanup,
+  }) => {
+    const owner = await createMerchant()
+    const customer = owner.customers[0]
+    await db
+      .from('users')
+      .where('id', owner.user.id)
+      .update({ totp_enabled_at: DateTime.utc().toSQL({ includeOffset: false }) })
+    const coUser = await createMerchant({ customers: [] })
+    await db.table('customer_user').insert({
+      user_id: coUser.user.id,
+      customer_id: customer.id,
+      role: 'accountant',
+      proven_by: 'support',
+      created_at: DateTime.utc().toSQL({ includeOffset: false }),
+    })
+    const token = await issueToken()
+    const { live } = await watching({ ...coUser, customers: [customer] }, cleanup)
+    const tid = owner.terminals[0].terminalId
+    assert.isTrue(await receives(live, tid, token), 'the stream works before')
+
+    const ownerUser = await User.findOrFail(owner.user.id)
+    assert.equal(await TwoFactorService.setRequired(ownerUser, customer.id, true), 'done')
+    assert.isFalse(await receives(live, tid, token), 'the customer still arrived')
+    /* and it cannot be subscribed again without two-factor */
+    assert.equal((await live.subscribe(transactionsChannel(customer.id))).status, 400)
   })
 
   test('an expired session’s stream ends at the periodic session check', async ({
