@@ -131,20 +131,7 @@ export const CustomerUsersService = {
         decided_by_user_id: owner.id,
         decided_at: now(),
       })
-      const existing = await trx
-        .from('customer_user')
-        .where({ user_id: row.user_id, customer_id: row.customer_id })
-        .first()
-      if (!existing) {
-        await trx.table('customer_user').insert({
-          user_id: row.user_id,
-          customer_id: row.customer_id,
-          role,
-          proven_by: row.proven_by,
-          proof_terminal_id: row.proof_terminal_id,
-          created_at: now(),
-        })
-      }
+      await linkApproved(trx, row, role)
       return row
     })
     await this.audit('access_request.approved', owner, Number(request.user_id), {
@@ -307,20 +294,7 @@ export const SupportAccessRequests = {
         .from('access_requests')
         .where('id', row.id)
         .update({ status: 'approved', role, decided_at: now() })
-      const existing = await trx
-        .from('customer_user')
-        .where({ user_id: row.user_id, customer_id: row.customer_id })
-        .first()
-      if (!existing) {
-        await trx.table('customer_user').insert({
-          user_id: row.user_id,
-          customer_id: row.customer_id,
-          role,
-          proven_by: row.proven_by,
-          proof_terminal_id: row.proof_terminal_id,
-          created_at: now(),
-        })
-      }
+      await linkApproved(trx, row, role)
       return row
     })
     await AuditService.record({
@@ -357,4 +331,30 @@ export const SupportAccessRequests = {
     if (!row) throw new OutOfScope()
     return row
   },
+}
+
+/** The link an approved request grants (an existing link keeps its role). */
+async function linkApproved(
+  trx: TransactionClientContract,
+  row: {
+    user_id: number
+    customer_id: number
+    proven_by: string
+    proof_terminal_id: string | null
+  },
+  role: CustomerRole
+) {
+  const existing = await trx
+    .from('customer_user')
+    .where({ user_id: row.user_id, customer_id: row.customer_id })
+    .first()
+  if (existing) return
+  await trx.table('customer_user').insert({
+    user_id: row.user_id,
+    customer_id: row.customer_id,
+    role,
+    proven_by: row.proven_by,
+    proof_terminal_id: row.proof_terminal_id,
+    created_at: now(),
+  })
 }
