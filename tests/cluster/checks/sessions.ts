@@ -43,7 +43,12 @@ export const sessionChecks: Check[] = [
         const channel = `customers/${context.customerId}/transactions`
         const subscribed = await session.subscribe(stream.uid, channel)
         assert(subscribed.status < 300, `subscribe answered ${subscribed.status}`)
-        const streamPort = nginx.upstreamPortOf(/"POST \/__transmit\/subscribe /)
+        /* nginx logs a request when it is finished, which can be just after the client has the answer */
+        let streamPort = nginx.upstreamPortOf(/"POST \/__transmit\/subscribe /)
+        for (let i = 0; i < 20 && !streamPort; i++) {
+          await new Promise((resolve) => setTimeout(resolve, 50))
+          streamPort = nginx.upstreamPortOf(/"POST \/__transmit\/subscribe /)
+        }
         const other = context.webPorts.find((port) => port !== streamPort)
         assert(streamPort && other, `stream on ${streamPort}, no other web process`)
         const transaction = context.item(context.terminals[0])
