@@ -39,3 +39,11 @@ export const altchaCost = env.get('ALTCHA_COST', 50_000)
 
 /** Ingest API requests per token and minute. */
 export const apiRateLimit = env.get('API_RATE_LIMIT', 6000)
+
+/**
+ * The money flow (docs/money.md). A closing after the cut-off (Europe/Berlin,
+ * HH:MM) counts for the next day; bank holidays are Germany's nationwide ones plus,
+ * with `BANK_HOLIDAY_STATE` (e.g. `BY`), those of that Land.
+ */
+export const closingCutoff = env.get('CLOSING_CUTOFF') || '22:00'
+export const bankHolidayState = env.get('BANK_HOLIDAY_STATE') || undefined

@@ -97,6 +97,33 @@ export default await Env.create(appRoot, {
   LOG_FILE: Env.schema.string.optional(),
   TRUSTED_PROXIES: trustedProxies,
   API_RATE_LIMIT: Env.schema.number.optional(),
+  /* money flow (docs/money.md): closings after HH:MM (Berlin) count for the next day */
+  CLOSING_CUTOFF: (name: string, value?: string) => {
+    if (!value) return undefined
+    if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(value)) {
+      throw new Error(`${name} must be a time HH:MM (Europe/Berlin), e.g. 22:00`)
+    }
+    return value
+  },
+  /* German Land whose holidays are bank holidays too (BW, BY, BE, …); default: nationwide only */
+  BANK_HOLIDAY_STATE: Env.schema.enum.optional([
+    'BB',
+    'BE',
+    'BW',
+    'BY',
+    'HB',
+    'HE',
+    'HH',
+    'MV',
+    'NI',
+    'NW',
+    'RP',
+    'SH',
+    'SL',
+    'SN',
+    'ST',
+    'TH',
+  ] as const),
 
   DB_CONNECTION: Env.schema.enum(['mysql', 'sqlite'] as const),
   DB_HOST: Env.schema.string.optional({ format: 'host' }),

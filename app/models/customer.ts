@@ -42,6 +42,10 @@ export default class Customer extends BaseModel {
   @column({ consume: (value) => Boolean(value) })
   declare requireTwoFactor: boolean
 
+  /** The acquirer's rhythm for card-scheme payouts (master data, import column). */
+  @column()
+  declare settlementRhythm: 'daily' | 'weekly'
+
   @column.dateTime({ autoCreate: true })
   declare createdAt: DateTime
 

@@ -40,6 +40,10 @@ export default class Terminal extends BaseModel {
   @column()
   declare monthlyFeeMinor: number
 
+  /** Time of its newest Kassenschnitt; null before the first one. */
+  @column.dateTime()
+  declare lastClosedAt: DateTime | null
+
   @column.dateTime({ autoCreate: true })
   declare createdAt: DateTime
 

@@ -65,6 +65,10 @@ export default class Transaction extends BaseModel {
   @column.dateTime({ autoCreate: true })
   declare createdAt: DateTime
 
+  /** The Kassenschnitt that submitted it; null while the terminal has not closed since. */
+  @column()
+  declare closingId: number | null
+
   @belongsTo(() => Terminal)
   declare terminal: BelongsTo<typeof Terminal>
 

@@ -44,6 +44,14 @@ export default class User extends compose(BaseModel, AuthFinder) {
   @column()
   declare state: UserState
 
+  /** Mail when a terminal of a customer has not closed for 5 days. */
+  @column({ consume: (value) => Boolean(value) })
+  declare alertUnclosed: boolean
+
+  /** Mail when a closing or payout of a customer shows a difference. */
+  @column({ consume: (value) => Boolean(value) })
+  declare alertDifferences: boolean
+
   @column()
   declare lockReason: LockReason | null
 

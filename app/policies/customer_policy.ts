@@ -8,14 +8,16 @@ export type RoleHolder = { role: CustomerRole }
 
 /**
  * What each role may do with a customer (PRODUCT „Access model“):
- * owner everything and the customer's users; accountant also export, invoices and
- * master data; viewer dashboard, transactions and terminals. A refused ability is
+ * owner everything and the customer's users; accountant also export, invoices,
+ * payouts and master data; viewer dashboard, transactions, terminals and closings. A refused ability is
  * answered like a missing record (the scope's shared 404), never with a 403.
  */
 const ALLOWED: Record<CustomerAbility, readonly CustomerRole[]> = {
   viewDashboard: ['owner', 'accountant', 'viewer'],
   viewTransactions: ['owner', 'accountant', 'viewer'],
   viewTerminals: ['owner', 'accountant', 'viewer'],
+  viewClosings: ['owner', 'accountant', 'viewer'],
+  viewPayouts: ['owner', 'accountant'],
   export: ['owner', 'accountant'],
   viewInvoices: ['owner', 'accountant'],
   viewMasterData: ['owner', 'accountant'],
@@ -26,6 +28,8 @@ export type CustomerAbility =
   | 'viewDashboard'
   | 'viewTransactions'
   | 'viewTerminals'
+  | 'viewClosings'
+  | 'viewPayouts'
   | 'export'
   | 'viewInvoices'
   | 'viewMasterData'
@@ -49,6 +53,14 @@ export default class CustomerPolicy extends BasePolicy {
 
   viewTerminals(_user: User, customer: RoleHolder): AuthorizerResponse {
     return roleAllows(customer.role, 'viewTerminals')
+  }
+
+  viewClosings(_user: User, customer: RoleHolder): AuthorizerResponse {
+    return roleAllows(customer.role, 'viewClosings')
+  }
+
+  viewPayouts(_user: User, customer: RoleHolder): AuthorizerResponse {
+    return roleAllows(customer.role, 'viewPayouts')
   }
 
   export(_user: User, customer: RoleHolder): AuthorizerResponse {

@@ -13,6 +13,8 @@ router
     router
       .post('/transactions', [controllers.ingest.Transactions, 'store'])
       .as('transactions.store')
+    router.post('/closings', [controllers.ingest.Closings, 'store']).as('closings.store')
+    router.post('/payouts', [controllers.ingest.Payouts, 'store']).as('payouts.store')
   })
   .prefix('/api/v1')
   .as('api.v1')

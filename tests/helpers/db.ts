@@ -3,6 +3,12 @@ import db from '@adonisjs/lucid/services/db'
 import redis from '@adonisjs/redis/services/main'
 
 const TABLES = [
+  'money_alerts',
+  'payout_fees',
+  'payout_closings',
+  'payouts',
+  'closing_totals',
+  'closings',
   'invoice_lines',
   'invoice_run_items',
   'invoices',

@@ -1,0 +1,276 @@
+import { DateTime } from 'luxon'
+import db from '@adonisjs/lucid/services/db'
+import { fieldsWithPan, jsonTextMayHoldPan } from '#services/ingest/pan_guard'
+import { validatePayout, type PayoutItem } from '#services/ingest/money_items'
+import type { FieldError } from '#services/ingest/item_validator'
+import {
+  PAN_MESSAGE,
+  countResults,
+  isUniqueViolation,
+  retryOnDeadlock,
+} from '#services/ingest/closing_ingest'
+import { sumMinor } from '#services/money/amounts'
+
+export type PayoutResult =
+  | {
+      index: number
+      status: 'created'
+      reference: string
+      id: number
+      expected_gross_minor: number | null
+      difference_minor: number
+      has_difference: boolean
+    }
+  | { index: number; status: 'updated'; reference: string; payout_status: string }
+  | { index: number; status: 'duplicate'; reference: string }
+  | { index: number; status: 'rejected'; reference?: string; errors: FieldError[] }
+
+/** expected → paid or returned; paid → returned (a credit the bank sent back). */
+const NEXT_STATUSES: Record<string, readonly string[]> = {
+  expected: ['paid', 'returned'],
+  paid: ['returned'],
+  returned: [],
+}
+
+type ClosingRow = {
+  id: number
+  customer_id: number
+  tid: string
+  closing_number: number
+  reported_net_minor: number
+  girocard_net_minor: number
+  scheme_net_minor: number
+}
+
+/**
+ * `POST /api/v1/payouts`: the credits to the merchant's bank account. Idempotent by
+ * reference; a repeat may only move the status on (expected → paid | returned,
+ * paid → returned). A payout is matched with the closings it covers: the part of
+ * their reported amounts its kind credits is the expected gross, and a payout whose
+ * gross differs stores and shows the difference (docs/money.md).
+ */
+export class PayoutIngest {
+  async ingest(items: unknown[], jsonText?: string | null) {
+    const results: PayoutResult[] = new Array(items.length)
+    const textMayHoldPan = typeof jsonText === 'string' ? jsonTextMayHoldPan(jsonText) : true
+    const valid: { index: number; item: PayoutItem }[] = []
+    for (const [index, raw] of items.entries()) {
+      const panFields = fieldsWithPan(raw, textMayHoldPan)
+      if (panFields.length) {
+        results[index] = {
+          index,
+          status: 'rejected',
+          errors: panFields.map((field) => ({ message: PAN_MESSAGE, rule: 'card_number', field })),
+        }
+        continue
+      }
+      const { item, errors } = await validatePayout(raw)
+      if (item) valid.push({ index, item })
+      else results[index] = { index, status: 'rejected', reference: echo(raw), errors }
+    }
+
+    const numbers = [...new Set(valid.map(({ item }) => item.customer_number))]
+    const customers: { id: number; customer_number: string }[] = numbers.length
+      ? await db
+          .from('customers')
+          .whereIn('customer_number', numbers)
+          .select('id', 'customer_number')
+      : []
+    const customerIds = new Map(customers.map((row) => [String(row.customer_number), row.id]))
+
+    for (const { index, item } of valid) {
+      const customerId = customerIds.get(item.customer_number)
+      if (!customerId) {
+        results[index] = reject(index, item, 'customer_number', 'exists', 'Unknown customer number')
+        continue
+      }
+      results[index] = await this.#store(index, item, customerId)
+    }
+    return { results, counts: countResults(results) }
+  }
+
+  async #store(index: number, item: PayoutItem, customerId: number): Promise<PayoutResult> {
+    const existing = await db.from('payouts').where('reference', item.reference).first()
+    if (existing) return this.#repeat(index, item, existing, customerId)
+
+    const covered = await this.#closings(item, customerId)
+    if (!Array.isArray(covered))
+      return { index, status: 'rejected', reference: item.reference, errors: [covered] }
+
+    const kind = item.kind ?? 'all'
+    const expected = covered.length
+      ? sumMinor(
+          covered.map((closing) =>
+            kind === 'girocard'
+              ? Number(closing.girocard_net_minor)
+              : kind === 'schemes'
+                ? Number(closing.scheme_net_minor)
+                : Number(closing.reported_net_minor)
+          )
+        )
+      : null
+    const difference = expected === null ? 0 : item.gross_minor - expected
+    const now = DateTime.utc().toFormat('yyyy-MM-dd HH:mm:ss')
+    try {
+      const id = await retryOnDeadlock(() =>
+        db.transaction(async (trx) => {
+          const [payoutId] = await trx.table('payouts').insert({
+            customer_id: customerId,
+            reference: item.reference,
+            value_date: item.value_date,
+            currency: item.currency ?? 'EUR',
+            kind,
+            gross_minor: item.gross_minor,
+            fees_minor: item.fees_minor,
+            net_minor: item.net_minor,
+            iban_last4: item.iban_last4 ?? null,
+            status: item.status,
+            expected_gross_minor: expected,
+            difference_minor: difference,
+            has_difference: difference !== 0,
+            created_at: now,
+            updated_at: now,
+          })
+          const unique = [...new Set(covered.map((closing) => closing.id))]
+          if (unique.length) {
+            await trx
+              .table('payout_closings')
+              .multiInsert(
+                unique.map((closingId) => ({ payout_id: payoutId, closing_id: closingId }))
+              )
+          }
+          if (item.fees?.length) {
+            await trx.table('payout_fees').multiInsert(
+              item.fees.map((fee) => ({
+                payout_id: payoutId,
+                card_brand: fee.card_brand ?? null,
+                kind: fee.kind,
+                amount_minor: fee.amount_minor,
+              }))
+            )
+          }
+          return Number(payoutId)
+        })
+      )
+      return {
+        index,
+        status: 'created',
+        reference: item.reference,
+        id,
+        expected_gross_minor: expected,
+        difference_minor: difference,
+        has_difference: difference !== 0,
+      }
+    } catch (error) {
+      if (isUniqueViolation(error)) return { index, status: 'duplicate', reference: item.reference }
+      throw error
+    }
+  }
+
+  /** The closings a payout names, all of its own customer; the first unknown one refuses it. */
+  async #closings(item: PayoutItem, customerId: number): Promise<ClosingRow[] | FieldError> {
+    const wanted = item.closings ?? []
+    if (!wanted.length) return []
+    const rows: ClosingRow[] = await db
+      .from('closings')
+      .join('terminals', 'terminals.id', 'closings.terminal_id')
+      .where('closings.customer_id', customerId)
+      .whereIn(
+        'terminals.terminal_id',
+        wanted.map((closing) => closing.terminal_id)
+      )
+      .whereIn(
+        'closings.closing_number',
+        wanted.map((closing) => closing.closing_number)
+      )
+      .select(
+        'closings.id',
+        'closings.customer_id',
+        'terminals.terminal_id as tid',
+        'closings.closing_number',
+        'closings.reported_net_minor',
+        'closings.girocard_net_minor',
+        'closings.scheme_net_minor'
+      )
+    const byKey = new Map(rows.map((row) => [`${row.tid}/${row.closing_number}`, row]))
+    const found: ClosingRow[] = []
+    for (const [position, closing] of wanted.entries()) {
+      const row = byKey.get(`${closing.terminal_id}/${closing.closing_number}`)
+      if (!row) {
+        return {
+          field: `closings.${position}`,
+          rule: 'exists',
+          message: `Unknown closing ${closing.terminal_id}/${closing.closing_number} for this customer; send the closing first`,
+        }
+      }
+      found.push(row)
+    }
+    return found
+  }
+
+  /** The same reference again: a status step, a repeat, or a conflict. */
+  async #repeat(
+    index: number,
+    item: PayoutItem,
+    existing: Record<string, any>,
+    customerId: number
+  ): Promise<PayoutResult> {
+    const storedDay =
+      existing.value_date instanceof Date
+        ? DateTime.fromJSDate(existing.value_date).toISODate()
+        : String(existing.value_date).slice(0, 10)
+    const same =
+      Number(existing.customer_id) === customerId &&
+      storedDay === item.value_date &&
+      Number(existing.gross_minor) === item.gross_minor &&
+      Number(existing.fees_minor) === item.fees_minor &&
+      Number(existing.net_minor) === item.net_minor
+    if (!same) {
+      return reject(
+        index,
+        item,
+        'reference',
+        'conflict',
+        'A payout with this reference exists with other customer, date or amounts; only its status may change'
+      )
+    }
+    if (existing.status === item.status) {
+      return { index, status: 'duplicate', reference: item.reference }
+    }
+    if (!NEXT_STATUSES[existing.status]?.includes(item.status)) {
+      return reject(
+        index,
+        item,
+        'status',
+        'transition',
+        `The status cannot go from ${existing.status} to ${item.status}`
+      )
+    }
+    await db
+      .from('payouts')
+      .where('id', existing.id)
+      .where('status', existing.status)
+      .update({ status: item.status, updated_at: DateTime.utc().toFormat('yyyy-MM-dd HH:mm:ss') })
+    return { index, status: 'updated', reference: item.reference, payout_status: item.status }
+  }
+}
+
+function reject(
+  index: number,
+  item: PayoutItem,
+  field: string,
+  rule: string,
+  message: string
+): PayoutResult {
+  return {
+    index,
+    status: 'rejected',
+    reference: item.reference,
+    errors: [{ field, rule, message }],
+  }
+}
+
+function echo(raw: unknown) {
+  const reference = (raw as { reference?: unknown } | null)?.reference
+  return typeof reference === 'string' ? reference.slice(0, 64) : undefined
+}
