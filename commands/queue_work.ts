@@ -4,6 +4,7 @@ import { WorkerPool } from '#services/queue/worker_pool'
 import { jobsByQueue } from '#jobs/handlers/index'
 import { QUEUE_NAMES, type QueueName } from '#services/queue/queues'
 import { registerInvoiceScheduler } from '#services/invoices/invoice_scheduler'
+import { registerMoneyAlertsScheduler } from '#services/money/alert_scheduler'
 import { processShutdown } from '#services/process/process_shutdown'
 
 /* running jobs get at most this long to finish on SIGTERM before they are released */
@@ -15,7 +16,7 @@ const AFTER_RELEASE_MS = 1500
 
 export default class QueueWork extends BaseCommand {
   static commandName = 'queue:work'
-  static description = 'Run the background workers (mail, invoices) until SIGTERM/SIGINT'
+  static description = 'Run the background workers (mail, invoices, money) until SIGTERM/SIGINT'
   static options: CommandOptions = { startApp: true, staysAlive: true }
 
   @flags.array({ description: `Queues to work on (default: all of ${QUEUE_NAMES.join(', ')})` })
@@ -48,6 +49,13 @@ export default class QueueWork extends BaseCommand {
       registerInvoiceScheduler().catch((error) => {
         if (!processShutdown.stopping) {
           this.logger.error(`could not register the monthly invoice run: ${error.message}`)
+        }
+      })
+    }
+    if (queues.includes('money')) {
+      registerMoneyAlertsScheduler().catch((error) => {
+        if (!processShutdown.stopping) {
+          this.logger.error(`could not register the money alerts: ${error.message}`)
         }
       })
     }

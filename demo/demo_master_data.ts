@@ -27,6 +27,8 @@ export type DemoCustomer = {
   phone: string
   vatId: string
   iban: string
+  /** the acquirer's rhythm for card-scheme payouts (issue 16) */
+  settlementRhythm: 'daily' | 'weekly'
   profile: TradeProfile
   terminals: DemoTerminal[]
 }
@@ -44,6 +46,10 @@ export type DemoTerminal = {
   monthlyFeeMinor: number
   /** share of the customer's volume */
   share: number
+  /** the terminal closes every trading day, but the last time this many days ago (issue 16) */
+  lastClosingDaysAgo?: number
+  /** its closing this many days ago reports one girocard payment less than it submitted */
+  differenceDaysAgo?: number
 }
 
 const weekdays = (from: number, to: number) =>
@@ -129,6 +135,7 @@ export const DEMO_CUSTOMERS: DemoCustomer[] = [
     phone: '069 4089 1120',
     vatId: germanVatId('81427563'),
     iban: germanIban('50010517', '5407324911'),
+    settlementRhythm: 'daily',
     profile: bakery,
     terminals: [
       {
@@ -140,6 +147,7 @@ export const DEMO_CUSTOMERS: DemoCustomer[] = [
         installedDaysAgo: 1240,
         monthlyFeeMinor: 1990,
         share: 0.45,
+        differenceDaysAgo: 3,
       },
       {
         model: 'Ingenico Desk/5000',
@@ -150,6 +158,7 @@ export const DEMO_CUSTOMERS: DemoCustomer[] = [
         installedDaysAgo: 610,
         monthlyFeeMinor: 1990,
         share: 0.35,
+        lastClosingDaysAgo: 6,
       },
       {
         model: 'Ingenico Move/5000',
@@ -174,6 +183,7 @@ export const DEMO_CUSTOMERS: DemoCustomer[] = [
     phone: '0221 2578 340',
     vatId: germanVatId('26531987'),
     iban: germanIban('37040044', '0532013000'),
+    settlementRhythm: 'weekly',
     profile: restaurant,
     terminals: [
       {
@@ -208,6 +218,7 @@ export const DEMO_CUSTOMERS: DemoCustomer[] = [
     phone: '089 2366 7150',
     vatId: germanVatId('13958246'),
     iban: germanIban('70020270', '0015722834'),
+    settlementRhythm: 'weekly',
     profile: fashion,
     terminals: [
       {

@@ -9,6 +9,14 @@ import { Prng } from '#demo/prng'
 import { DEMO_CUSTOMERS } from '#demo/demo_master_data'
 import { demoTransactions, type TransactionRow } from '#demo/demo_transactions'
 import { DEMO_MERCHANT_EMAIL, DEMO_SUPPORT_EMAIL } from '#demo/demo_logins'
+import {
+  DemoIds,
+  planClosings,
+  planPayouts,
+  type ClosingRow,
+  type ClosingTotalRow,
+  type PayoutRows,
+} from '#demo/demo_closings'
 
 export type DemoSeedOptions = {
   merchantPassword: string
@@ -27,10 +35,15 @@ export type DemoSeedResult =
       customers: number
       terminals: number
       transactions: number
+      closings: number
+      payouts: number
     }
 
 /** The customers the demo merchant is linked to; L1000003 is left for trying registration. */
 export const MERCHANT_CUSTOMERS = ['L1000001', 'L1000002']
+
+/** The customer whose girocard payout of about 10 days ago arrives 12.50 € short. */
+const SHORT_PAYOUT = { customerNumber: 'L1000002', daysAgo: 10 }
 
 /**
  * Loads the demo data set into an empty database: three customers, eight
@@ -58,15 +71,22 @@ export class DemoSeeder {
       DEMO_CUSTOMERS.reduce((n, c) => n + c.terminals.length, 0)
     )
 
+    const days = options.days ?? 90
     return db.transaction(async (trx) => {
       let transactions = 0
       let terminals = 0
       const customers: Customer[] = []
+      const ids = new DemoIds()
+      const closings: ClosingRow[] = []
+      const totals: ClosingTotalRow[] = []
+      const payouts: PayoutRows = { payouts: [], links: [], fees: [] }
 
       for (const data of DEMO_CUSTOMERS) {
         const { profile, terminals: terminalData, ...columns } = data
         const customer = await Customer.create(columns, { client: trx })
         customers.push(customer)
+        const customerClosings: ClosingRow[] = []
+        const customerTotals: ClosingTotalRow[] = []
         for (const terminalSpec of terminalData) {
           const tid = tids[terminals++]
           const terminal = await Terminal.create(
@@ -84,19 +104,59 @@ export class DemoSeeder {
             },
             { client: trx }
           )
-          const rows = demoTransactions(
-            {
-              tid,
-              terminal: terminalSpec,
-              profile,
-              customerPerDay: profile.perDay * terminalData.length,
-              customerId: customer.id,
-              terminalId: terminal.id,
-            },
-            { seed, now, days: options.days ?? 90 }
+          const target = {
+            tid,
+            terminal: terminalSpec,
+            profile,
+            customerPerDay: profile.perDay * terminalData.length,
+            customerId: customer.id,
+            terminalId: terminal.id,
+          }
+          const rows = [...demoTransactions(target, { seed, now, days })]
+          /* the Kassenschnitte set each payment's closing_id before it is written */
+          const plan = planClosings(
+            rows,
+            { ...target, rhythm: data.settlementRhythm },
+            { now, days, ids }
           )
+          customerClosings.push(...plan.closings)
+          customerTotals.push(...plan.totals)
           transactions += await insertInBatches(trx, rows, options.batchSize ?? 500)
         }
+        const credits = planPayouts(
+          customerClosings,
+          customerTotals,
+          {
+            id: customer.id,
+            customerNumber: customer.customerNumber,
+            iban: data.iban,
+            rhythm: data.settlementRhythm,
+          },
+          {
+            now,
+            ids,
+            shortDaysAgo:
+              data.customerNumber === SHORT_PAYOUT.customerNumber
+                ? SHORT_PAYOUT.daysAgo
+                : undefined,
+          }
+        )
+        closings.push(...customerClosings)
+        totals.push(...customerTotals)
+        payouts.payouts.push(...credits.payouts)
+        payouts.links.push(...credits.links)
+        payouts.fees.push(...credits.fees)
+      }
+
+      await insertInBatches(trx, closings, 500, 'closings')
+      await insertInBatches(trx, totals, 500, 'closing_totals')
+      await insertInBatches(trx, payouts.payouts, 500, 'payouts')
+      await insertInBatches(trx, payouts.links, 500, 'payout_closings')
+      await insertInBatches(trx, payouts.fees, 500, 'payout_fees')
+      const lastClosed = new Map<number, string>()
+      for (const closing of closings) lastClosed.set(closing.terminal_id, closing.closed_at)
+      for (const [terminalId, closedAt] of lastClosed) {
+        await trx.from('terminals').where('id', terminalId).update({ last_closed_at: closedAt })
       }
 
       await this.createLogins(trx, options, customers)
@@ -105,6 +165,8 @@ export class DemoSeeder {
         customers: customers.length,
         terminals,
         transactions,
+        closings: closings.length,
+        payouts: payouts.payouts.length,
       }
     })
   }
@@ -153,24 +215,25 @@ export class DemoSeeder {
   }
 }
 
-/** Multi-row inserts: one statement per batch instead of one per payment. */
-async function insertInBatches(
+/** Multi-row inserts: one statement per batch instead of one per row. */
+async function insertInBatches<Row extends object = TransactionRow>(
   trx: TransactionClientContract,
-  rows: Iterable<TransactionRow>,
-  batchSize: number
+  rows: Iterable<Row>,
+  batchSize: number,
+  table = 'transactions'
 ) {
-  let batch: TransactionRow[] = []
+  let batch: Row[] = []
   let total = 0
   for (const row of rows) {
     batch.push(row)
     if (batch.length >= batchSize) {
-      await trx.insertQuery().table('transactions').multiInsert(batch)
+      await trx.insertQuery().table(table).multiInsert(batch)
       total += batch.length
       batch = []
     }
   }
   if (batch.length) {
-    await trx.insertQuery().table('transactions').multiInsert(batch)
+    await trx.insertQuery().table(table).multiInsert(batch)
     total += batch.length
   }
   return total

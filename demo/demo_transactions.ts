@@ -22,6 +22,8 @@ export type TransactionRow = {
   auth_code: string | null
   receipt_number: string
   created_at: string
+  /** the closing that submitted it (demo_closings.ts); null while open */
+  closing_id: number | null
 }
 
 export type TerminalTarget = {
@@ -138,6 +140,7 @@ function row(
     amount_minor: amount,
     auth_code: auth,
     receipt_number: receiptNumber,
+    closing_id: null,
   }
 }
 

@@ -109,6 +109,15 @@ export const profileValidator = formValidator(
   })
 )
 
+/* The account page's two alert switches (checkboxes: absent = off). */
+export const alertSettingsValidator = formValidator(
+  PREFIX,
+  vine.object({
+    alert_unclosed: vine.boolean().optional(),
+    alert_differences: vine.boolean().optional(),
+  })
+)
+
 export const passwordChangeValidator = formValidator(
   PREFIX,
   vine.object({

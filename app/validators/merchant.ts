@@ -180,3 +180,45 @@ export const terminalListValidator = formValidator(
     customer: vine.string().trim().optional(),
   })
 )
+
+/* a closing list cursor: closed_at as yyyyMMddHHmmss (UTC) and the id */
+const closingCursor = /^\d{14}-\d{1,19}$/
+/* a payout list cursor: value date as yyyyMMdd and the id */
+const payoutCursor = /^\d{8}-\d{1,19}$/
+
+/**
+ * „Kassenschnitte“: an optional terminal (TID of the scope, else the shared 404)
+ * and a keyset cursor; `customer` pins the scope (read by the scope).
+ */
+export const closingListValidator = formValidator(
+  'merchant.validation',
+  vine.object({
+    terminal: vine
+      .string()
+      .trim()
+      .regex(/^\d{8}$/)
+      .optional(),
+    after: vine.string().regex(closingCursor).optional(),
+    before: vine.string().regex(closingCursor).optional(),
+    customer: vine.string().trim().optional(),
+  })
+)
+
+/** A closing's detail: the page of its transactions. */
+export const closingDetailValidator = formValidator(
+  'merchant.validation',
+  vine.object({
+    page: vine.number().withoutDecimals().min(1).max(100_000).optional(),
+    customer: vine.string().trim().optional(),
+  })
+)
+
+/** „Auszahlungen“: a keyset cursor. */
+export const payoutListValidator = formValidator(
+  'merchant.validation',
+  vine.object({
+    after: vine.string().regex(payoutCursor).optional(),
+    before: vine.string().regex(payoutCursor).optional(),
+    customer: vine.string().trim().optional(),
+  })
+)

@@ -41,6 +41,8 @@ export default class extends BaseSchema {
       table.unique(['terminal_id', 'closing_number'], { indexName: 'closings_terminal_number' })
       table.index(['customer_id', 'closed_at', 'id'], 'closings_customer_keyset')
       table.index(['terminal_id', 'closed_at'], 'closings_terminal_time')
+      /* the alert job's scan for recent differences */
+      table.index(['has_difference', 'closed_at'], 'closings_difference')
     })
 
     this.schema.createTable('closing_totals', (table) => {
@@ -76,6 +78,7 @@ export default class extends BaseSchema {
       table.dateTime('created_at').notNullable()
       table.dateTime('updated_at').notNullable()
       table.index(['customer_id', 'value_date', 'id'], 'payouts_customer_keyset')
+      table.index(['has_difference', 'value_date'], 'payouts_difference')
     })
 
     this.schema.createTable('payout_closings', (table) => {

@@ -58,6 +58,7 @@ router
   .group(() => {
     router.get('/account', [controllers.account.Account, 'show']).as('show')
     router.post('/account/profile', [controllers.account.Account, 'update']).as('profile')
+    router.post('/account/alerts', [controllers.account.Account, 'alerts']).as('alerts')
     router.post('/account/password', [controllers.account.Password, 'update']).as('password')
     router.post('/account/email', [controllers.account.Email, 'store']).as('email')
     router
@@ -124,6 +125,7 @@ router
 /* The account page's forms go back to their own section of the page when refused. */
 formPage('account.profile', { route: 'account.show' })
 formPage('account.password', { route: 'account.show', hash: 'password' })
+formPage('account.alerts', { route: 'account.show', hash: 'alerts' })
 formPage('account.email', { route: 'account.show', hash: 'email' })
 formPage('account.customers', { route: 'account.show', hash: 'customers' })
 formPage('account.users.approve', { route: 'account.users.index' })

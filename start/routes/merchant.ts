@@ -23,6 +23,20 @@ router
       .get('/transactions/:id', [controllers.merchant.Transactions, 'show'])
       .where('id', /^\d{1,19}$/)
       .as('transactions.show')
+    /* „Kassenschnitte“ and „Auszahlungen“ (docs/money.md) */
+    router.get('/closings', [controllers.merchant.Closings, 'index']).as('closings.index')
+    router
+      .get('/closings/:id', [controllers.merchant.Closings, 'show'])
+      .where('id', /^\d{1,19}$/)
+      .as('closings.show')
+    router
+      .get('/payouts.csv', [controllers.merchant.PayoutExports, 'download'])
+      .as('payouts.export')
+    router.get('/payouts', [controllers.merchant.Payouts, 'index']).as('payouts.index')
+    router
+      .get('/payouts/:id', [controllers.merchant.Payouts, 'show'])
+      .where('id', /^\d{1,19}$/)
+      .as('payouts.show')
     router
       .post('/customer-switch', [controllers.merchant.CustomerSwitch, 'update'])
       .as('customer_switch.update')
@@ -32,6 +46,9 @@ router
 formPage('customer_switch.update', { route: 'dashboard' })
 /* a malformed search, sort or page goes back to the whole list (not to itself: it is a GET) */
 formPage('terminals.index', { route: 'terminals.index' })
+formPage('closings.index', { route: 'closings.index' })
+formPage('closings.show', { route: 'closings.index' })
+formPage('payouts.index', { route: 'payouts.index' })
 
 /* „Rechnungsarchiv“: merchants see and download their customers' invoices. */
 router

@@ -1,11 +1,12 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import i18nManager from '@adonisjs/i18n/services/main'
-import { profileValidator } from '#validators/account'
+import { urlFor } from '@adonisjs/core/services/url_builder'
+import { alertSettingsValidator, profileValidator } from '#validators/account'
 import { LOCALE_COOKIE } from '#middleware/detect_user_locale_middleware'
 import { AccountService } from '#services/account/account_service'
 import { SessionRegistry } from '#services/account/session_registry'
 
-/** The account page („Benutzerkonto“): profile, language, and the overview of the other forms. */
+/** The account page („Benutzerkonto“): profile, language, alert mails, and the overview of the other forms. */
 export default class AccountController {
   async show({ auth, view, session }: HttpContext) {
     const user = auth.use('web').user!
@@ -39,5 +40,16 @@ export default class AccountController {
     /* the confirmation already speaks the newly chosen language */
     session.flash('success', i18nManager.locale(data.locale).t('account.profile.saved'))
     return response.redirect().toRoute('account.show')
+  }
+
+  /** The two alert switches: a terminal without a Kassenschnitt, differences (checkbox absent = off). */
+  async alerts({ auth, request, response, session, i18n }: HttpContext) {
+    const data = await request.validateUsing(alertSettingsValidator)
+    await AccountService.updateAlerts(auth.use('web').user!, {
+      alertUnclosed: data.alert_unclosed === true,
+      alertDifferences: data.alert_differences === true,
+    })
+    session.flash('success', i18n.t('account.alerts.saved'))
+    return response.redirect(urlFor('account.show') + '#alerts')
   }
 }

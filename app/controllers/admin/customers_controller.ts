@@ -5,7 +5,10 @@ import { lookupFilterValidator } from '#validators/admin'
 import { SupportAccessRequests } from '#services/account/customer_users_service'
 import { CUSTOMER_ROLES } from '#models/customer_user'
 
-/** /admin/customers: read-only master data with linked users and pending access requests. */
+/**
+ * /admin/customers: read-only master data with linked users, pending access
+ * requests, and the customer's closings, payouts and open amounts.
+ */
 export default class CustomersController {
   async index({ request, view }: HttpContext) {
     const { q, page } = await request.validateUsing(lookupFilterValidator, { data: request.qs() })
@@ -18,6 +21,12 @@ export default class CustomersController {
   async show({ params, view }: HttpContext) {
     const customer = await LookupService.customer(params.id)
     const requests = await SupportAccessRequests.pending(customer.id)
-    return view.render('pages/admin/customers/show', { customer, requests, roles: CUSTOMER_ROLES })
+    const money = await LookupService.customerMoney(customer.id)
+    return view.render('pages/admin/customers/show', {
+      customer,
+      requests,
+      roles: CUSTOMER_ROLES,
+      money,
+    })
   }
 }

@@ -18,6 +18,7 @@ import {
 import { isIsoDate } from '#services/format/dates'
 import { TransactionListService } from '#services/merchant/transaction_list_service'
 import { transactionsChannel } from '#services/ingest/live_feed'
+import { ClosingService } from '#services/merchant/closing_service'
 
 export default class TransactionsController {
   /**
@@ -103,6 +104,12 @@ export default class TransactionsController {
     const customerScope = await linked.authorize(bouncer, 'viewTransactions')
     const { id } = await request.validateUsing(idParamsValidator, { data: params })
     const transaction = await TransactionListService.find(customerScope, id)
+    /* its Kassenschnitt, and the payouts covering it for roles that may see payouts */
+    const closing = await ClosingService.ofTransaction(
+      customerScope,
+      id,
+      customerScope.idsAllowing('viewPayouts')
+    )
     const read = await readFilter(transactionFilterValidator, filterQueryInput(request))
     const filter = read.ok ? buildFilter(read.input) : null
     const back =
@@ -115,6 +122,7 @@ export default class TransactionsController {
         : undefined
     return view.render('pages/merchant/transactions/show', {
       transaction,
+      closing,
       backUrl: urlFor('transactions.index', undefined, back ? { qs: back } : {}),
     })
   }

@@ -4,6 +4,7 @@ import { sendMailHandler } from '#jobs/handlers/send_mail'
 import { startInvoiceRunHandler } from '#jobs/handlers/start_invoice_run'
 import { generateInvoiceHandler } from '#jobs/handlers/generate_invoice'
 import { sendInvoiceMailHandler } from '#jobs/handlers/send_invoice_mail'
+import { moneyAlertsHandler } from '#jobs/handlers/money_alerts'
 
 /*
 | The worker's registry: every job handler, grouped by the queue its descriptor
@@ -17,6 +18,7 @@ const handlers: JobHandler[] = [
   startInvoiceRunHandler,
   generateInvoiceHandler,
   sendInvoiceMailHandler,
+  moneyAlertsHandler,
 ]
 
 export const jobsByQueue = Object.fromEntries(

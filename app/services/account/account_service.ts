@@ -41,6 +41,12 @@ export const AccountService = {
     await user.save()
   },
 
+  /** The alert mails of the money flow the user wants (app/services/money/alerts.ts). */
+  async updateAlerts(user: User, data: { alertUnclosed: boolean; alertDifferences: boolean }) {
+    user.merge(data)
+    await user.save()
+  },
+
   /** Checks the current password; wrong ones count like failed logins (budgets and lock). */
   async checkCurrentPassword(user: User, password: string, client: Client) {
     const { failuresOnRecord } = await LoginThrottle.assertAllowed(user.email, client)

@@ -1,8 +1,13 @@
 import Customer from '#models/customer'
 import Terminal from '#models/terminal'
+import Closing from '#models/closing'
+import Payout from '#models/payout'
+import { openAmounts } from '#services/money/money_overview'
 import { readerOptions } from '#services/database/reader'
 
 const PER_PAGE = 25
+/** how many of a customer's latest closings and payouts the support view shows */
+const MONEY_ROWS = 20
 const escapeLike = (term: string) => `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
 
 /**
@@ -33,6 +38,28 @@ export const LookupService = {
       .preload('terminals', (terminals) => terminals.orderBy('terminal_id', 'asc'))
       .preload('users', (users) => users.orderBy('email', 'asc'))
       .firstOrFail()
+  },
+
+  /**
+   * Where a customer's money is, for support on the phone (read-only): the latest
+   * closings and payouts, and what each terminal holds since its last closing.
+   */
+  async customerMoney(customerId: number) {
+    const [closings, payouts, open] = await Promise.all([
+      Closing.query()
+        .where('customer_id', customerId)
+        .preload('terminal')
+        .orderBy('closed_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(MONEY_ROWS),
+      Payout.query()
+        .where('customer_id', customerId)
+        .orderBy('value_date', 'desc')
+        .orderBy('id', 'desc')
+        .limit(MONEY_ROWS),
+      openAmounts([customerId]),
+    ])
+    return { closings, payouts, open }
   },
 
   /** Terminals by TID, serial number or city. */

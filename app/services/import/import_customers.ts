@@ -18,6 +18,9 @@ export const CUSTOMER_COLUMNS = [
   'iban',
 ] as const
 
+/** Columns a file may add: without them, new customers get the default (weekly). */
+export const CUSTOMER_OPTIONAL_COLUMNS = ['settlement_rhythm'] as const
+
 /**
  * Imports customers from a CSV file or stream: an idempotent upsert by customer number.
  * Bad rows are reported in the summary (and to `onRowError`); good rows still load.
@@ -31,16 +34,15 @@ export function importCustomers(
 
 function customerSpec(): ImportSpec<RowValues> {
   const seen = new Set<string>()
-  const target = {
-    table: 'customers',
-    key: 'customer_number',
-    columns: CUSTOMER_COLUMNS,
-  }
   return {
     columns: CUSTOMER_COLUMNS,
+    optionalColumns: CUSTOMER_OPTIONAL_COLUMNS,
     /* mod 97 refuses a mistyped one, and its errors name only the last 4 characters */
     keepAsTyped: ['iban'],
-    parse([number, company, street, postalCode, city, country, email, phone, vatId, iban]) {
+    parse(
+      [number, company, street, postalCode, city, country, email, phone, vatId, iban],
+      [rhythm]
+    ) {
       const customerNumber = check.customerNumber(number)
       if (customerNumber instanceof Problem) return customerNumber
       if (seen.has(customerNumber)) {
@@ -60,12 +62,23 @@ function customerSpec(): ImportSpec<RowValues> {
         phone: check.phone(phone),
         vat_id: check.vatId(vatId),
         iban: check.iban(iban),
+        /* a file without the column leaves a stored rhythm as it is */
+        ...(rhythm === undefined ? {} : { settlement_rhythm: check.settlementRhythm(rhythm) }),
       }
       const problems = Object.values(row).filter((value) => value instanceof Problem)
       return problems.length ? problems : (row as RowValues)
     },
     async write(rows, { counts, reader, writer }) {
       const values = rows.map((row) => row.value)
+      /* every row of a file has the same columns */
+      const target = {
+        table: 'customers',
+        key: 'customer_number',
+        columns:
+          'settlement_rhythm' in values[0]
+            ? [...CUSTOMER_COLUMNS, ...CUSTOMER_OPTIONAL_COLUMNS]
+            : CUSTOMER_COLUMNS,
+      }
       const existing = await readExisting(
         await reader(),
         target,

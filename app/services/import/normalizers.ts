@@ -153,6 +153,17 @@ export function terminalStatus(raw: string): Checked<TerminalStatus> {
   )
 }
 
+/**
+ * The acquirer's rhythm for card-scheme payouts: daily or weekly (German täglich /
+ * wöchentlich accepted); empty means weekly.
+ */
+export function settlementRhythm(raw: string): Checked<'daily' | 'weekly'> {
+  const value = raw.trim().toLowerCase()
+  if (value === '' || value === 'weekly' || value === 'wöchentlich') return 'weekly'
+  if (value === 'daily' || value === 'täglich') return 'daily'
+  return new Problem(`settlement_rhythm "${clip(raw)}" must be daily or weekly`)
+}
+
 function mod97(digits: string) {
   let rest = 0
   for (const char of digits) {

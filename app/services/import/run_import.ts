@@ -17,12 +17,21 @@ export interface ImportSpec<T> {
   /** Header columns in their documented order. */
   columns: readonly string[]
   /**
+   * Columns a file may add after the required ones (e.g. `settlement_rhythm`, issue 16):
+   * older files without them still import. `parse` gets each as its own text, or
+   * `undefined` when the file has no such column.
+   */
+  optionalColumns?: readonly string[]
+  /**
    * Columns not scanned for card numbers: checked strictly (an IBAN by mod 97)
    * and never echoed in full, so a typo is reported as what it is.
    */
   keepAsTyped?: readonly string[]
-  /** Checks and normalizes one row's fields (given in `columns` order). */
-  parse(fields: string[]): T | Problem | Problem[]
+  /**
+   * Checks and normalizes one row's fields (given in `columns` order); `optional` holds
+   * the `optionalColumns` in their order, `undefined` for a column the file does not have.
+   */
+  parse(fields: string[], optional: (string | undefined)[]): T | Problem | Problem[]
   /** Writes one batch; reports rows it rejects with `fail(line, reason)`. */
   write: WriteBatch<T>
 }
@@ -46,9 +55,13 @@ export async function runImport<T>(
     if (isFileSystemError(error)) return summary.finish(`cannot read the file: ${error.message}`)
     throw error
   }
-  const headerProblem = checkHeader(file, spec.columns)
+  const headerProblem = checkHeader(file, spec.columns, spec.optionalColumns ?? [])
   if (headerProblem) return summary.finish(headerProblem)
   const positions = spec.columns.map((column) => file.header.indexOf(column))
+  const optionalPositions = (spec.optionalColumns ?? []).map((column) =>
+    file.header.indexOf(column)
+  )
+  const allColumns = [...spec.columns, ...(spec.optionalColumns ?? [])]
 
   const writer = new BatchWriter<T>(
     db.connection(options.connection),
@@ -67,9 +80,16 @@ export async function runImport<T>(
         } else if (row.fields.length !== file.header.length) {
           fail(row.line, `expected ${file.header.length} columns, found ${row.fields.length}`)
         } else {
-          const fields = positions.map((position) => row.fields[position])
-          maskCardNumbers(fields, spec, (reason) => summary.masked(row.line, reason))
-          const parsed = spec.parse(fields)
+          const fields = [...positions, ...optionalPositions].map((position) =>
+            position === -1 ? '' : row.fields[position]
+          )
+          maskCardNumbers(fields, allColumns, spec.keepAsTyped, (reason) =>
+            summary.masked(row.line, reason)
+          )
+          const optional = fields
+            .slice(positions.length)
+            .map((field, index) => (optionalPositions[index] === -1 ? undefined : field))
+          const parsed = spec.parse(fields.slice(0, positions.length), optional)
           if (parsed instanceof Problem) fail(row.line, parsed.reason)
           else if (Array.isArray(parsed)) fail(row.line, parsed.map((p) => p.reason).join('; '))
           else batch.push({ line: row.line, value: parsed })
@@ -97,16 +117,17 @@ export async function runImport<T>(
  */
 function maskCardNumbers(
   fields: string[],
-  spec: Pick<ImportSpec<unknown>, 'columns' | 'keepAsTyped'>,
+  columns: readonly string[],
+  keepAsTyped: readonly string[] | undefined,
   report: (reason: string) => void
 ) {
   const masked: string[] = []
   for (const [index, field] of fields.entries()) {
-    if (spec.keepAsTyped?.includes(spec.columns[index])) continue
+    if (keepAsTyped?.includes(columns[index])) continue
     const result = maskPans(field)
     if (!result.masked) continue
     fields[index] = result.text
-    masked.push(spec.columns[index])
+    masked.push(columns[index])
   }
   if (masked.length) {
     report(
@@ -115,7 +136,11 @@ function maskCardNumbers(
   }
 }
 
-function checkHeader({ header, headerLine }: CsvFile, columns: readonly string[]) {
+function checkHeader(
+  { header, headerLine }: CsvFile,
+  columns: readonly string[],
+  optional: readonly string[]
+) {
   if (header.length === 0) return 'the file is empty (a header line is expected)'
   const missing = columns.filter((column) => !header.includes(column))
   const doubled = header.filter((name, index) => name !== '' && header.indexOf(name) !== index)
@@ -123,7 +148,8 @@ function checkHeader({ header, headerLine }: CsvFile, columns: readonly string[]
   const reasons = []
   if (missing.length) reasons.push(`missing column(s) ${missing.join(', ')}`)
   if (doubled.length) reasons.push(`column(s) ${doubled.join(', ')} appear twice`)
-  return `line ${headerLine}: wrong header: ${reasons.join('; ')}. Expected: ${columns.join(',')}`
+  const extra = optional.length ? ` (optional after them: ${optional.join(',')})` : ''
+  return `line ${headerLine}: wrong header: ${reasons.join('; ')}. Expected: ${columns.join(',')}${extra}`
 }
 
 function isFileSystemError(error: unknown): error is NodeJS.ErrnoException {

@@ -12,6 +12,8 @@ import {
 } from '#services/merchant/transaction_query'
 import { TransactionListService, toRow } from '#services/merchant/transaction_list_service'
 import { TerminalService } from '#services/merchant/terminal_service'
+import { PayoutService } from '#services/merchant/payout_service'
+import { nextExpectedCredit, unclosedTerminals } from '#services/money/money_overview'
 
 export const CHART_DAYS = 30
 
@@ -41,6 +43,7 @@ export const DashboardService = {
       newestInvoice(scope.idsAllowing('viewInvoices')),
       TerminalService.list(scope),
     ])
+    const money = await moneyOverview(scope)
     return {
       today: todayFig,
       lastWeekDay: lastWeekFig,
@@ -54,8 +57,23 @@ export const DashboardService = {
       /* the first page of the terminal list; the card links to the rest */
       terminals: terminalPage.terminals,
       terminalCount: terminalPage.total,
+      ...money,
     }
   },
+}
+
+/**
+ * The money cards: next expected credit and last payout (only customers whose role
+ * may see payouts), terminals without a closing for 5 days or more (closings: all roles).
+ */
+async function moneyOverview(scope: CustomerScope) {
+  const payoutIds = scope.idsAllowing('viewPayouts')
+  const [nextCredit, lastPayout, unclosed] = await Promise.all([
+    payoutIds.length ? nextExpectedCredit(payoutIds) : null,
+    payoutIds.length ? PayoutService.latest(payoutIds) : null,
+    unclosedTerminals(scope.idsAllowing('viewClosings')),
+  ])
+  return { showPayouts: payoutIds.length > 0, nextCredit, lastPayout, unclosed }
 }
 
 async function figures(ids: number[], window: Window) {

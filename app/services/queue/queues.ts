@@ -3,7 +3,8 @@ import { Queue, type JobsOptions } from 'bullmq'
 import { queueConnection, queuePrefix } from '#services/queue/connection'
 import { within } from '#services/process/time_limit'
 
-export const QUEUE_NAMES = ['mail', 'invoices'] as const
+/* mail: every mail; invoices: the monthly run; money: the money alerts' schedule (issue 16) */
+export const QUEUE_NAMES = ['mail', 'invoices', 'money'] as const
 export type QueueName = (typeof QUEUE_NAMES)[number]
 
 const queues = new Map<QueueName, Queue>()

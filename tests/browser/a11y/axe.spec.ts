@@ -4,12 +4,12 @@ import { AxeBuilder } from '@axe-core/playwright'
 import type { Page } from 'playwright'
 import router from '@adonisjs/core/services/router'
 import { resetState } from '#tests/helpers/db'
-import { createMerchant } from '#tests/helpers/auth'
 import { createStaff, totpCode } from '#tests/helpers/staff'
 import { addTransactions } from '#tests/functional/merchant/fixtures'
 import { TicketService } from '#services/admin/ticket_service'
 import { InvoiceIssuer } from '#services/invoices/invoice_issuer'
 import { BillingPeriod } from '#services/invoices/billing_period'
+import { moneyMerchant } from '#tests/functional/merchant/money_fixtures'
 
 /*
 | axe-core (WCAG 2.0/2.1 A and AA rules) over every public, merchant and admin
@@ -48,15 +48,12 @@ function hasRoute(name: string) {
 }
 
 async function merchantData(lang: 'de' | 'en') {
-  /* the login switches to the user's own language: make it the one under test */
-  const m = await createMerchant({
+  /* the login switches to the user's own language: make it the one under test;
+     closings (one with a difference, one terminal unclosed for 6 days) and a payout */
+  const m = await moneyMerchant({
     locale: lang,
-    customers: [
-      {
-        companyName: 'Blumen Hoffmann e.K.',
-        terminals: [{ monthlyFeeMinor: 2490, model: 'Ingenico Move/5000' }],
-      },
-    ],
+    companyName: 'Blumen Hoffmann e.K.',
+    monthlyFeeMinor: 2490,
   })
   const terminal = m.terminals[0]
   const [transactionId] = await addTransactions(terminal, [
@@ -143,6 +140,11 @@ for (const lang of ['de', 'en'] as const) {
         '/transactions',
         `/transactions/${transactionId}`,
         '/invoices',
+        '/closings',
+        `/closings/${m.closings.mismatching}`,
+        `/closings/${m.closings.matching}`,
+        '/payouts',
+        `/payouts/${m.payoutId}`,
         '/account',
       ]
       for (const path of merchantPaths) {

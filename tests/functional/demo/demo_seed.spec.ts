@@ -105,6 +105,103 @@ test.group('Demo data: DemoSeeder on the test database', (group) => {
     assert.isNull(support.totpEnabledAt)
   }).timeout(120_000)
 
+  test('the history has closings, one forgotten terminal, expected and paid payouts and a difference', async ({
+    assert,
+  }) => {
+    const result = await new DemoSeeder().run({ ...passwords, now: NOW })
+    assert.isTrue(result.seeded)
+
+    const rhythms = await db.from('customers').orderBy('customer_number')
+    assert.sameMembers(
+      [...new Set(rhythms.map((row) => row.settlement_rhythm))],
+      ['daily', 'weekly']
+    )
+
+    /* one closing per trading terminal and day, each linking that day's payments */
+    const closings = await db.from('closings').select('*')
+    assert.isAbove(closings.length, 400)
+    assert.equal(result.seeded && result.closings, closings.length)
+    const perDay = new Set(closings.map((row) => `${row.terminal_id}|${row.business_date}`))
+    assert.equal(perDay.size, closings.length)
+    const linked = await db
+      .from('transactions')
+      .whereNotNull('closing_id')
+      .where('status', 'approved')
+      .groupBy('closing_id')
+      .select('closing_id', db.raw('COUNT(*) as n'))
+    const linkedBy = new Map(linked.map((row) => [Number(row.closing_id), Number(row.n)]))
+    for (const closing of closings) {
+      assert.equal(closing.linked_count, linkedBy.get(Number(closing.id)) ?? 0)
+    }
+    const unknown = await db
+      .from('transactions')
+      .leftJoin('closings', 'closings.id', 'transactions.closing_id')
+      .whereNotNull('transactions.closing_id')
+      .whereNull('closings.id')
+      .count('* as n')
+      .first()
+    assert.equal(Number(unknown.n), 0)
+
+    /* exactly one terminal of the main customer has not closed for 6 days; its payments are open */
+    const main = await db.from('customers').where('customer_number', 'L1000001').first()
+    const terminals = await db
+      .from('terminals')
+      .where('customer_id', main.id)
+      .where('status', 'active')
+    const stale = terminals.filter((terminal) => {
+      const days = NOW.diff(DateTime.fromJSDate(terminal.last_closed_at), 'days').days
+      return days >= 5 && days <= 7
+    })
+    assert.lengthOf(stale, 1)
+    const lastClosed = DateTime.fromJSDate(stale[0].last_closed_at)
+    const open = await db
+      .from('transactions')
+      .where('terminal_id', stale[0].id)
+      .whereNull('closing_id')
+      .select('occurred_at')
+    assert.isAbove(open.length, 100)
+    assert.isTrue(open.every((row) => DateTime.fromJSDate(row.occurred_at) > lastClosed))
+    const early = await db
+      .from('transactions')
+      .where('terminal_id', stale[0].id)
+      .whereNull('closing_id')
+      .where('occurred_at', '<=', lastClosed.toUTC().toFormat('yyyy-MM-dd HH:mm:ss'))
+      .count('* as n')
+      .first()
+    assert.equal(Number(early.n), 0)
+    const others = terminals.filter((terminal) => terminal.id !== stale[0].id)
+    for (const terminal of others) {
+      assert.isBelow(NOW.diff(DateTime.fromJSDate(terminal.last_closed_at), 'days').days, 2)
+    }
+
+    /* payouts: paid for older closings, expected for the latest; one difference each */
+    const payouts = await db.from('payouts').select('*')
+    const statuses = new Set(payouts.map((row) => row.status))
+    assert.isTrue(statuses.has('paid') && statuses.has('expected'))
+    for (const payout of payouts) {
+      assert.equal(Number(payout.net_minor), Number(payout.gross_minor) - Number(payout.fees_minor))
+      const day = DateTime.fromJSDate(payout.value_date).toISODate()!
+      assert.equal(payout.status === 'paid', day < NOW.toISODate()!, payout.reference)
+    }
+    assert.isAtLeast(payouts.filter((row) => row.has_difference).length, 1)
+    assert.lengthOf(
+      closings.filter((row) => row.has_difference),
+      1
+    )
+    const differing = closings.find((row) => row.has_difference)
+    assert.equal(
+      Number(differing.difference_minor),
+      Number(differing.reported_net_minor) - Number(differing.linked_net_minor)
+    )
+    const covered = await db.from('payout_closings').count('* as n').first()
+    assert.isAbove(Number(covered.n), closings.length)
+    const fees = await db.from('payout_fees').sum('amount_minor as total').first()
+    assert.equal(
+      Number(fees.total),
+      payouts.reduce((sum, row) => sum + Number(row.fees_minor), 0)
+    )
+  }).timeout(120_000)
+
   test('a database that holds data is left as it is', async ({ assert }) => {
     await new DemoSeeder().run({ ...passwords, now: NOW })
     const before = await count('transactions')

@@ -72,6 +72,64 @@ test.group('transactions:simulate', (group) => {
     assert.isNotNull(tokens[0].revoked_at)
   })
 
+  test('a simulated day ends with closings that link the sent payments, and an expected payout', async ({
+    assert,
+  }) => {
+    const { customer, terminals } = await createCustomer({ terminals: 2 })
+    /* one simulated day every 2 s: the first closing round comes within 2 s */
+    const run = simulate([
+      '--rate=20',
+      '--duration=7',
+      '--day-seconds=2',
+      `--customer=${customer.customerNumber}`,
+      `--url=${baseUrl()}`,
+    ])
+    const { code, output } = await run.exited
+    assert.equal(code, 0, output)
+    assert.match(output, /[1-9]\d* closings/)
+
+    const closings = await db.from('closings').orderBy('id')
+    assert.isAbove(closings.length, 0, output)
+    assert.isTrue(closings.every((row) => row.customer_id === customer.id))
+    assert.isTrue(
+      closings.every((row) => terminals.some((terminal) => terminal.id === row.terminal_id))
+    )
+    /* per terminal, numbers count up from 1 */
+    for (const terminal of terminals) {
+      const numbers = closings
+        .filter((row) => row.terminal_id === terminal.id)
+        .map((row) => row.closing_number)
+      assert.deepEqual(
+        numbers,
+        numbers.map((_, index) => index + 1)
+      )
+    }
+    /* each closing linked the payments stored before it; it reported what it linked */
+    const linked = await db.from('transactions').whereNotNull('closing_id').count('* as n').first()
+    assert.isAbove(Number(linked.n), 0)
+    const matching = closings.filter((row) => !row.has_difference)
+    assert.isAbove(matching.length, 0)
+    for (const row of matching) {
+      assert.equal(Number(row.reported_net_minor), Number(row.linked_net_minor))
+    }
+
+    const payouts = await db.from('payouts').where('customer_id', customer.id)
+    assert.isAbove(payouts.length, 0, output)
+    assert.isTrue(payouts.every((row) => row.reference.startsWith('SIM-')))
+    assert.isTrue(payouts.every((row) => ['expected', 'paid'].includes(row.status)))
+    const girocard = payouts.find((row) => row.kind === 'girocard')!
+    assert.exists(girocard)
+    assert.equal(
+      Number(girocard.net_minor),
+      Number(girocard.gross_minor) - Number(girocard.fees_minor)
+    )
+    const covered = await db.from('payout_closings').where('payout_id', girocard.id)
+    assert.isAbove(covered.length, 0)
+    /* the token it issued is revoked on exit, as before */
+    const tokens = await db.from('api_tokens').select('revoked_at')
+    assert.isNotNull(tokens[0].revoked_at)
+  })
+
   test('exits cleanly on SIGTERM and on SIGINT', async ({ assert }) => {
     await createCustomer({ terminals: 3 })
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
