@@ -47,3 +47,24 @@ export const apiRateLimit = env.get('API_RATE_LIMIT', 6000)
  */
 export const closingCutoff = env.get('CLOSING_CUTOFF') || '22:00'
 export const bankHolidayState = env.get('BANK_HOLIDAY_STATE') || undefined
+
+/**
+ * Replies by mail (docs/inbound.md). Each ticket's reply address is
+ * `<local>+<reference>.<token>@<domain>` of `INBOUND_REPLY_ADDRESS`; the MX (or a
+ * forwarding rule) of that domain points at `node ace mail:inbound`.
+ */
+export const inboundReplyAddress =
+  env.get('INBOUND_REPLY_ADDRESS') || `antwort@${mailDomain(env.get('MAIL_FROM'))}`
+export const inboundSmtp = {
+  host: env.get('INBOUND_SMTP_HOST') || '127.0.0.1',
+  port: env.get('INBOUND_SMTP_PORT', 2526),
+  /** largest mail accepted, in bytes (SIZE extension; larger ones get 552) */
+  maxBytes: env.get('INBOUND_MAX_BYTES', 10 * 1024 * 1024),
+  /** mails per sending IP address and minute */
+  perMinute: env.get('INBOUND_RATE_LIMIT', 60),
+}
+
+function mailDomain(from: string | undefined) {
+  const match = /@([^>\s]+)>?\s*$/.exec(from ?? '')
+  return match ? match[1] : 'localhost'
+}

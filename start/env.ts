@@ -125,6 +125,13 @@ export default await Env.create(appRoot, {
     'TH',
   ] as const),
 
+  /* replies by mail (docs/inbound.md) */
+  INBOUND_REPLY_ADDRESS: Env.schema.string.optional({ format: 'email' }),
+  INBOUND_SMTP_HOST: Env.schema.string.optional({ format: 'host' }),
+  INBOUND_SMTP_PORT: Env.schema.number.optional(),
+  INBOUND_MAX_BYTES: Env.schema.number.optional(),
+  INBOUND_RATE_LIMIT: Env.schema.number.optional(),
+
   DB_CONNECTION: Env.schema.enum(['mysql', 'sqlite'] as const),
   DB_HOST: Env.schema.string.optional({ format: 'host' }),
   DB_PORT: Env.schema.number.optional(),

@@ -38,6 +38,10 @@ export default class Customer extends BaseModel {
   @column({ serializeAs: null })
   declare iban: string | null
 
+  /** Name of the bank account's holder (set by an approved bank-account change). */
+  @column()
+  declare accountHolder: string | null
+
   /** Set by an owner: linked users without two-factor sign-in see nothing of this customer. */
   @column({ consume: (value) => Boolean(value) })
   declare requireTwoFactor: boolean

@@ -10,6 +10,10 @@ export const TICKET_CATEGORIES = [
   'master_data',
   'other',
 ] as const
+/**
+ * open („Offen“), answered („Wartet auf Kunde“: support replied), closed („Gelöst“).
+ * A merchant's reply moves answered or closed back to open (ADR 1701).
+ */
 export const TICKET_STATUSES = ['open', 'answered', 'closed'] as const
 
 /** A contact-form request. Its text is untrusted and always rendered escaped. */
@@ -43,6 +47,26 @@ export default class Ticket extends BaseModel {
 
   @column.dateTime()
   declare lastMessageAt: DateTime
+
+  /** The customer a portal request is about (set from the user's own links only). */
+  @column()
+  declare customerId: number | null
+
+  /** The agent working on it. */
+  @column()
+  declare assignedStaffId: number | null
+
+  /** Secret part of the ticket's reply address (`#services/tickets/reply_address`). */
+  @column({ serializeAs: null })
+  declare replyToken: string | null
+
+  /** contact (the public form) | portal (a logged-in merchant) */
+  @column()
+  declare source: 'contact' | 'portal'
+
+  /** The merchant's newest message: the agents' ageing. */
+  @column.dateTime()
+  declare lastRequesterMessageAt: DateTime | null
 
   @column.dateTime({ autoCreate: true })
   declare createdAt: DateTime

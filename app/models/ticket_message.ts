@@ -17,6 +17,18 @@ export default class TicketMessage extends BaseModel {
   @column()
   declare body: string
 
+  /** An agent's internal note: never on a merchant page or in a mail. */
+  @column({ consume: (value) => Boolean(value) })
+  declare internal: boolean
+
+  /** contact | portal | mail | staff */
+  @column()
+  declare channel: 'contact' | 'portal' | 'mail' | 'staff'
+
+  /** The merchant user who wrote it in the portal. */
+  @column()
+  declare userId: number | null
+
   @column.dateTime({ autoCreate: true })
   declare createdAt: DateTime
 }

@@ -22,6 +22,9 @@ const ALLOWED: Record<CustomerAbility, readonly CustomerRole[]> = {
   viewInvoices: ['owner', 'accountant'],
   viewMasterData: ['owner', 'accountant'],
   manageUsers: ['owner'],
+  /* the customer's tickets beyond one's own („Meine Anfragen“), and change requests */
+  viewRequests: ['owner'],
+  requestChanges: ['owner'],
 }
 
 export type CustomerAbility =
@@ -34,6 +37,8 @@ export type CustomerAbility =
   | 'viewInvoices'
   | 'viewMasterData'
   | 'manageUsers'
+  | 'viewRequests'
+  | 'requestChanges'
 
 export const CUSTOMER_ABILITIES = Object.keys(ALLOWED) as CustomerAbility[]
 
@@ -77,5 +82,13 @@ export default class CustomerPolicy extends BasePolicy {
 
   manageUsers(_user: User, customer: RoleHolder): AuthorizerResponse {
     return roleAllows(customer.role, 'manageUsers')
+  }
+
+  viewRequests(_user: User, customer: RoleHolder): AuthorizerResponse {
+    return roleAllows(customer.role, 'viewRequests')
+  }
+
+  requestChanges(_user: User, customer: RoleHolder): AuthorizerResponse {
+    return roleAllows(customer.role, 'requestChanges')
   }
 }
