@@ -57,7 +57,7 @@ export const inboundReplyAddress =
   env.get('INBOUND_REPLY_ADDRESS') || `antwort@${mailDomain(env.get('MAIL_FROM'))}`
 export const inboundSmtp = {
   host: env.get('INBOUND_SMTP_HOST') || '127.0.0.1',
-  port: env.get('INBOUND_SMTP_PORT', 2526),
+  port: env.get('INBOUND_SMTP_PORT', 2587),
   /** largest mail accepted, in bytes (SIZE extension; larger ones get 552) */
   maxBytes: env.get('INBOUND_MAX_BYTES', 10 * 1024 * 1024),
   /** mails per sending IP address and minute */

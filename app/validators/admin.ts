@@ -88,18 +88,63 @@ export const ticketReplyValidator = formValidator(
   vine.object({ body: vine.string().trim().minLength(2).maxLength(10000) })
 )
 
+/* Any of the three statuses (Offen, Wartet auf Kunde, Gelöst). */
 export const ticketStatusValidator = formValidator(
   PREFIX,
-  vine.object({ status: vine.enum(['open', 'closed'] as const) })
+  vine.object({ status: vine.enum(TICKET_STATUSES) })
 )
 
-/* /admin/tickets: a status („all“ for every one; open when none is given) and a category. */
+/* An internal note: seen by agents only. */
+export const ticketNoteValidator = formValidator(
+  PREFIX,
+  vine.object({ note: vine.string().trim().minLength(2).maxLength(10000) })
+)
+
+/* Assignment: a staff id, „me“, or '' for nobody. */
+export const ticketAssignValidator = formValidator(
+  PREFIX,
+  vine.object({
+    assignee: vine
+      .string()
+      .trim()
+      .regex(/^(me|\d{1,10})?$/)
+      .optional(),
+  })
+)
+
+/* The ticket page: `?saved_reply=ID` pre-fills the reply without JavaScript. */
+export const ticketShowValidator = formValidator(
+  PREFIX,
+  vine.object({ saved_reply: vine.number().withoutDecimals().min(1).optional() })
+)
+
+/*
+| /admin/tickets: a status („all“ for every one; open when none is given), a category,
+| an assignee (me, none or a staff id), a search term and the order.
+*/
 export const ticketFilterValidator = formValidator(
   PREFIX,
   vine.object({
     status: vine.enum(['all', ...TICKET_STATUSES] as const).optional(),
     category: vine.enum(['', ...TICKET_CATEGORIES] as const).optional(),
+    assignee: vine
+      .string()
+      .trim()
+      .regex(/^(me|none|\d{1,10})?$/)
+      .optional(),
+    q: term(200),
+    sort: vine.enum(['', 'created', 'waiting'] as const).optional(),
     page: page(),
+  })
+)
+
+/* A Textbaustein (/admin/saved-replies). */
+export const savedReplyValidator = formValidator(
+  PREFIX,
+  vine.object({
+    title: vine.string().trim().minLength(2).maxLength(120),
+    locale: vine.enum(['de', 'en'] as const),
+    text: vine.string().trim().minLength(2).maxLength(10000),
   })
 )
 

@@ -65,6 +65,10 @@ router
     formPage('admin.tickets.reply', { route: 'admin.tickets.show', params: ['id'] })
     router.post('/tickets/:id/status', [controllers.admin.Tickets, 'status']).as('tickets.status')
     formPage('admin.tickets.status', { route: 'admin.tickets.show', params: ['id'] })
+    router.post('/tickets/:id/assign', [controllers.admin.Tickets, 'assign']).as('tickets.assign')
+    formPage('admin.tickets.assign', { route: 'admin.tickets.show', params: ['id'] })
+    router.post('/tickets/:id/notes', [controllers.admin.Tickets, 'note']).as('tickets.note')
+    formPage('admin.tickets.note', { route: 'admin.tickets.show', params: ['id'], hash: 'note' })
 
     router.get('/customers', [controllers.admin.Customers, 'index']).as('customers.index')
     router.get('/customers/:id', [controllers.admin.Customers, 'show']).as('customers.show')
@@ -83,6 +87,10 @@ router
       ])
       .where('requestId', router.matchers.number())
       .as('access_requests.deny')
+    router
+      .get('/customers/:id/invoices/:invoiceId/pdf', [controllers.admin.Customers, 'invoicePdf'])
+      .where('invoiceId', router.matchers.number())
+      .as('customers.invoice_pdf')
     router.get('/terminals', [controllers.admin.Terminals, 'index']).as('terminals.index')
     router.get('/terminals/:id', [controllers.admin.Terminals, 'show']).as('terminals.show')
 
@@ -96,6 +104,31 @@ router
           .where('action', oneOf(STAFF_ACTIONS))
           .as('staff.perform')
         formPage('admin.staff.perform', { route: 'admin.staff.index' })
+
+        /* Textbausteine: every agent uses them on a ticket; support admins keep the list */
+        router
+          .get('/saved-replies', [controllers.admin.SavedReplies, 'index'])
+          .as('saved_replies.index')
+        router
+          .get('/saved-replies/new', [controllers.admin.SavedReplies, 'create'])
+          .as('saved_replies.create')
+        router
+          .post('/saved-replies', [controllers.admin.SavedReplies, 'store'])
+          .as('saved_replies.store')
+        formPage('admin.saved_replies.store', { route: 'admin.saved_replies.create' })
+        router
+          .get('/saved-replies/:id/edit', [controllers.admin.SavedReplies, 'edit'])
+          .as('saved_replies.edit')
+        router
+          .post('/saved-replies/:id', [controllers.admin.SavedReplies, 'update'])
+          .as('saved_replies.update')
+        formPage('admin.saved_replies.update', {
+          route: 'admin.saved_replies.edit',
+          params: ['id'],
+        })
+        router
+          .post('/saved-replies/:id/delete', [controllers.admin.SavedReplies, 'destroy'])
+          .as('saved_replies.destroy')
       })
       .use(middleware.staff({ role: 'admin' }))
   })

@@ -3,6 +3,9 @@ import db from '@adonisjs/lucid/services/db'
 import redis from '@adonisjs/redis/services/main'
 
 const TABLES = [
+  'master_data_locks',
+  'change_requests',
+  'saved_replies',
   'money_alerts',
   'payout_fees',
   'payout_closings',

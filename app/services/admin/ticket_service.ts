@@ -5,9 +5,12 @@ import Ticket, { TICKET_CATEGORIES, TICKET_STATUSES } from '#models/ticket'
 import TicketMessage from '#models/ticket_message'
 import User from '#models/user'
 import Customer from '#models/customer'
-import type StaffUser from '#models/staff_user'
 import TicketReceiptMail from '#mails/ticket_receipt_mail'
 import TicketReplyMail from '#mails/ticket_reply_mail'
+import SavedReply from '#models/saved_reply'
+import StaffUser from '#models/staff_user'
+import { replyAddressOf } from '#services/tickets/reply_address'
+import { publicMessages } from '#services/tickets/conversation'
 import { AuditService, type AuditActor } from '#services/audit/audit_service'
 import { maskPans } from '#services/security/card_number_guard'
 
@@ -46,14 +49,23 @@ export const TicketService = {
           status: 'open',
           locale: data.locale,
           userId: data.userId,
+          source: 'contact',
           lastMessageAt: now,
+          lastRequesterMessageAt: now,
         },
         { client: trx }
       )
       created.reference = ticketReference(created.id, now.year)
       await created.useTransaction(trx).save()
       await TicketMessage.create(
-        { ticketId: created.id, authorType: 'requester', body: masked(data.message) },
+        {
+          ticketId: created.id,
+          authorType: 'requester',
+          body: masked(data.message),
+          internal: false,
+          channel: 'contact',
+          userId: data.userId,
+        },
         { client: trx }
       )
       return created
@@ -73,8 +85,12 @@ export const TicketService = {
     return ticket
   },
 
-  /** The list for agents: by status and category, oldest first (open before the rest). */
-  async list(filters: { status?: string; category?: string; page?: number }) {
+  /**
+   * The list for agents: by status, category, assignee and a search term (reference,
+   * e-mail, customer number or text of any message); oldest first, or longest waiting
+   * for the merchant's last message first.
+   */
+  async list(filters: TicketFilters, staffId: number) {
     const query = Ticket.query()
     const byStatus =
       filters.status && (TICKET_STATUSES as readonly string[]).includes(filters.status)
@@ -82,12 +98,25 @@ export const TicketService = {
     if (filters.category && (TICKET_CATEGORIES as readonly string[]).includes(filters.category)) {
       query.where('category', filters.category)
     }
-    /* one status: the (status, created_at) index serves the order; all: open first */
-    if (!byStatus) {
+    if (filters.assignee === 'me') query.where('assigned_staff_id', staffId)
+    else if (filters.assignee === 'none') query.whereNull('assigned_staff_id')
+    else if (filters.assignee) query.where('assigned_staff_id', Number(filters.assignee))
+    searchTickets(query, filters.q ?? '')
+    if (filters.sort === 'waiting') {
+      query.orderByRaw('COALESCE(last_requester_message_at, created_at) ASC')
+    } else if (!byStatus) {
+      /* one status: the (status, created_at) index serves the order; all: open first */
       query.orderByRaw("CASE status WHEN 'open' THEN 0 WHEN 'answered' THEN 1 ELSE 2 END")
     }
     query.orderBy('created_at', 'asc').orderBy('id', 'asc')
-    return query.paginate(Math.max(1, filters.page ?? 1), 25)
+    const page = await query.paginate(Math.max(1, filters.page ?? 1), 25)
+    const staffNames = await namesOf(page.all().map((t) => t.assignedStaffId))
+    return { page, staffNames }
+  },
+
+  /** Active staff accounts, for the assignment select and the list filter. */
+  async agents() {
+    return StaffUser.query().where('state', 'active').orderBy('full_name', 'asc')
   },
 
   /** A ticket with its conversation and the merchant account its e-mail belongs to (or 404). */
@@ -103,26 +132,34 @@ export const TicketService = {
     const customer = ticket.customerNumber
       ? await Customer.findBy('customer_number', ticket.customerNumber)
       : null
-    const staffIds = ticket.messages.map((m) => m.staffUserId).filter((v): v is number => !!v)
-    const staffNames = new Map<number, string>()
-    if (staffIds.length) {
-      const rows = await db.from('staff_users').whereIn('id', staffIds).select('id', 'full_name')
-      for (const row of rows) staffNames.set(row.id, row.full_name)
-    }
-    return { ticket, user, customer, staffNames }
+    const staffNames = await namesOf([
+      ...ticket.messages.map((m) => m.staffUserId),
+      ticket.assignedStaffId,
+    ])
+    const savedReplies = await SavedReply.query()
+      .where('locale', ticket.locale === 'en' ? 'en' : 'de')
+      .orderBy('title', 'asc')
+    return { ticket, user, customer, staffNames, savedReplies }
   },
 
-  /** Support's answer: stored, mailed to the requester through the queue, ticket „beantwortet“. */
+  /**
+   * Support's answer: stored, mailed to the requester through the queue with the
+   * ticket's reply address as Reply-To; the ticket waits for the customer. The mail
+   * quotes the merchant's first public message, never an internal note.
+   */
   async reply(ticket: Ticket, staff: StaffUser, text: string) {
     const body = masked(text)
-    const first = await TicketMessage.query()
-      .where('ticket_id', ticket.id)
-      .where('author_type', 'requester')
-      .orderBy('id', 'asc')
-      .first()
+    const first = await publicMessages(ticket.id).where('author_type', 'requester').first()
     await db.transaction(async (trx) => {
       await TicketMessage.create(
-        { ticketId: ticket.id, authorType: 'staff', staffUserId: staff.id, body },
+        {
+          ticketId: ticket.id,
+          authorType: 'staff',
+          staffUserId: staff.id,
+          body,
+          internal: false,
+          channel: 'staff',
+        },
         { client: trx }
       )
       ticket.status = 'answered'
@@ -139,23 +176,151 @@ export const TicketService = {
       new TicketReplyMail(
         ticket.email,
         ticket.locale,
-        { reference: ticket.reference!, name: ticket.name, originalMessage: first?.body ?? '' },
+        {
+          id: ticket.id,
+          reference: ticket.reference!,
+          name: ticket.name,
+          originalMessage: first?.body ?? '',
+          replyTo: await replyAddressOf(ticket),
+          inPortal: ticket.userId !== null,
+        },
         body
       )
     )
   },
 
-  /** Close or reopen. */
-  async setStatus(ticket: Ticket, status: 'open' | 'closed', staff: StaffUser) {
-    if (ticket.status === status) return false
-    ticket.status = status
-    await ticket.save()
+  /** An agent's internal note: stored for agents only, never mailed, never shown to the merchant. */
+  async addNote(ticket: Ticket, staff: StaffUser, text: string) {
+    await TicketMessage.create({
+      ticketId: ticket.id,
+      authorType: 'staff',
+      staffUserId: staff.id,
+      body: masked(text),
+      internal: true,
+      channel: 'staff',
+    })
     await AuditService.record({
-      action: status === 'closed' ? 'ticket.closed' : 'ticket.reopened',
+      action: 'ticket.note_added',
       actor: { type: 'staff', id: staff.id },
       subjectUserId: ticket.userId,
       meta: { reference: ticket.reference },
     })
+  },
+
+  /** Offen, Wartet auf Kunde or Gelöst; false when it already was. */
+  async setStatus(ticket: Ticket, status: (typeof TICKET_STATUSES)[number], staff: StaffUser) {
+    if (ticket.status === status) return false
+    const from = ticket.status
+    ticket.status = status
+    await ticket.save()
+    await AuditService.record({
+      action: STATUS_ACTIONS[status],
+      actor: { type: 'staff', id: staff.id },
+      subjectUserId: ticket.userId,
+      meta: { reference: ticket.reference, from, to: status },
+    })
     return true
   },
+
+  /**
+   * Gives the ticket to an active agent ('me' is the acting one, '' nobody). An
+   * unknown or inactive staff id is a value the caller answers, not an error.
+   */
+  async assign(ticket: Ticket, assignee: string, staff: StaffUser) {
+    let staffId: number | null = null
+    if (assignee === 'me') staffId = staff.id
+    else if (assignee) {
+      const target = await StaffUser.query()
+        .where('id', Number(assignee))
+        .where('state', 'active')
+        .first()
+      if (!target) return 'unknown_agent' as const
+      staffId = target.id
+    }
+    if (ticket.assignedStaffId === staffId) return 'unchanged' as const
+    const from = ticket.assignedStaffId
+    ticket.assignedStaffId = staffId
+    await ticket.save()
+    await AuditService.record({
+      action: staffId ? 'ticket.assigned' : 'ticket.unassigned',
+      actor: { type: 'staff', id: staff.id },
+      subjectUserId: ticket.userId,
+      meta: { reference: ticket.reference, from, to: staffId },
+    })
+    return 'assigned' as const
+  },
+}
+
+export type TicketFilters = {
+  status?: string
+  category?: string
+  /** 'me', 'none' or a staff id */
+  assignee?: string
+  q?: string
+  sort?: string
+  page?: number
+}
+
+/* `ticket.closed`/`ticket.reopened` as before, so the audit log reads the same */
+const STATUS_ACTIONS = {
+  open: 'ticket.reopened',
+  answered: 'ticket.waiting',
+  closed: 'ticket.closed',
+} as const
+
+const escapeLike = (term: string) => `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+
+/*
+ * One access path by what the term looks like: a reference, an e-mail address, a
+ * customer number (or text that looks like one); anything else is text in the
+ * requester's name or any message (LIKE: fine at our sizes, both databases).
+ */
+function searchTickets(query: ReturnType<typeof Ticket.query>, raw: string) {
+  const term = raw.trim()
+  if (!term) return
+  if (/^T-\d{4}-\d{6}$/i.test(term)) {
+    query.where('reference', term.toUpperCase())
+    return
+  }
+  if (term.includes('@')) {
+    query.whereRaw('LOWER(email) = ?', [term.toLowerCase()])
+    return
+  }
+  const like = escapeLike(term)
+  const number = term.toUpperCase().replace(/\s+/g, '')
+  const looksLikeNumber = /^[A-Z]*\d[A-Z0-9-]{2,19}$/.test(number)
+  query.where((where) => {
+    if (looksLikeNumber) {
+      where.where('customer_number', number).orWhereIn('customer_id', (customers) => {
+        customers.from('customers').where('customer_number', number).select('id')
+      })
+    }
+    where
+      .orWhereIn('id', (messages) => {
+        messages.from('ticket_messages').where('body', 'like', like).select('ticket_id')
+      })
+      .orWhere('name', 'like', like)
+  })
+}
+
+/** Staff names by id (for assignees and message authors). */
+async function namesOf(ids: (number | null | undefined)[]) {
+  const wanted = [...new Set(ids.filter((v): v is number => !!v))]
+  const names = new Map<number, string>()
+  if (!wanted.length) return names
+  const rows = await db.from('staff_users').whereIn('id', wanted).select('id', 'full_name')
+  for (const row of rows) names.set(row.id, row.full_name)
+  return names
+}
+
+/**
+ * How long the merchant has been waiting since their last message (the ticket's
+ * creation when there is none yet), in the largest whole unit: „vor 3 Tagen“.
+ */
+export function ageOf(ticket: Ticket, now = DateTime.now()) {
+  const since = ticket.lastRequesterMessageAt ?? ticket.createdAt
+  const minutes = Math.max(0, Math.floor(now.diff(since, 'minutes').minutes))
+  if (minutes < 60) return { unit: 'minutes' as const, count: minutes }
+  if (minutes < 24 * 60) return { unit: 'hours' as const, count: Math.floor(minutes / 60) }
+  return { unit: 'days' as const, count: Math.floor(minutes / (24 * 60)) }
 }

@@ -10,6 +10,8 @@ export interface BatchContext {
   counts: ImportCounts
   /** Rejects one row of the batch. */
   fail: (line: number, reason: string) => void
+  /** Reports a field of a row that was kept at the portal's value (the row still loads). */
+  conflict: (line: number, reason: string) => void
   /** A client for look-ups; may run while the previous batch is still being written. */
   reader: () => Promise<QueryClientContract>
   /** Waits until the previous batch is written, then gives the client to write with. */
@@ -59,6 +61,7 @@ export class BatchWriter<T> {
         this.summary.counts.failed++
         errors.push({ line, reason })
       },
+      conflict: (line, reason) => this.summary.conflict(line, reason),
       reader: async () => (this.#readsBeside ? this.connection : writer()),
       writer,
     }

@@ -15,11 +15,17 @@ export async function runImportCommand(
   options: { batchSize?: number; progressEvery?: number; dryRun?: boolean } = {}
 ): Promise<ImportSummary> {
   const logger = command.logger
+  let conflictCount = 0
   const summary = await importer(source, {
     ...options,
     maxErrors: 0,
     onRowError: (error) => logger.log(`line ${error.line}: ${error.reason}`),
     onRowMasked: (notice) => logger.warning(`line ${notice.line}: ${notice.reason}`),
+    /* a conflict is no failure: the row loaded, the approved value stayed (exit code unchanged) */
+    onRowConflict: (notice) => {
+      conflictCount++
+      logger.warning(`line ${notice.line}: ${notice.reason}`)
+    },
     onProgress: (counts) => logger.logError(`… ${describe(counts)}, ${memory()}`),
   })
   if (summary.fileError) {
@@ -41,6 +47,11 @@ export async function runImportCommand(
     command.exitCode = 1
   } else {
     logger.success(text)
+  }
+  if (conflictCount > 0) {
+    logger.warning(
+      `${number.format(conflictCount)} field(s) kept at the value of an approved change request (see the lines above); the file's value was not loaded for them.`
+    )
   }
   return summary
 }

@@ -4,6 +4,7 @@ import * as check from '#services/import/normalizers'
 import { Problem } from '#services/import/normalizers'
 import { runImport, type ImportSpec } from '#services/import/run_import'
 import { readExisting, writeChanged, type RowValues } from '#services/import/upsert_batch'
+import { keepLockedFields } from '#services/import/master_data_locks'
 
 export const CUSTOMER_COLUMNS = [
   'customer_number',
@@ -68,7 +69,9 @@ function customerSpec(): ImportSpec<RowValues> {
       const problems = Object.values(row).filter((value) => value instanceof Problem)
       return problems.length ? problems : (row as RowValues)
     },
-    async write(rows, { counts, reader, writer }) {
+    async write(rows, { counts, reader, writer, conflict }) {
+      /* fields an approved change request set stay as they are (docs/changes.md) */
+      await keepLockedFields(rows, { reader, writer, conflict })
       const values = rows.map((row) => row.value)
       /* every row of a file has the same columns */
       const target = {

@@ -22,6 +22,11 @@ export interface ImportSummary extends ImportCounts {
   errors: ImportError[]
   /** Rows whose text held a card number, stored masked (first 6 + last 4), by line. */
   masked: ImportError[]
+  /**
+   * Fields a row did not overwrite because an approved change request set them
+   * (master_data_locks, docs/changes.md), by line. The row's other fields loaded.
+   */
+  conflicts: ImportError[]
   /** Set when the file as a whole could not be imported (missing, wrong header). */
   fileError: string | null
   durationMs: number
@@ -34,6 +39,8 @@ export interface ImportOptions {
   onRowError?: (error: ImportError) => void
   /** Called for each row in which a card number was masked (the row itself still loads). */
   onRowMasked?: (notice: ImportError) => void
+  /** Called for each row field kept at the portal's value (an approved change); the row loads. */
+  onRowConflict?: (notice: ImportError) => void
   progressEvery?: number
   /** Rows per multi-row upsert statement. */
   batchSize?: number
@@ -54,6 +61,7 @@ export class SummaryBuilder {
   readonly counts: ImportCounts = { read: 0, inserted: 0, updated: 0, unchanged: 0, failed: 0 }
   readonly #errors: ImportError[] = []
   readonly #masked: ImportError[] = []
+  readonly #conflicts: ImportError[] = []
   #pending: ImportError[] = []
   readonly #started = performance.now()
 
@@ -69,6 +77,13 @@ export class SummaryBuilder {
     const notice = { line, reason }
     if (this.#masked.length < (this.options.maxErrors ?? 1000)) this.#masked.push(notice)
     this.options.onRowMasked?.(notice)
+  }
+
+  /** A field kept at the value of an approved change: the operator is told. */
+  conflict(line: number, reason: string) {
+    const notice = { line, reason }
+    if (this.#conflicts.length < (this.options.maxErrors ?? 1000)) this.#conflicts.push(notice)
+    this.options.onRowConflict?.(notice)
   }
 
   /** Takes the errors collected since the last call (the current batch's). */
@@ -93,6 +108,7 @@ export class SummaryBuilder {
       ...this.counts,
       errors: this.#errors,
       masked: this.#masked,
+      conflicts: this.#conflicts,
       fileError,
       durationMs: Math.round(performance.now() - this.#started),
     }

@@ -93,7 +93,7 @@ test.group('Admin tickets', (group) => {
     assert.notInclude(closedList.text, 'Erster Absender')
   })
 
-  test('reply goes through the mail queue with the reference in the subject; close and reopen', async ({
+  test('reply goes through the mail queue with the reference in the subject; „Wartet auf Kunde“, „Gelöst“, „Offen“', async ({
     assert,
   }) => {
     const ticket = await openTicket()
@@ -117,6 +117,7 @@ test.group('Admin tickets', (group) => {
     const page = await agent.get(`/admin/tickets/${ticket.id}`)
     assert.include(page.text, 'Anna Agentin')
     assert.include(page.text, 'Wir rufen Sie morgen an.')
+    assert.match(page.text, /data-ticket-status>Wartet auf Kunde</)
 
     await agent.post(
       `/admin/tickets/${ticket.id}/status`,
@@ -125,6 +126,10 @@ test.group('Admin tickets', (group) => {
     )
     await ticket.refresh()
     assert.equal(ticket.status, 'closed')
+    assert.match(
+      (await agent.get(`/admin/tickets/${ticket.id}`)).text,
+      /data-ticket-status>Gelöst</
+    )
     await agent.post(
       `/admin/tickets/${ticket.id}/status`,
       { status: 'open' },
@@ -132,6 +137,7 @@ test.group('Admin tickets', (group) => {
     )
     await ticket.refresh()
     assert.equal(ticket.status, 'open')
+    assert.match((await agent.get(`/admin/tickets/${ticket.id}`)).text, /data-ticket-status>Offen</)
     const actions = (await AuditEvent.query().where('actor_type', 'staff').orderBy('id')).map(
       (e) => e.action
     )

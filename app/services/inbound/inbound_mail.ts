@@ -1,0 +1,143 @@
+import { simpleParser, type ParsedMail } from 'mailparser'
+import db from '@adonisjs/lucid/services/db'
+import Ticket from '#models/ticket'
+import { ticketForAddress } from '#services/tickets/reply_address'
+import { addRequesterMessage } from '#services/tickets/conversation'
+import { replyText } from '#services/inbound/reply_text'
+
+/*
+| What the inbound listener does with one mail (docs/inbound.md): the recipients
+| name the tickets, the sender must belong to the ticket, the text loses quoted
+| history and signature and is stored as the merchant's message (card numbers
+| masked, the ticket reopened). What cannot be attributed is refused with an SMTP
+| error, so the sending mail server bounces it to the sender.
+*/
+
+/** An SMTP answer refusing the mail; `responseCode` is what smtp-server sends. */
+export class InboundRejection extends Error {
+  constructor(
+    readonly responseCode: number,
+    message: string,
+    /** what the log says (never the mail's text) */
+    readonly reason: string
+  ) {
+    super(message)
+  }
+}
+
+export const REJECT = {
+  unknownRecipient: () =>
+    new InboundRejection(550, '5.1.1 No such reply address', 'unknown_recipient'),
+  unparsable: () => new InboundRejection(554, '5.6.0 Message could not be parsed', 'unparsable'),
+  senderNotAllowed: () =>
+    new InboundRejection(550, '5.7.1 Sender not allowed for this ticket', 'sender_not_allowed'),
+  empty: () =>
+    new InboundRejection(550, '5.6.0 Empty reply: no text above the quoted message', 'empty_reply'),
+}
+
+export type InboundResult =
+  | { outcome: 'stored'; references: string[]; chars: number }
+  | { outcome: 'ignored_auto_reply'; references: string[] }
+
+/** The tickets the accepted recipients stand for (each once). */
+export async function ticketsFor(recipients: string[]) {
+  const ids = new Set<number>()
+  for (const address of recipients) {
+    const id = await ticketForAddress(address)
+    if (id !== null) ids.add(id)
+  }
+  return [...ids]
+}
+
+/**
+ * Out-of-office notes, vacation replies, bounces and mailing list traffic: they
+ * must not reopen a ticket (and would answer our next mail again: a loop).
+ */
+export function isAutomatic(mail: ParsedMail, envelopeFrom: string | null) {
+  if (!envelopeFrom) return true
+  const header = (name: string) =>
+    String(mail.headers.get(name) ?? '')
+      .toLowerCase()
+      .trim()
+  const autoSubmitted = header('auto-submitted')
+  if (autoSubmitted && autoSubmitted !== 'no') return true
+  if (['bulk', 'junk', 'list', 'auto_reply'].includes(header('precedence'))) return true
+  if (mail.headers.has('x-autoreply') || mail.headers.has('x-autorespond')) return true
+  return false
+}
+
+/**
+ * Who may write into a ticket by mail: the address it was opened with, its
+ * portal user, and the owners of the customer it is about (PRODUCT: a customer's
+ * requests are the owner's). Lower-cased.
+ */
+export async function allowedSenders(ticket: Ticket) {
+  const allowed = new Set<string>([ticket.email.toLowerCase()])
+  const userIds: number[] = []
+  if (ticket.userId) userIds.push(ticket.userId)
+  if (ticket.customerId) {
+    const owners = await db
+      .from('customer_user')
+      .where('customer_id', ticket.customerId)
+      .where('role', 'owner')
+      .select('user_id')
+    userIds.push(...owners.map((row) => Number(row.user_id)))
+  }
+  if (userIds.length) {
+    const users = await db.from('users').whereIn('id', userIds).select('email')
+    for (const user of users) allowed.add(String(user.email).toLowerCase())
+  }
+  return allowed
+}
+
+function senderAddresses(mail: ParsedMail) {
+  const from = mail.from?.value ?? []
+  return from.map((entry) => (entry.address ?? '').trim().toLowerCase()).filter(Boolean)
+}
+
+/**
+ * Stores one received mail in the tickets its recipients name, or throws an
+ * InboundRejection. `raw` is the whole message as received (within the size
+ * limit); `envelopeFrom` is the MAIL FROM address (null for the null sender <>).
+ */
+export async function receiveMail(
+  raw: Buffer,
+  envelope: { recipients: string[]; envelopeFrom: string | null }
+): Promise<InboundResult> {
+  const ticketIds = await ticketsFor(envelope.recipients)
+  if (!ticketIds.length) throw REJECT.unknownRecipient()
+  const tickets = await Ticket.query().whereIn('id', ticketIds).orderBy('id')
+  if (!tickets.length) throw REJECT.unknownRecipient()
+
+  let mail: ParsedMail
+  try {
+    mail = await simpleParser(raw, { skipImageLinks: true, skipTextLinks: true })
+  } catch {
+    throw REJECT.unparsable()
+  }
+  const references = tickets.map((ticket) => ticket.reference ?? `#${ticket.id}`)
+  if (isAutomatic(mail, envelope.envelopeFrom)) {
+    return { outcome: 'ignored_auto_reply', references }
+  }
+
+  const senders = senderAddresses(mail)
+  const targets: Ticket[] = []
+  for (const ticket of tickets) {
+    const allowed = await allowedSenders(ticket)
+    if (senders.some((sender) => allowed.has(sender))) targets.push(ticket)
+  }
+  if (!targets.length) throw REJECT.senderNotAllowed()
+
+  /* mailparser derives `text` from an HTML-only mail (html-to-text); HTML is never stored */
+  const body = replyText(typeof mail.text === 'string' ? mail.text : '')
+  if (!body) throw REJECT.empty()
+
+  for (const ticket of targets) {
+    await addRequesterMessage(ticket.id, { body, channel: 'mail', userId: null })
+  }
+  return {
+    outcome: 'stored',
+    references: targets.map((ticket) => ticket.reference ?? `#${ticket.id}`),
+    chars: body.length,
+  }
+}
