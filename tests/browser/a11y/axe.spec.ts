@@ -1,4 +1,6 @@
 import { test } from '@japa/runner'
+import ChangeRequest from '#models/change_request'
+import SavedReply from '#models/saved_reply'
 import { DateTime } from 'luxon'
 import { AxeBuilder } from '@axe-core/playwright'
 import type { Page } from 'playwright'
@@ -80,7 +82,16 @@ async function merchantData(lang: 'de' | 'en') {
     locale: 'de',
   })
   const staff = await createStaff({ role: 'admin', withTotp: false })
-  return { m, terminal, transactionId, ticket, staff }
+  const change = await ChangeRequest.create({
+    reference: 'CR-2026-000001',
+    customerId: m.customers[0].id,
+    userId: m.user.id,
+    kind: 'bank_account',
+    payload: { iban: 'DE89370400440532013000', account_holder: 'Blumen Hoffmann e.K.' },
+    status: 'pending',
+  })
+  await SavedReply.create({ title: 'Entsperrt', locale: lang, body: 'Ihr Zugang ist entsperrt.' })
+  return { m, terminal, transactionId, ticket, staff, change }
 }
 
 for (const lang of ['de', 'en'] as const) {
@@ -92,7 +103,7 @@ for (const lang of ['de', 'en'] as const) {
       visit,
       browserContext,
     }) => {
-      const { m, terminal, transactionId, ticket, staff } = await merchantData(lang)
+      const { m, terminal, transactionId, ticket, staff, change } = await merchantData(lang)
       await browserContext.setExtraHTTPHeaders({
         'Accept-Language': lang === 'de' ? 'de-DE,de;q=0.9' : 'en-GB,en;q=0.9',
       })
@@ -145,6 +156,12 @@ for (const lang of ['de', 'en'] as const) {
         `/closings/${m.closings.matching}`,
         '/payouts',
         `/payouts/${m.payoutId}`,
+        '/requests',
+        '/requests/new',
+        `/requests/${ticket.id}`,
+        '/changes',
+        '/changes/new?kind=bank_account',
+        '/changes/new?kind=terminal_order',
         '/account',
       ]
       for (const path of merchantPaths) {
@@ -193,6 +210,10 @@ for (const lang of ['de', 'en'] as const) {
         '/admin/jobs',
         '/admin/audit',
         '/admin/staff',
+        '/admin/saved-replies',
+        '/admin/saved-replies/new',
+        '/admin/changes',
+        `/admin/changes/${change.id}`,
       ]
       for (const path of adminPaths) {
         const response = await page.goto(path)
