@@ -12,14 +12,21 @@ import { BaseSchema } from '@adonisjs/lucid/schema'
 */
 export default class extends BaseSchema {
   async up() {
+    /*
+     * SQLite cannot drop a column that references another table, so there the new
+     * columns of existing tables carry no foreign key (the demo database; MariaDB
+     * has them): a rollback can then drop them in place (see 0800).
+     */
+    const sqlite = this.db.dialect.name.includes('sqlite')
+    const reference = (
+      column: { references(c: string): { inTable(t: string): unknown } },
+      table: string
+    ) => {
+      if (!sqlite) column.references('id').inTable(table)
+    }
     this.schema.alterTable('tickets', (table) => {
-      table.integer('customer_id').unsigned().nullable().references('id').inTable('customers')
-      table
-        .integer('assigned_staff_id')
-        .unsigned()
-        .nullable()
-        .references('id')
-        .inTable('staff_users')
+      reference(table.integer('customer_id').unsigned().nullable(), 'customers')
+      reference(table.integer('assigned_staff_id').unsigned().nullable(), 'staff_users')
       /* the secret part of the ticket's reply address (docs/inbound.md) */
       table.string('reply_token', 40).nullable().unique()
       /* contact (the public form) | portal (a logged-in merchant) */
@@ -35,7 +42,7 @@ export default class extends BaseSchema {
       table.boolean('internal').notNullable().defaultTo(false)
       /* contact | portal | mail | staff */
       table.string('channel', 10).notNullable().defaultTo('contact')
-      table.integer('user_id').unsigned().nullable().references('id').inTable('users')
+      reference(table.integer('user_id').unsigned().nullable(), 'users')
     })
 
     this.schema.createTable('saved_replies', (table) => {
@@ -130,6 +137,12 @@ export default class extends BaseSchema {
       this.schema.alterTable('tickets', (table) => table.dropForeign(['customer_id']))
       this.schema.alterTable('tickets', (table) => table.dropForeign(['assigned_staff_id']))
     }
+    if (!sqlite) {
+      /* MariaDB dropped 0008's own index for the tickets.user_id key when the wider one came */
+      this.schema.alterTable('tickets', (table) =>
+        table.index(['user_id'], 'tickets_user_id_foreign')
+      )
+    }
     this.schema.alterTable('tickets', (table) => {
       table.dropIndex(['user_id', 'last_message_at'], 'tickets_user_activity')
       table.dropIndex(['customer_id', 'last_message_at'], 'tickets_customer_activity')
@@ -137,15 +150,14 @@ export default class extends BaseSchema {
       table.dropUnique(['reply_token'])
     })
     if (sqlite) {
-      /*
-       * In place (see 0800). SQLite cannot drop a column that references another
-       * table; those three (tickets.customer_id, tickets.assigned_staff_id,
-       * ticket_messages.user_id) stay, nullable and unused, until 0008 drops the tables.
-       */
+      /* in place (see 0800); none of these references another table on SQLite */
       for (const [table, column] of [
         ['customers', 'account_holder'],
         ['ticket_messages', 'internal'],
         ['ticket_messages', 'channel'],
+        ['ticket_messages', 'user_id'],
+        ['tickets', 'customer_id'],
+        ['tickets', 'assigned_staff_id'],
         ['tickets', 'reply_token'],
         ['tickets', 'source'],
         ['tickets', 'last_requester_message_at'],
