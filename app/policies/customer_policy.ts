@@ -23,6 +23,8 @@ const ALLOWED: Record<CustomerAbility, readonly CustomerRole[]> = {
   viewMasterData: ['owner', 'accountant'],
   manageUsers: ['owner'],
   /* the customer's tickets beyond one's own („Meine Anfragen“), and change requests */
+  /* contracts, price lists, notices („Dokumente“, issue 18) */
+  viewDocuments: ['owner', 'accountant'],
   viewRequests: ['owner'],
   requestChanges: ['owner'],
 }
@@ -37,6 +39,7 @@ export type CustomerAbility =
   | 'viewInvoices'
   | 'viewMasterData'
   | 'manageUsers'
+  | 'viewDocuments'
   | 'viewRequests'
   | 'requestChanges'
 
@@ -90,5 +93,9 @@ export default class CustomerPolicy extends BasePolicy {
 
   requestChanges(_user: User, customer: RoleHolder): AuthorizerResponse {
     return roleAllows(customer.role, 'requestChanges')
+  }
+
+  viewDocuments(_user: User, customer: RoleHolder): AuthorizerResponse {
+    return roleAllows(customer.role, 'viewDocuments')
   }
 }
