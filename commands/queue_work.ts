@@ -5,6 +5,8 @@ import { jobsByQueue } from '#jobs/handlers/index'
 import { QUEUE_NAMES, type QueueName } from '#services/queue/queues'
 import { registerInvoiceScheduler } from '#services/invoices/invoice_scheduler'
 import { registerMoneyAlertsScheduler } from '#services/money/alert_scheduler'
+import { registerReportsScheduler } from '#services/reports/report_scheduler'
+import { registerRetentionScheduler } from '#services/retention/retention_scheduler'
 import { processShutdown } from '#services/process/process_shutdown'
 
 /* running jobs get at most this long to finish on SIGTERM before they are released */
@@ -56,6 +58,16 @@ export default class QueueWork extends BaseCommand {
       registerMoneyAlertsScheduler().catch((error) => {
         if (!processShutdown.stopping) {
           this.logger.error(`could not register the money alerts: ${error.message}`)
+        }
+      })
+      registerReportsScheduler().catch((error) => {
+        if (!processShutdown.stopping) {
+          this.logger.error(`could not register the reports by mail: ${error.message}`)
+        }
+      })
+      registerRetentionScheduler().catch((error) => {
+        if (!processShutdown.stopping) {
+          this.logger.error(`could not register the daily retention run: ${error.message}`)
         }
       })
     }

@@ -1,4 +1,5 @@
 import { defineConfig } from '@adonisjs/core/bodyparser'
+import { documentMaxBytes } from '#config/portal'
 
 const bodyParserConfig = defineConfig({
   allowedMethods: ['POST', 'PUT', 'PATCH', 'DELETE'],
@@ -20,10 +21,12 @@ const bodyParserConfig = defineConfig({
     limit: '2mb',
   },
   multipart: {
-    autoProcess: false,
+    /* only the document upload reads files (docs/documents.md) */
+    autoProcess: ['/admin/customers/:id/documents'],
     convertEmptyStringsToNull: true,
     processManually: [],
-    limit: '1mb',
+    /* the body around the largest document (form fields, part headers) */
+    limit: documentMaxBytes + 1024 * 1024,
     types: ['multipart/form-data'],
   },
 })

@@ -1,4 +1,5 @@
 import env from '#start/env'
+import { retention } from '#config/portal'
 
 /*
 | The operator's legal details: printed in every mail footer, on the legal pages
@@ -59,6 +60,10 @@ const operatorConfig = {
     ticketMonths: env.get('RETENTION_TICKET_MONTHS') ?? 36,
     accountMonths: env.get('RETENTION_ACCOUNT_MONTHS') ?? 6,
     invoiceYears: env.get('RETENTION_INVOICE_YEARS') ?? 10,
+    /* what the retention job really does (config/portal.ts, docs/retention.md) */
+    ipDays: retention.ipDays,
+    unverifiedDays: retention.unverifiedDays,
+    dataExportHours: retention.dataExportHours,
   },
 
   /**

@@ -31,6 +31,29 @@ export const activationCodeDays = 90
 /** Where invoice PDFs and XML are stored. */
 export const invoiceStoragePath = env.get('INVOICE_STORAGE_PATH') || 'storage/invoices'
 
+/** Where the customers' documents (PDF) are stored, and the largest one accepted (docs/documents.md). */
+export const documentStoragePath = env.get('DOCUMENT_STORAGE_PATH') || 'storage/documents'
+export const documentMaxBytes = env.get('DOCUMENT_MAX_BYTES', 20 * 1024 * 1024)
+
+/** Where „Meine Daten herunterladen“ ZIPs wait for their download (docs/privacy.md); 24 h each. */
+export const exportStoragePath =
+  env.get('NODE_ENV') === 'test' ? 'tmp/test-exports' : 'storage/exports'
+export const exportLinkHours = 24
+
+/**
+ * What the daily retention job deletes or anonymises, and when (docs/retention.md): IP
+ * addresses and user agents after `ipDays`, registrations never confirmed after
+ * `unverifiedDays`, data exports `dataExportHours` after they were built. The
+ * Datenschutzerklärung states the same values (config/operator.ts `retention`).
+ */
+export const retention = {
+  ipDays: env.get('RETENTION_IP_DAYS') ?? 90,
+  unverifiedDays: env.get('RETENTION_UNVERIFIED_DAYS') ?? 7,
+  dataExportHours: exportLinkHours,
+  /** rows per statement: a large audit table is worked through without a long lock */
+  batchSize: 500,
+}
+
 /** Chromium for the invoice PDFs. */
 export const chromiumPath = env.get('CHROMIUM_PATH') || '/usr/bin/chromium'
 

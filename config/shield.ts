@@ -25,7 +25,9 @@ const shieldConfig = defineConfig({
   },
   csrf: {
     enabled: true,
-    exceptRoutes: (ctx) => ctx.request.url().startsWith('/api/'),
+    /* the ingest API (bearer token) and the signed one-click unsubscribe of report mails (RFC 8058) */
+    exceptRoutes: (ctx) =>
+      ctx.request.url().startsWith('/api/') || ctx.route?.name === 'reports.unsubscribe.one_click',
     enableXsrfCookie: true,
     methods: ['POST', 'PUT', 'PATCH', 'DELETE'],
   },

@@ -157,6 +157,9 @@ export default await Env.create(appRoot, {
   SUPPORT_HOURS: Env.schema.string.optional(),
   ALTCHA_COST: Env.schema.number.optional(),
   INVOICE_STORAGE_PATH: Env.schema.string.optional(),
+  /* „Dokumente“ (docs/documents.md) */
+  DOCUMENT_STORAGE_PATH: Env.schema.string.optional(),
+  DOCUMENT_MAX_BYTES: Env.schema.number.optional(),
   DEMO_MODE: Env.schema.boolean.optional(),
   DEMO_MAIL_DIR: Env.schema.string.optional(),
 
@@ -185,4 +188,7 @@ export default await Env.create(appRoot, {
   RETENTION_TICKET_MONTHS: period,
   RETENTION_ACCOUNT_MONTHS: period,
   RETENTION_INVOICE_YEARS: period,
+  /* what the retention job does (config/portal.ts `retention`, docs/retention.md) */
+  RETENTION_IP_DAYS: period,
+  RETENTION_UNVERIFIED_DAYS: period,
 })

@@ -50,6 +50,10 @@ export default class Customer extends BaseModel {
   @column()
   declare settlementRhythm: 'daily' | 'weekly'
 
+  /** The language of the customer's invoice PDFs and mails (master data, import column). */
+  @column()
+  declare language: 'de' | 'en'
+
   @column.dateTime({ autoCreate: true })
   declare createdAt: DateTime
 

@@ -44,6 +44,10 @@ export default class User extends compose(BaseModel, AuthFinder) {
   @column()
   declare state: UserState
 
+  /** When the account was erased (issue 18): the row stays, pseudonymised, and is never enabled again. */
+  @column.dateTime()
+  declare erasedAt: DateTime | null
+
   /** Mail when a terminal of a customer has not closed for 5 days. */
   @column({ consume: (value) => Boolean(value) })
   declare alertUnclosed: boolean

@@ -54,6 +54,8 @@ formPage('payouts.index', { route: 'payouts.index' })
 router
   .group(() => {
     router.get('/invoices', [controllers.merchant.Invoices, 'index']).as('invoices.index')
+    /* „Alle Rechnungen als ZIP“: ?year=2026 or ?from=2026-01&to=2026-06, streamed */
+    router.get('/invoices.zip', [controllers.merchant.InvoiceZip, 'download']).as('invoices.zip')
     router
       .get('/invoices/:id/pdf', [controllers.merchant.Invoices, 'pdf'])
       .where('id', /^\d{1,10}$/)
@@ -66,3 +68,4 @@ router
   .use([middleware.auth(), middleware.customerScope()])
 /* a malformed year goes back to the whole archive (not to itself: it is a GET) */
 formPage('invoices.index', { route: 'invoices.index' })
+formPage('invoices.zip', { route: 'invoices.index' })

@@ -3,6 +3,12 @@ import db from '@adonisjs/lucid/services/db'
 import redis from '@adonisjs/redis/services/main'
 
 const TABLES = [
+  'report_deliveries',
+  'report_subscriptions',
+  'data_exports',
+  'erasure_requests',
+  'document_reads',
+  'documents',
   'master_data_locks',
   'change_requests',
   'saved_replies',

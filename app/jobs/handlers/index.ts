@@ -5,6 +5,9 @@ import { startInvoiceRunHandler } from '#jobs/handlers/start_invoice_run'
 import { generateInvoiceHandler } from '#jobs/handlers/generate_invoice'
 import { sendInvoiceMailHandler } from '#jobs/handlers/send_invoice_mail'
 import { moneyAlertsHandler } from '#jobs/handlers/money_alerts'
+import { sendReportsHandler, sendReportHandler } from '#jobs/handlers/send_reports'
+import { retentionHandler } from '#jobs/handlers/retention'
+import { buildDataExportHandler } from '#jobs/handlers/build_data_export'
 
 /*
 | The worker's registry: every job handler, grouped by the queue its descriptor
@@ -19,6 +22,10 @@ const handlers: JobHandler[] = [
   generateInvoiceHandler,
   sendInvoiceMailHandler,
   moneyAlertsHandler,
+  sendReportsHandler,
+  sendReportHandler,
+  retentionHandler,
+  buildDataExportHandler,
 ]
 
 export const jobsByQueue = Object.fromEntries(

@@ -39,6 +39,8 @@ export type AccountActionResult =
 /** Which actions fit an account's current state (the admin pages offer only these). */
 export function availableActions(user: User): AccountAction[] {
   const actions: AccountAction[] = []
+  /* an erased account (docs/privacy.md) has nobody behind it any more */
+  if (user.erasedAt) return actions
   if (user.state === 'locked') actions.push('unlock')
   if (user.state === 'active' || user.state === 'pending_approval') actions.push('lock')
   if (user.state === 'pending_approval') actions.push('approve')

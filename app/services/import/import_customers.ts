@@ -19,8 +19,8 @@ export const CUSTOMER_COLUMNS = [
   'iban',
 ] as const
 
-/** Columns a file may add: without them, new customers get the default (weekly). */
-export const CUSTOMER_OPTIONAL_COLUMNS = ['settlement_rhythm'] as const
+/** Columns a file may add: without them, new customers get the defaults (weekly, de). */
+export const CUSTOMER_OPTIONAL_COLUMNS = ['settlement_rhythm', 'language'] as const
 
 /**
  * Imports customers from a CSV file or stream: an idempotent upsert by customer number.
@@ -42,7 +42,7 @@ function customerSpec(): ImportSpec<RowValues> {
     keepAsTyped: ['iban'],
     parse(
       [number, company, street, postalCode, city, country, email, phone, vatId, iban],
-      [rhythm]
+      [rhythm, language]
     ) {
       const customerNumber = check.customerNumber(number)
       if (customerNumber instanceof Problem) return customerNumber
@@ -65,6 +65,8 @@ function customerSpec(): ImportSpec<RowValues> {
         iban: check.iban(iban),
         /* a file without the column leaves a stored rhythm as it is */
         ...(rhythm === undefined ? {} : { settlement_rhythm: check.settlementRhythm(rhythm) }),
+        /* the invoice language (issue 18): likewise only when the file has the column */
+        ...(language === undefined ? {} : { language: check.language(language) }),
       }
       const problems = Object.values(row).filter((value) => value instanceof Problem)
       return problems.length ? problems : (row as RowValues)
@@ -77,10 +79,10 @@ function customerSpec(): ImportSpec<RowValues> {
       const target = {
         table: 'customers',
         key: 'customer_number',
-        columns:
-          'settlement_rhythm' in values[0]
-            ? [...CUSTOMER_COLUMNS, ...CUSTOMER_OPTIONAL_COLUMNS]
-            : CUSTOMER_COLUMNS,
+        columns: [
+          ...CUSTOMER_COLUMNS,
+          ...CUSTOMER_OPTIONAL_COLUMNS.filter((column) => column in values[0]),
+        ],
       }
       const existing = await readExisting(
         await reader(),

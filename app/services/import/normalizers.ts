@@ -164,6 +164,14 @@ export function settlementRhythm(raw: string): Checked<'daily' | 'weekly'> {
   return new Problem(`settlement_rhythm "${clip(raw)}" must be daily or weekly`)
 }
 
+/** The customer's invoice language: `de` (default, also empty) or `en`. */
+export function language(raw: string): Checked<'de' | 'en'> {
+  const value = raw.trim().toLowerCase()
+  if (value === '' || value === 'de' || value === 'deutsch' || value === 'german') return 'de'
+  if (value === 'en' || value === 'englisch' || value === 'english') return 'en'
+  return new Problem(`language "${clip(raw)}" must be de or en`)
+}
+
 function mod97(digits: string) {
   let rest = 0
   for (const char of digits) {

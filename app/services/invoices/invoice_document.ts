@@ -7,6 +7,7 @@ import type InvoiceLine from '#models/invoice_line'
 import pdfRenderer from '#services/pdf/main'
 import { EInvoiceBuilder } from '#services/invoices/e_invoice_builder'
 import { formatMoney } from '#services/format/formatters'
+import { invoiceLanguage, lineDescription } from '#services/invoices/invoice_language'
 
 export type RenderedInvoice = { pdf: Uint8Array; xml: string }
 
@@ -30,26 +31,33 @@ export async function renderInvoice(
   return { pdf, xml }
 }
 
-/** The invoice as self-contained HTML (German, as the legal document is). */
+/**
+ * The invoice as self-contained HTML in the customer's language (`customers.language`,
+ * German by default): texts, dates and amounts; the embedded XML is the same for every language.
+ */
 export async function renderInvoiceHtml(
   invoice: Invoice,
   customer: Customer,
   lines: InvoiceLine[],
   precedingNumber: string | null = null
 ) {
-  const i18n = i18nManager.locale('de')
+  const locale = invoiceLanguage(customer)
+  const intl = locale === 'en' ? 'en-GB' : 'de-DE'
+  const i18n = i18nManager.locale(locale)
   return edge.render('pdf/invoice', {
+    locale,
     invoice,
     customer,
     lines,
     precedingNumber,
     t: i18n.t.bind(i18n),
-    vatRate: (invoice.vatRateBp / 100).toLocaleString('de-DE'),
+    vatRate: (invoice.vatRateBp / 100).toLocaleString(intl),
+    describe: (description: string) => lineDescription(description, locale),
     paymentTermsDays: tariff.paymentTermsDays,
     unitPrice: (centiMinor: number) =>
       centiMinor % 100 === 0
-        ? formatMoney(centiMinor / 100, 'de')
-        : new Intl.NumberFormat('de-DE', {
+        ? formatMoney(centiMinor / 100, locale)
+        : new Intl.NumberFormat(intl, {
             style: 'currency',
             currency: 'EUR',
             minimumFractionDigits: 2,

@@ -11,6 +11,7 @@ import { BillingPeriod } from '#services/invoices/billing_period'
 import { InvoiceIssuer } from '#services/invoices/invoice_issuer'
 import { generateInvoiceJob, type GenerateInvoicePayload } from '#jobs/generate_invoice'
 import { sendInvoiceMailJob } from '#jobs/send_invoice_mail'
+import { invoiceLanguage } from '#services/invoices/invoice_language'
 import { CUSTOMER_ROLES } from '#models/customer_user'
 import { roleAllows } from '#policies/customer_policy'
 
@@ -129,7 +130,8 @@ export class InvoiceRunService {
 
   /**
    * One mail job per recipient (customer e-mail, linked active users whose role may see
-   * invoices: a viewer gets no invoice mail); ids make it once only.
+   * invoices: a viewer gets no invoice mail); ids make it once only. Every mail is in
+   * the customer's language (`customers.language`, like the PDF), not the user's.
    */
   async enqueueMails(invoice: Invoice) {
     if (invoice.status !== 'issued' || !invoice.number) return
@@ -143,10 +145,11 @@ export class InvoiceRunService {
         'customer_user.role',
         CUSTOMER_ROLES.filter((role) => roleAllows(role, 'viewInvoices'))
       )
-      .select('users.email', 'users.locale')
+      .select('users.email')
+    const language = invoiceLanguage(customer)
     const recipients = new Map<string, string>()
-    if (customer?.email) recipients.set(customer.email.trim().toLowerCase(), 'de')
-    for (const user of users) recipients.set(user.email.trim().toLowerCase(), user.locale || 'de')
+    if (customer?.email) recipients.set(customer.email.trim().toLowerCase(), language)
+    for (const user of users) recipients.set(user.email.trim().toLowerCase(), language)
 
     const data = {
       number: invoice.number,

@@ -162,7 +162,10 @@ for (const lang of ['de', 'en'] as const) {
         '/changes',
         '/changes/new?kind=bank_account',
         '/changes/new?kind=terminal_order',
+        '/documents',
+        '/reports',
         '/account',
+        '/account/privacy',
       ]
       for (const path of merchantPaths) {
         await page.goto(path)
@@ -212,6 +215,8 @@ for (const lang of ['de', 'en'] as const) {
         '/admin/staff',
         '/admin/saved-replies',
         '/admin/saved-replies/new',
+        `/admin/customers/${m.customers[0].id}/documents`,
+        `/admin/users/${m.user.id}/erasure`,
         '/admin/changes',
         `/admin/changes/${change.id}`,
       ]

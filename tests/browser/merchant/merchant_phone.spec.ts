@@ -166,7 +166,7 @@ test.group('Merchant pages on a phone (390 × 844, German), by keyboard', (group
     assert.include(await page.textContent('tbody tr:first-child'), month)
 
     await page.goto('/customer')
-    await check('customer', ['a[href="/contact?category=master_data"]'])
+    await check('customer', ['a[href="/changes"]'])
 
     /* the narrowest phones: 360 px */
     await page.setViewportSize({ width: 360, height: 740 })

@@ -85,7 +85,8 @@ test.group('Merchant dashboard, master data, terminals', (group) => {
     assert.include(text, 'DE123456789')
     assert.include(text, 'DE•• •••• •••• •••• 3000')
     assert.notInclude(page.text, 'DE89370400440532013000')
-    assert.include(page.text, 'href="/contact?category=master_data"')
+    /* an owner asks through the structured change requests (issue 17) */
+    assert.include(page.text, 'href="/changes"')
   })
 
   test('terminal list and detail: model, serial, location, status, last transaction, turnover', async ({

@@ -1,0 +1,67 @@
+import { test } from '@japa/runner'
+import { readFile } from 'node:fs/promises'
+import env from '#start/env'
+import { resetState } from '#tests/helpers/db'
+import { smtpSink } from '#tests/helpers/services'
+import { createMerchant, linkIn, mailTo, pathOf } from '#tests/helpers/auth'
+import { readZip } from '#tests/functional/privacy/fixtures'
+
+const baseUrl = () => `http://${env.get('HOST')}:${env.get('PORT')}`
+
+test.group('Meine Daten im Browser (Deutsch)', (group) => {
+  group.each.setup(async () => {
+    await resetState()
+    smtpSink.clear()
+  })
+  group.each.timeout(90_000)
+
+  test('Meine Daten herunterladen → bereit → Link → README lesen', async ({
+    assert,
+    visit,
+    browserContext,
+  }) => {
+    const { password } = await createMerchant({
+      email: 'daten@browser.example',
+      fullName: 'Dora Daten',
+      locale: 'de',
+      customers: [{ companyName: 'Daten Café GmbH' }],
+    })
+    await browserContext.setExtraHTTPHeaders({ 'Accept-Language': 'de-DE,de;q=0.9' })
+    const page = await visit('/login')
+    await page.getByLabel('E-Mail-Adresse').fill('daten@browser.example')
+    await page.getByLabel('Passwort').fill(password)
+    await page.click('form[action="/login"] button[type="submit"]')
+    await page.waitForURL(`${baseUrl()}/`)
+
+    await page.goto(`${baseUrl()}/account`)
+    await page.click('#privacy button[type="submit"]')
+    await page.waitForURL(/\/account\/privacy/)
+    assert.include(await page.textContent('main'), 'Ihre Daten werden zusammengestellt')
+
+    /* the worker builds it; the page shows „Bereit“ after a reload (it reloads itself) */
+    const deadline = Date.now() + 30_000
+    while (!(await page.textContent('main'))?.includes('Bereit') && Date.now() < deadline) {
+      await page.waitForTimeout(500)
+      await page.goto(`${baseUrl()}/account/privacy`)
+    }
+    assert.include(await page.textContent('[data-export-status]'), 'Bereit')
+
+    const mail = await mailTo('daten@browser.example', 'Ihre Daten stehen zum Herunterladen bereit')
+    const link = baseUrl() + pathOf(linkIn(mail, '/account/privacy/export/'))
+    const downloading = page.waitForEvent('download')
+    await page.goto(link).catch(() => {
+      /* a download is no page: Chromium reports the navigation as aborted */
+    })
+    const download = await downloading
+    assert.match(download.suggestedFilename(), /^meine-daten-\d{4}-\d{2}-\d{2}\.zip$/)
+    const files = await readZip(await readFile((await download.path())!))
+    const readme = files.get('README.txt')!
+    assert.include(readme, 'Ihre Daten aus dem Kundenportal')
+    assert.include(readme, 'profile.json / profile.csv')
+    assert.include(readme, 'Nicht enthalten sind Geheimnisse')
+
+    /* the link works once */
+    await page.goto(link)
+    assert.include(await page.textContent('main'), 'Dieser Link wurde bereits verwendet')
+  })
+})
