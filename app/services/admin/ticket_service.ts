@@ -5,84 +5,35 @@ import Ticket, { TICKET_CATEGORIES, TICKET_STATUSES } from '#models/ticket'
 import TicketMessage from '#models/ticket_message'
 import User from '#models/user'
 import Customer from '#models/customer'
-import TicketReceiptMail from '#mails/ticket_receipt_mail'
 import TicketReplyMail from '#mails/ticket_reply_mail'
 import SavedReply from '#models/saved_reply'
 import StaffUser from '#models/staff_user'
 import { replyAddressOf } from '#services/tickets/reply_address'
-import { publicMessages } from '#services/tickets/conversation'
-import { AuditService, type AuditActor } from '#services/audit/audit_service'
+import {
+  openTicket,
+  publicMessages,
+  ticketReference,
+  type NewTicket,
+} from '#services/tickets/conversation'
+import { AuditService } from '#services/audit/audit_service'
 import { maskPans } from '#services/security/card_number_guard'
 
 /* Web forms arrive masked (BodyParserMiddleware); this keeps every other caller to the rule. */
 const masked = (text: string) => maskPans(text).text
 
-export type NewTicket = {
-  name: string
-  email: string
-  customerNumber: string | null
-  category: (typeof TICKET_CATEGORIES)[number]
-  message: string
-  userId: number | null
-  locale: string
-}
+export { ticketReference }
 
-/** `T-2026-000123`: the year the ticket was opened and its id, zero-padded. */
-export const ticketReference = (id: number, year: number) =>
-  `T-${year}-${String(id).padStart(6, '0')}`
+/** A ticket from the public contact form. */
+export type NewContactTicket = Omit<NewTicket, 'source'>
 
 /*
 | Tickets opened by the contact form and answered by support. The texts are
 | untrusted: stored as typed, always rendered escaped.
 */
 export const TicketService = {
-  /** Opens a ticket with its first message and queues the receipt mail. */
-  async open(data: NewTicket) {
-    const now = DateTime.now()
-    const ticket = await db.transaction(async (trx) => {
-      const created = await Ticket.create(
-        {
-          name: masked(data.name),
-          email: data.email,
-          customerNumber: data.customerNumber,
-          category: data.category,
-          status: 'open',
-          locale: data.locale,
-          userId: data.userId,
-          source: 'contact',
-          lastMessageAt: now,
-          lastRequesterMessageAt: now,
-        },
-        { client: trx }
-      )
-      created.reference = ticketReference(created.id, now.year)
-      await created.useTransaction(trx).save()
-      await TicketMessage.create(
-        {
-          ticketId: created.id,
-          authorType: 'requester',
-          body: masked(data.message),
-          internal: false,
-          channel: 'contact',
-          userId: data.userId,
-        },
-        { client: trx }
-      )
-      return created
-    })
-    const actor: AuditActor = data.userId
-      ? { type: 'user', id: data.userId }
-      : { type: 'anonymous' }
-    await AuditService.record({
-      action: 'ticket.created',
-      actor,
-      subjectUserId: data.userId,
-      meta: { reference: ticket.reference, category: ticket.category },
-    })
-    await mail.sendLater(
-      new TicketReceiptMail(ticket.email, ticket.locale, ticket.reference!, ticket.category)
-    )
-    return ticket
+  /** Opens a ticket from the contact form (see `openTicket`). */
+  open(data: NewContactTicket) {
+    return openTicket({ ...data, source: 'contact' })
   },
 
   /**

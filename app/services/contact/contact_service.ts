@@ -2,7 +2,7 @@ import { budgets } from '#services/security/rate_limits'
 import { errors } from '@adonisjs/limiter'
 import type Ticket from '#models/ticket'
 import { AltchaService } from '#services/security/altcha_service'
-import { TicketService, type NewTicket } from '#services/admin/ticket_service'
+import { TicketService, type NewContactTicket } from '#services/admin/ticket_service'
 
 /* Every POST per IP, every accepted request per e-mail. */
 const perIp = budgets.contactPerIp
@@ -24,7 +24,7 @@ async function consume(budget: ReturnType<typeof perIp>, key: string) {
 
 /** The contact form („Jetzt kontaktieren“): throttle, real-user check, ticket. */
 export const ContactService = {
-  async submit(data: NewTicket, captcha: unknown, ip: string): Promise<ContactResult> {
+  async submit(data: NewContactTicket, captcha: unknown, ip: string): Promise<ContactResult> {
     if (!(await consume(perIp(), `contact-ip:${ip}`))) {
       return { ok: false, error: 'throttled' }
     }

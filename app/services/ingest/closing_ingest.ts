@@ -1,8 +1,7 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
-import { fieldsWithPan, jsonTextMayHoldPan } from '#services/ingest/pan_guard'
-import { validateClosing, type ClosingItem } from '#services/ingest/money_items'
+import { screenBatch, validateClosing, type ClosingItem } from '#services/ingest/money_items'
 import type { FieldError } from '#services/ingest/item_validator'
 import { expectedCredit, type SettlementRhythm } from '#services/money/bank_calendar'
 import { sumMinor } from '#services/money/amounts'
@@ -22,9 +21,6 @@ export type ClosingResult =
   | { index: number; status: 'rejected'; errors: FieldError[] }
 
 export type MoneyCounts = { created: number; duplicate: number; updated: number; rejected: number }
-
-export const PAN_MESSAGE =
-  'Contains a full card number (13–19 digits passing the Luhn check); the item was refused and nothing of it was stored.'
 
 type TerminalRow = {
   id: number
@@ -50,24 +46,8 @@ const KIND_OF_TYPE = { sale: 'sales', refund: 'refunds', reversal: 'reversals' }
  */
 export class ClosingIngest {
   async ingest(items: unknown[], jsonText?: string | null) {
-    const results: ClosingResult[] = new Array(items.length)
-    const textMayHoldPan = typeof jsonText === 'string' ? jsonTextMayHoldPan(jsonText) : true
-    const valid: { index: number; item: ClosingItem }[] = []
-
-    for (const [index, raw] of items.entries()) {
-      const panFields = fieldsWithPan(raw, textMayHoldPan)
-      if (panFields.length) {
-        results[index] = {
-          index,
-          status: 'rejected',
-          errors: panFields.map((field) => ({ message: PAN_MESSAGE, rule: 'card_number', field })),
-        }
-        continue
-      }
-      const { item, errors } = await validateClosing(raw)
-      if (item) valid.push({ index, item })
-      else results[index] = { index, status: 'rejected', errors }
-    }
+    const { rejected, valid } = await screenBatch(items, jsonText, validateClosing)
+    const results = rejected as ClosingResult[]
 
     const terminals = await this.#terminals(valid.map(({ item }) => item.terminal_id))
     for (const { index, item } of valid) {

@@ -3,6 +3,7 @@ import { DateTime } from 'luxon'
 import type { Infer } from '@vinejs/vine/types'
 import { CARD_BRANDS } from '#models/transaction'
 import { parseIsoWithOffset, type FieldError } from '#services/ingest/item_validator'
+import { fieldsWithPan, jsonTextMayHoldPan } from '#services/ingest/pan_guard'
 
 /*
 | The items of `POST /api/v1/closings` and `POST /api/v1/payouts` (docs/ingest.md).
@@ -174,4 +175,55 @@ export async function validatePayout(raw: unknown): Promise<Validated<PayoutItem
     }
   }
   return errorsFound.length ? { errors: errorsFound } : result
+}
+
+export const PAN_MESSAGE =
+  'Contains a full card number (13–19 digits passing the Luhn check); the item was refused and nothing of it was stored.'
+
+export type Rejected = {
+  index: number
+  status: 'rejected'
+  reference?: string
+  errors: FieldError[]
+}
+
+/**
+ * The first pass over a closings or payouts batch: an item holding a full card
+ * number anywhere is refused before anything else looks at it (and never echoed);
+ * the others are validated. Returns the valid items with their index and the
+ * rejections in a results array the caller fills further.
+ */
+export async function screenBatch<T>(
+  items: unknown[],
+  jsonText: string | null | undefined,
+  validate: (raw: unknown) => Promise<Validated<T>>,
+  echo: (raw: unknown) => string | undefined = () => undefined
+) {
+  const rejected: (Rejected | undefined)[] = new Array(items.length)
+  const valid: { index: number; item: T }[] = []
+  const textMayHoldPan = typeof jsonText === 'string' ? jsonTextMayHoldPan(jsonText) : true
+  for (const [index, raw] of items.entries()) {
+    const panFields = fieldsWithPan(raw, textMayHoldPan)
+    if (panFields.length) {
+      rejected[index] = {
+        index,
+        status: 'rejected',
+        errors: panFields.map((field) => ({ message: PAN_MESSAGE, rule: 'card_number', field })),
+      }
+      continue
+    }
+    const result = await validate(raw)
+    if (result.item !== undefined) {
+      valid.push({ index, item: result.item })
+    } else {
+      const reference = echo(raw)
+      rejected[index] = {
+        index,
+        status: 'rejected',
+        ...(reference ? { reference } : {}),
+        errors: result.errors ?? [],
+      }
+    }
+  }
+  return { rejected, valid }
 }

@@ -1,14 +1,8 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
-import { fieldsWithPan, jsonTextMayHoldPan } from '#services/ingest/pan_guard'
-import { validatePayout, type PayoutItem } from '#services/ingest/money_items'
+import { screenBatch, validatePayout, type PayoutItem } from '#services/ingest/money_items'
 import type { FieldError } from '#services/ingest/item_validator'
-import {
-  PAN_MESSAGE,
-  countResults,
-  isUniqueViolation,
-  retryOnDeadlock,
-} from '#services/ingest/closing_ingest'
+import { countResults, isUniqueViolation, retryOnDeadlock } from '#services/ingest/closing_ingest'
 import { sumMinor } from '#services/money/amounts'
 
 export type PayoutResult =
@@ -51,23 +45,8 @@ type ClosingRow = {
  */
 export class PayoutIngest {
   async ingest(items: unknown[], jsonText?: string | null) {
-    const results: PayoutResult[] = new Array(items.length)
-    const textMayHoldPan = typeof jsonText === 'string' ? jsonTextMayHoldPan(jsonText) : true
-    const valid: { index: number; item: PayoutItem }[] = []
-    for (const [index, raw] of items.entries()) {
-      const panFields = fieldsWithPan(raw, textMayHoldPan)
-      if (panFields.length) {
-        results[index] = {
-          index,
-          status: 'rejected',
-          errors: panFields.map((field) => ({ message: PAN_MESSAGE, rule: 'card_number', field })),
-        }
-        continue
-      }
-      const { item, errors } = await validatePayout(raw)
-      if (item) valid.push({ index, item })
-      else results[index] = { index, status: 'rejected', reference: echo(raw), errors }
-    }
+    const { rejected, valid } = await screenBatch(items, jsonText, validatePayout, echo)
+    const results = rejected as PayoutResult[]
 
     const numbers = [...new Set(valid.map(({ item }) => item.customer_number))]
     const customers: { id: number; customer_number: string }[] = numbers.length

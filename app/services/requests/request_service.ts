@@ -1,14 +1,7 @@
-import { DateTime } from 'luxon'
-import db from '@adonisjs/lucid/services/db'
-import mail from '@adonisjs/mail/services/main'
 import Ticket, { type TICKET_CATEGORIES } from '#models/ticket'
-import TicketMessage from '#models/ticket_message'
+import type TicketMessage from '#models/ticket_message'
 import User from '#models/user'
-import TicketReceiptMail from '#mails/ticket_receipt_mail'
-import { AuditService } from '#services/audit/audit_service'
-import { maskPans } from '#services/security/card_number_guard'
-import { ticketReference } from '#services/admin/ticket_service'
-import { addRequesterMessage, publicMessages } from '#services/tickets/conversation'
+import { addRequesterMessage, openTicket, publicMessages } from '#services/tickets/conversation'
 import type { ScopeCustomer } from '#services/merchant/customer_scope'
 import { roleAllows } from '#policies/customer_policy'
 
@@ -27,9 +20,6 @@ export type NewRequest = {
   customer: { id: number; customerNumber: string } | null
   message: string
 }
-
-/* Web forms arrive masked (BodyParserMiddleware); this keeps every other caller to the rule. */
-const masked = (text: string) => maskPans(text).text
 
 function visibleTo(viewer: RequestViewer) {
   return Ticket.query().where((query) => {
@@ -82,55 +72,18 @@ export const RequestService = {
   },
 
   /** Opens a request from inside the portal and queues the receipt mail. */
-  async open(user: User, data: NewRequest) {
-    const now = DateTime.now()
-    const ticket = await db.transaction(async (trx) => {
-      const created = await Ticket.create(
-        {
-          name: masked(user.fullName?.trim() || user.email),
-          email: user.email,
-          customerId: data.customer?.id ?? null,
-          customerNumber: data.customer?.customerNumber ?? null,
-          category: data.category,
-          status: 'open',
-          locale: user.locale,
-          userId: user.id,
-          source: 'portal',
-          lastMessageAt: now,
-          lastRequesterMessageAt: now,
-        },
-        { client: trx }
-      )
-      created.reference = ticketReference(created.id, now.year)
-      await created.useTransaction(trx).save()
-      await TicketMessage.create(
-        {
-          ticketId: created.id,
-          authorType: 'requester',
-          body: masked(data.message),
-          internal: false,
-          channel: 'portal',
-          userId: user.id,
-        },
-        { client: trx }
-      )
-      return created
+  open(user: User, data: NewRequest) {
+    return openTicket({
+      name: user.fullName?.trim() || user.email,
+      email: user.email,
+      customerId: data.customer?.id ?? null,
+      customerNumber: data.customer?.customerNumber ?? null,
+      category: data.category,
+      message: data.message,
+      userId: user.id,
+      locale: user.locale,
+      source: 'portal',
     })
-    await AuditService.record({
-      action: 'ticket.created',
-      actor: { type: 'user', id: user.id },
-      subjectUserId: user.id,
-      meta: {
-        reference: ticket.reference,
-        category: ticket.category,
-        source: 'portal',
-        customerNumber: ticket.customerNumber,
-      },
-    })
-    await mail.sendLater(
-      new TicketReceiptMail(ticket.email, ticket.locale, ticket.reference!, ticket.category)
-    )
-    return ticket
   },
 
   /** The merchant's reply: guarded, stored, and a waiting or solved request opens again. */

@@ -1,9 +1,86 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
-import Ticket from '#models/ticket'
+import mail from '@adonisjs/mail/services/main'
+import Ticket, { type TICKET_CATEGORIES } from '#models/ticket'
 import TicketMessage from '#models/ticket_message'
-import { AuditService } from '#services/audit/audit_service'
+import TicketReceiptMail from '#mails/ticket_receipt_mail'
+import { AuditService, type AuditActor } from '#services/audit/audit_service'
 import { maskPans } from '#services/security/card_number_guard'
+
+/** `T-2026-000123`: the year the ticket was opened and its id, zero-padded. */
+export const ticketReference = (id: number, year: number) =>
+  `T-${year}-${String(id).padStart(6, '0')}`
+
+export type NewTicket = {
+  name: string
+  email: string
+  customerNumber: string | null
+  /** set only from the user's own links (a portal request), never from typed input */
+  customerId?: number | null
+  category: (typeof TICKET_CATEGORIES)[number]
+  message: string
+  userId: number | null
+  locale: string
+  /** contact: the public form; portal: a logged-in merchant */
+  source: 'contact' | 'portal'
+}
+
+/**
+ * Opens a ticket with its first message (both guarded against card numbers),
+ * audits it and queues the receipt mail: one path for the contact form and for
+ * „Meine Anfragen“.
+ */
+export async function openTicket(data: NewTicket) {
+  const now = DateTime.now()
+  const ticket = await db.transaction(async (trx) => {
+    const created = await Ticket.create(
+      {
+        name: maskPans(data.name).text,
+        email: data.email,
+        customerId: data.customerId ?? null,
+        customerNumber: data.customerNumber,
+        category: data.category,
+        status: 'open',
+        locale: data.locale,
+        userId: data.userId,
+        source: data.source,
+        lastMessageAt: now,
+        lastRequesterMessageAt: now,
+      },
+      { client: trx }
+    )
+    created.reference = ticketReference(created.id, now.year)
+    await created.useTransaction(trx).save()
+    await TicketMessage.create(
+      {
+        ticketId: created.id,
+        authorType: 'requester',
+        body: maskPans(data.message).text,
+        internal: false,
+        channel: data.source,
+        userId: data.userId,
+      },
+      { client: trx }
+    )
+    return created
+  })
+  const actor: AuditActor = data.userId ? { type: 'user', id: data.userId } : { type: 'anonymous' }
+  await AuditService.record({
+    action: 'ticket.created',
+    actor,
+    subjectUserId: data.userId,
+    meta: {
+      reference: ticket.reference,
+      category: ticket.category,
+      source: data.source,
+      ...(data.source === 'portal' ? { customerNumber: ticket.customerNumber } : {}),
+    },
+  })
+  await mail.sendLater(
+    new TicketReceiptMail(ticket.email, ticket.locale, ticket.reference!, ticket.category)
+  )
+  return ticket
+}
 
 /*
 | The merchant's side of a conversation, shared by the portal („Meine Anfragen“)
