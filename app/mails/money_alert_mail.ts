@@ -84,41 +84,34 @@ export default class MoneyAlertMail extends PortalMail {
       }
     }
     const difference = formatMoney(alert.differenceMinor, locale)
-    if (alert.kind === 'closing') {
-      const values = {
-        ...customer,
-        tid: alert.tid,
-        closing: alert.closingNumber,
-        date: formatDateTime(alert.closedAt, locale),
-        difference,
-      }
-      return {
-        subject: t(`${key}.subject`, values),
-        greeting: t('mail.greeting'),
-        paragraphs: [t(`${key}.body`, values), t(`${key}.explain`, values)],
-        action: {
-          label: t(`${key}.action`),
-          url: urlFor('closings.show', { id: alert.closingId }, { prefixUrl: appUrl }),
-        },
-        after: [turnOff],
-      }
-    }
-    const values = {
-      ...customer,
-      reference: alert.reference,
-      date: formatDate(alert.valueDate, locale),
-      gross: formatMoney(alert.grossMinor, locale),
-      expected: formatMoney(alert.expectedGrossMinor, locale),
-      difference,
-    }
+    const [values, url] =
+      alert.kind === 'closing'
+        ? [
+            {
+              ...customer,
+              tid: alert.tid,
+              closing: alert.closingNumber,
+              date: formatDateTime(alert.closedAt, locale),
+              difference,
+            },
+            urlFor('closings.show', { id: alert.closingId }, { prefixUrl: appUrl }),
+          ]
+        : [
+            {
+              ...customer,
+              reference: alert.reference,
+              date: formatDate(alert.valueDate, locale),
+              gross: formatMoney(alert.grossMinor, locale),
+              expected: formatMoney(alert.expectedGrossMinor, locale),
+              difference,
+            },
+            urlFor('payouts.show', { id: alert.payoutId }, { prefixUrl: appUrl }),
+          ]
     return {
       subject: t(`${key}.subject`, values),
       greeting: t('mail.greeting'),
       paragraphs: [t(`${key}.body`, values), t(`${key}.explain`, values)],
-      action: {
-        label: t(`${key}.action`),
-        url: urlFor('payouts.show', { id: alert.payoutId }, { prefixUrl: appUrl }),
-      },
+      action: { label: t(`${key}.action`), url },
       after: [turnOff],
     }
   }

@@ -1,3 +1,4 @@
+import { seekKeyset } from '#services/merchant/keyset'
 import type { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import type { CustomerScope } from '#services/merchant/customer_scope'
@@ -87,25 +88,14 @@ export const ClosingService = {
     const after = decode(query.after)
     const before = after ? undefined : decode(query.before)
     const page = async (seek: { after?: Cursor; before?: Cursor }) => {
-      const direction = seek.before ? 'asc' : 'desc'
       const q = base()
         .whereIn('c.customer_id', scope.ids)
-        .orderBy('c.closed_at', direction)
-        .orderBy('c.id', direction)
         .limit(CLOSINGS_PER_PAGE + 1)
       if (terminalDbId) q.where('c.terminal_id', terminalDbId)
-      if (seek.after) {
-        const at = seek.after
-        q.where('c.closed_at', '<=', at.at).where((w) =>
-          w.where('c.closed_at', '<', at.at).orWhere('c.id', '<', at.id)
-        )
-      } else if (seek.before) {
-        const at = seek.before
-        q.where('c.closed_at', '>=', at.at).where((w) =>
-          w.where('c.closed_at', '>', at.at).orWhere('c.id', '>', at.id)
-        )
-      }
-      return q
+      return seekKeyset(q, 'c.closed_at', 'c.id', {
+        after: seek.after && { value: seek.after.at, id: seek.after.id },
+        before: seek.before && { value: seek.before.at, id: seek.before.id },
+      })
     }
     let raw = await page({ after, before })
     let hasNext: boolean

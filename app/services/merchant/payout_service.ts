@@ -1,3 +1,4 @@
+import { seekKeyset } from '#services/merchant/keyset'
 import type { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import type { CustomerScope } from '#services/merchant/customer_scope'
@@ -162,24 +163,11 @@ const base = () =>
 
 /* keyset on payouts_customer_keyset (customer_id, value_date, id) */
 function page(customerIds: number[], seek: { after?: Cursor; before?: Cursor }, limit: number) {
-  const direction = seek.before ? 'asc' : 'desc'
-  const q = base()
-    .whereIn('p.customer_id', customerIds)
-    .orderBy('p.value_date', direction)
-    .orderBy('p.id', direction)
-    .limit(limit)
-  if (seek.after) {
-    const at = seek.after
-    q.where('p.value_date', '<=', at.day).where((w) =>
-      w.where('p.value_date', '<', at.day).orWhere('p.id', '<', at.id)
-    )
-  } else if (seek.before) {
-    const at = seek.before
-    q.where('p.value_date', '>=', at.day).where((w) =>
-      w.where('p.value_date', '>', at.day).orWhere('p.id', '>', at.id)
-    )
-  }
-  return q
+  const q = base().whereIn('p.customer_id', customerIds).limit(limit)
+  return seekKeyset(q, 'p.value_date', 'p.id', {
+    after: seek.after && { value: seek.after.day, id: seek.after.id },
+    before: seek.before && { value: seek.before.day, id: seek.before.id },
+  })
 }
 
 function toPayout(raw: Record<string, any>): PayoutRow {
