@@ -1,12 +1,14 @@
 import app from '@adonisjs/core/services/app'
-import { defineConfig, formatters, loaders } from '@adonisjs/i18n'
+import { defineConfig, loaders } from '@adonisjs/i18n'
+import { CachedIcuFormatter } from '#services/i18n/cached_icu_formatter'
 
 /* German first; English as the second language. Strings live in resources/lang/{de,en}. */
 const i18nConfig = defineConfig({
   defaultLocale: 'de',
   supportedLocales: ['de', 'en'],
   fallbackLocales: { en: 'de' },
-  formatter: formatters.icu(),
+  /* the ICU formatter, with messages parsed once (app/services/i18n/cached_icu_formatter.ts) */
+  formatter: () => new CachedIcuFormatter(),
   loaders: [loaders.fs({ location: app.languageFilesPath() })],
 })
 

@@ -27,3 +27,28 @@ if (app.inProduction) {
   let components: ReturnType<typeof listComponents> | undefined
   edge.loader.listComponents = () => (components ??= listComponents())
 }
+
+/*
+ * `@include` compiles its partial at render time with the names of the local
+ * variables in scope (loop variables and the like); edge.js caches only what is
+ * compiled without local variables, and an include always passes a list (often
+ * empty), so every include was read, tokenized and compiled again on every render —
+ * about a sixth of a list page's CPU (docs/performance.md). The compiled function
+ * depends only on the file and those names, so in production it is kept under both.
+ */
+if (app.inProduction) {
+  for (const compiler of [edge.compiler, edge.asyncCompiler]) {
+    const compile = compiler.compile.bind(compiler)
+    const partials = new Map<string, ReturnType<typeof compile>>()
+    compiler.compile = (templatePath: string, localVariables?: string[]) => {
+      if (!localVariables) return compile(templatePath)
+      const key = `${templatePath}\u0000${localVariables.join(',')}`
+      let compiled = partials.get(key)
+      if (!compiled) {
+        compiled = compile(templatePath, localVariables)
+        partials.set(key, compiled)
+      }
+      return compiled
+    }
+  }
+}
