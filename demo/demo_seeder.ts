@@ -5,6 +5,7 @@ import Customer from '#models/customer'
 import Terminal from '#models/terminal'
 import User from '#models/user'
 import StaffUser from '#models/staff_user'
+import { TransactionTotals } from '#services/merchant/transaction_totals'
 import { Prng } from '#demo/prng'
 import { DEMO_CUSTOMERS } from '#demo/demo_master_data'
 import { demoTransactions, type TransactionRow } from '#demo/demo_transactions'
@@ -148,6 +149,11 @@ export class DemoSeeder {
         payouts.fees.push(...credits.fees)
       }
 
+      /* the list's totals: the rows went in as multi-row INSERTs, past the model's hook */
+      await TransactionTotals.rebuild(
+        trx,
+        customers.map((customer) => customer.id)
+      )
       await insertInBatches(trx, closings, 500, 'closings')
       await insertInBatches(trx, totals, 500, 'closing_totals')
       await insertInBatches(trx, payouts.payouts, 500, 'payouts')

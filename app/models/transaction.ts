@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon'
-import { BaseModel, belongsTo, column } from '@adonisjs/lucid/orm'
+import { BaseModel, afterCreate, belongsTo, column } from '@adonisjs/lucid/orm'
 import type { BelongsTo } from '@adonisjs/lucid/types/relations'
 import Terminal from '#models/terminal'
 import Customer from '#models/customer'
@@ -71,6 +71,32 @@ export default class Transaction extends BaseModel {
 
   @belongsTo(() => Terminal)
   declare terminal: BelongsTo<typeof Terminal>
+
+  /**
+   * A row created through the model (factories, seeders) is added to transaction_totals
+   * in the same client (its transaction when it has one), as the ingest does for its raw
+   * INSERT. Loaded when called: the service imports this model, and a model imports no
+   * service at load time (ADR 1201). `saveQuietly`/`createManyQuietly` skip this hook.
+   */
+  @afterCreate()
+  static async addToTotals(transaction: Transaction) {
+    const { TransactionTotals } = await import('#services/merchant/transaction_totals')
+    const occurredAt = transaction.occurredAt
+    await TransactionTotals.add(Transaction.$adapter.modelClient(transaction), [
+      {
+        customer_id: transaction.customerId,
+        terminal_id: transaction.terminalId,
+        /* the text Lucid stored (the DateTime's own clock, whole seconds), read as UTC */
+        occurred_at: DateTime.isDateTime(occurredAt)
+          ? occurredAt.toFormat('yyyy-MM-dd HH:mm:ss')
+          : occurredAt,
+        type: transaction.type,
+        status: transaction.status,
+        amount_minor: transaction.amountMinor,
+        card_brand: transaction.cardBrand,
+      },
+    ])
+  }
 
   @belongsTo(() => Customer)
   declare customer: BelongsTo<typeof Customer>

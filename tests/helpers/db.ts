@@ -28,6 +28,7 @@ const TABLES = [
   'audit_events',
   'one_time_tokens',
   'api_tokens',
+  'transaction_totals',
   'transactions',
   'access_requests',
   'invitations',

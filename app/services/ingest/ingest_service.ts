@@ -3,6 +3,7 @@ import db from '@adonisjs/lucid/services/db'
 import type { StrictValues } from '@adonisjs/lucid/types/querybuilder'
 import { fieldsWithPan, jsonTextMayHoldPan } from '#services/ingest/pan_guard'
 import { LiveFeed, type LiveTransaction } from '#services/ingest/live_feed'
+import { TransactionTotals, upsertStatements } from '#services/merchant/transaction_totals'
 import {
   normalizeMaskedPan,
   validateIngestItem,
@@ -156,26 +157,55 @@ export class IngestService {
     ])
     const columns = COLUMNS.join(',')
     const sqlite = db.connection().dialect.name.includes('sqlite')
+    const byReference = new Map(fresh.map((row) => [row.reference, row]))
+    /* the rows really inserted, for transaction_totals (same transaction as the INSERT) */
+    const totalsOf = (returned: Inserted) =>
+      returned.flatMap(({ reference }) => {
+        const row = byReference.get(reference)
+        if (!row) return []
+        return [
+          {
+            customer_id: row.customer_id,
+            terminal_id: row.terminalRowId,
+            occurred_at: toSqlDateTime(row.occurred_at),
+            type: row.type,
+            status: row.status,
+            amount_minor: row.amount_minor,
+            card_brand: row.card_brand,
+          },
+        ]
+      })
 
     /*
-     * One statement in autocommit mode is one transaction: all rows or none, and
-     * it has committed when the answer arrives. (BEGIN/COMMIT around it would only
-     * add two round trips, which cost more than the insert on a busy host.)
+     * The INSERT and the totals' upsert commit together (all rows or none), and the
+     * transaction has committed when the answer arrives.
      */
     let inserted: Inserted
     if (sqlite) {
       const placeholders = `(${COLUMNS.map(() => '?').join(',')})`
       const values = tuples.map(() => placeholders).join(',')
-      inserted = await db.rawQuery(
-        `INSERT INTO transactions (${columns}) VALUES ${values} ON CONFLICT(reference) DO NOTHING RETURNING id, reference`,
-        tuples.flat() as StrictValues[]
-      )
+      inserted = await db.transaction(async (trx) => {
+        const returned: Inserted = await trx.rawQuery(
+          `INSERT INTO transactions (${columns}) VALUES ${values} ON CONFLICT(reference) DO NOTHING RETURNING id, reference`,
+          tuples.flat() as StrictValues[]
+        )
+        await TransactionTotals.add(trx, totalsOf(returned))
+        return returned
+      })
     } else {
       const sql = `INSERT IGNORE INTO transactions (${columns}) VALUES ${rowPlaceholders(tuples.length)} RETURNING id, reference`
-      inserted = await retryOnDeadlock(() => executePrepared<Inserted>(sql, tuples.flat()))
+      /* a deadlock victim's transaction is rolled back whole: run all of it again */
+      inserted = await retryOnDeadlock(() =>
+        inTransaction(async (connection) => {
+          const returned = await execute<Inserted>(connection, sql, tuples.flat())
+          for (const upsert of upsertStatements(totalsOf(returned), 'mysql')) {
+            await query(connection, upsert.sql, upsert.bindings)
+          }
+          return returned
+        })
+      )
     }
 
-    const byReference = new Map(fresh.map((row) => [row.reference, row]))
     const published: LiveTransaction[] = []
     for (const { id, reference } of inserted) {
       const row = byReference.get(reference)
@@ -218,7 +248,7 @@ function toRow(
 }
 
 /** '2026-11-27T09:15:00.000Z' → '2026-11-27 09:15:00' (UTC, as the connection stores it). */
-/** Runs an idempotent statement again when InnoDB chose it as a deadlock victim (or timed out). */
+/** Runs an idempotent transaction again when InnoDB chose it as a deadlock victim (or timed out). */
 async function retryOnDeadlock<T>(run: () => Promise<T>, attempts = 3): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
@@ -246,25 +276,52 @@ function rowPlaceholders(rows: number) {
 
 type MysqlConnection = {
   execute(sql: string, values: unknown[], done: (error: Error | null, rows: unknown) => void): void
+  query(sql: string, values: unknown[], done: (error: Error | null, rows: unknown) => void): void
+  destroy(): void
 }
 
 /**
- * Runs a statement as a server-side prepared statement (MySQL binary protocol) on
- * a connection of Lucid's write pool. mysql2 keeps it prepared per connection
- * (`maxPreparedStatements` in config/database.ts bounds how many), so a full
- * 1,000-row batch is parsed by the server once per connection, not per request,
- * and the values travel without being escaped into SQL text.
+ * Runs `work` as one transaction on a connection of Lucid's write pool (raw mysql2,
+ * so the INSERT can be a server-side prepared statement: see `execute`). On any
+ * error it rolls back; a connection that cannot even roll back is destroyed, never
+ * handed back to the pool with a transaction open.
  */
-async function executePrepared<T>(sql: string, values: unknown[]): Promise<T> {
+async function inTransaction<T>(work: (connection: MysqlConnection) => Promise<T>): Promise<T> {
   const client = db.connection().getWriteClient().client
   const connection: MysqlConnection = await client.acquireConnection()
   try {
-    return await new Promise<T>((resolve, reject) =>
-      connection.execute(sql, values, (error, rows) => (error ? reject(error) : resolve(rows as T)))
-    )
+    await query(connection, 'START TRANSACTION')
+    try {
+      const result = await work(connection)
+      await query(connection, 'COMMIT')
+      return result
+    } catch (error) {
+      await query(connection, 'ROLLBACK').catch(() => connection.destroy())
+      throw error
+    }
   } finally {
     await client.releaseConnection(connection)
   }
+}
+
+/**
+ * Runs a statement as a server-side prepared statement (MySQL binary protocol).
+ * mysql2 keeps it prepared per connection (`maxPreparedStatements` in
+ * config/database.ts bounds how many), so a full 1,000-row batch is parsed by the
+ * server once per connection, not per request, and the values travel without being
+ * escaped into SQL text.
+ */
+function execute<T>(connection: MysqlConnection, sql: string, values: unknown[]): Promise<T> {
+  return new Promise<T>((resolve, reject) =>
+    connection.execute(sql, values, (error, rows) => (error ? reject(error) : resolve(rows as T)))
+  )
+}
+
+/* a plain statement (text protocol): its shape varies, so preparing it would only evict the INSERT */
+function query(connection: MysqlConnection, sql: string, values: unknown[] = []) {
+  return new Promise<unknown>((resolve, reject) =>
+    connection.query(sql, values, (error, rows) => (error ? reject(error) : resolve(rows)))
+  )
 }
 
 function toSqlDateTime(iso: string) {

@@ -2,6 +2,7 @@ import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import { reader } from '#services/database/reader'
 import type { TransactionFilter } from '#services/merchant/transaction_filter'
+import { TransactionTotals } from '#services/merchant/transaction_totals'
 
 export type Cursor = { occurredAt: string; id: number }
 export type Seek = { after?: Cursor; before?: Cursor }
@@ -94,8 +95,19 @@ export const TransactionQuery = {
     return query.orderBy('t.occurred_at', 'desc').orderBy('t.id', 'desc').limit(limit)
   },
 
-  /** Count and turnover of the whole filtered set (not just the page). */
+  /**
+   * Count and turnover of the whole filtered set (not just the page): from
+   * `transaction_totals` when it can answer the filter, so the cost does not grow
+   * with the period; else (amount or search filters) live.
+   */
   async totals(customerIds: number[], filter: TransactionFilter) {
+    return TransactionTotals.answers(filter)
+      ? TransactionTotals.totals(customerIds, filter)
+      : TransactionQuery.liveTotals(customerIds, filter)
+  },
+
+  /** The same totals summed live over `transactions` (the fallback, and the tests' reference). */
+  async liveTotals(customerIds: number[], filter: TransactionFilter) {
     const query = reader()
       .from('transactions')
       .where((q) => {

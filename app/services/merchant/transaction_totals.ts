@@ -1,0 +1,387 @@
+import { DateTime } from 'luxon'
+import db from '@adonisjs/lucid/services/db'
+import type { QueryClientContract } from '@adonisjs/lucid/types/database'
+import { TRANSACTION_STATUSES, TRANSACTION_TYPES } from '#models/transaction'
+import { reader } from '#services/database/reader'
+import { ZONE, type TransactionFilter } from '#services/merchant/transaction_filter'
+
+/*
+| `transaction_totals`: the transaction list's totals, kept per Berlin day ('d') and
+| Berlin month ('m') × terminal × card brand, one count column per type × status and
+| the approved amounts of the types that count into turnover (docs/merchant.md "Totals",
+| ADR 1901). Every writer of `transactions` adds its rows here in the same database
+| transaction: the ingest (`add` after its INSERT), the model's afterCreate hook
+| (factories), the demo seeder and `node ace transactions:totals` (`rebuild`).
+|
+| The measure columns come from TRANSACTION_TYPES × TRANSACTION_STATUSES: a new type or
+| status needs a migration that adds its columns (when missing: migration 1900 creates
+| the table from the lists of its day) and rebuilds, and the type's TURNOVER_SIGN.
+*/
+export const TOTALS_TABLE = 'transaction_totals'
+
+type TxType = (typeof TRANSACTION_TYPES)[number]
+type Dialect = 'mysql' | 'sqlite'
+type Grain = 'd' | 'm'
+
+/** How an approved transaction of each type counts into turnover (as `turnoverSql()`). */
+const TURNOVER_SIGN: Record<TxType, 1 | -1 | 0> = { sale: 1, refund: -1, reversal: -1, preauth: 0 }
+
+export const COUNT_COLUMNS = TRANSACTION_TYPES.flatMap((type) =>
+  TRANSACTION_STATUSES.map((status) => ({ name: `n_${type}_${status}`, type, status }))
+)
+export const AMOUNT_COLUMNS = TRANSACTION_TYPES.filter((type) => TURNOVER_SIGN[type] !== 0).map(
+  (type) => ({ name: `a_${type}`, type, sign: TURNOVER_SIGN[type] })
+)
+export const KEY_COLUMNS = ['customer_id', 'grain', 'day', 'terminal_id', 'card_brand'] as const
+export const MEASURE_COLUMNS = [...COUNT_COLUMNS, ...AMOUNT_COLUMNS].map((column) => column.name)
+const COLUMNS = [...KEY_COLUMNS, ...MEASURE_COLUMNS]
+
+/** A stored transaction as the totals need it; `occurred_at` in UTC (SQL text, ISO, Date). */
+export type TotalsSource = {
+  customer_id: number
+  /** terminals.id */
+  terminal_id: number
+  occurred_at: DateTime | Date | string
+  type: string
+  status: string
+  amount_minor: number
+  card_brand: string
+}
+
+export type TotalsKey = {
+  customer_id: number
+  grain: Grain
+  day: string
+  terminal_id: number
+  card_brand: string
+}
+type TotalsRow = TotalsKey & { measures: number[] }
+
+export type TotalsDifference = TotalsKey & { column: string; table: number; live: number }
+
+const dialectOf = (client: QueryClientContract): Dialect =>
+  client.dialect.name.includes('sqlite') ? 'sqlite' : 'mysql'
+
+/** A DATETIME from the driver or a caller (SQL text or ISO without offset = UTC). */
+function utc(value: DateTime | Date | string) {
+  if (DateTime.isDateTime(value)) return value
+  if (value instanceof Date) return DateTime.fromJSDate(value, { zone: 'utc' })
+  const sql = DateTime.fromSQL(value, { zone: 'utc' })
+  return sql.isValid ? sql : DateTime.fromISO(value, { zone: 'utc' })
+}
+
+/** The Berlin calendar day (yyyy-MM-dd) of a UTC instant. */
+export function berlinDay(occurredAtUtc: DateTime | Date | string) {
+  const day = utc(occurredAtUtc).setZone(ZONE).toISODate()
+  if (!day) throw new Error(`not a time: ${String(occurredAtUtc)}`)
+  return day
+}
+
+/** The key of a Berlin month: its first day (yyyy-MM-01). */
+export const monthKey = (day: string) => `${day.slice(0, 7)}-01`
+
+/** A DATE from the driver (Date at UTC midnight from mysql2, text from SQLite) as yyyy-MM-dd. */
+const dayText = (value: Date | string) =>
+  value instanceof Date ? value.toISOString().slice(0, 10) : String(value).slice(0, 10)
+
+const keyText = (k: TotalsKey) =>
+  `${k.customer_id}|${k.grain}|${k.day}|${k.terminal_id}|${k.card_brand}`
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
+
+/* PK order: concurrent writers lock the same keys in the same order */
+function byPrimaryKey(a: TotalsKey, b: TotalsKey) {
+  return (
+    a.customer_id - b.customer_id ||
+    compare(a.grain, b.grain) ||
+    compare(a.day, b.day) ||
+    a.terminal_id - b.terminal_id ||
+    compare(a.card_brand, b.card_brand)
+  )
+}
+
+/** Sums the rows per key for both grains, in primary-key order. */
+function group(rows: TotalsSource[]): TotalsRow[] {
+  const byKey = new Map<string, TotalsRow>()
+  for (const row of rows) {
+    const count = COUNT_COLUMNS.findIndex((c) => c.type === row.type && c.status === row.status)
+    if (count < 0) throw new Error(`transaction_totals has no column for ${row.type}/${row.status}`)
+    const amount = AMOUNT_COLUMNS.findIndex((c) => c.type === row.type)
+    const day = berlinDay(row.occurred_at)
+    for (const [grain, key] of [
+      ['d', day],
+      ['m', monthKey(day)],
+    ] as const) {
+      const k = { ...pick(row), grain, day: key }
+      let total = byKey.get(keyText(k))
+      if (!total) byKey.set(keyText(k), (total = { ...k, measures: MEASURE_COLUMNS.map(() => 0) }))
+      total.measures[count]++
+      if (amount >= 0 && row.status === 'approved') {
+        total.measures[COUNT_COLUMNS.length + amount] += Number(row.amount_minor)
+      }
+    }
+  }
+  return [...byKey.values()].sort(byPrimaryKey)
+}
+
+const pick = (row: TotalsSource) => ({
+  customer_id: Number(row.customer_id),
+  terminal_id: Number(row.terminal_id),
+  card_brand: row.card_brand,
+})
+
+/* SQLite binds at most 32,766 values per statement */
+const SQLITE_ROWS = Math.floor(32_766 / COLUMNS.length)
+
+/**
+ * The upsert adding `rows` to the totals: one multi-row statement (on SQLite one per
+ * 2,047 keys, its bind limit), keys in primary-key order. For callers that run SQL on
+ * a raw connection (the ingest's MariaDB path); others use `add`.
+ */
+export function upsertStatements(rows: TotalsSource[], dialect: Dialect) {
+  const totals = group(rows)
+  const chunk = dialect === 'sqlite' ? SQLITE_ROWS : totals.length || 1
+  const statements: { sql: string; bindings: (string | number)[] }[] = []
+  const tuple = `(${COLUMNS.map(() => '?').join(',')})`
+  const update =
+    dialect === 'mysql'
+      ? `ON DUPLICATE KEY UPDATE ${MEASURE_COLUMNS.map((c) => `${c} = ${c} + VALUES(${c})`).join(', ')}`
+      : `ON CONFLICT(${KEY_COLUMNS.join(', ')}) DO UPDATE SET ${MEASURE_COLUMNS.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')}`
+  for (let i = 0; i < totals.length; i += chunk) {
+    const part = totals.slice(i, i + chunk)
+    statements.push({
+      sql: `INSERT INTO ${TOTALS_TABLE} (${COLUMNS.join(', ')}) VALUES ${part.map(() => tuple).join(',')} ${update}`,
+      bindings: part.flatMap((t) => [...KEY_COLUMNS.map((c) => t[c]), ...t.measures]),
+    })
+  }
+  return statements
+}
+
+/**
+ * The Berlin day of a DATETIME column in SQL, for instants of the years given: the
+ * offset as a CASE over the zone's transitions (from luxon, so it agrees with
+ * `berlinDay`), since MariaDB's time-zone tables are usually not loaded (no CONVERT_TZ).
+ */
+export function berlinDaySql(column: string, dialect: Dialect, fromYear: number, toYear: number) {
+  const end = DateTime.utc(toYear + 1, 1, 1)
+  let cursor = DateTime.utc(fromYear, 1, 1)
+  const offsets = [cursor.setZone(ZONE).offset]
+  const changes: string[] = []
+  while (cursor < end) {
+    const next = cursor.plus({ days: 1 })
+    const offset = next.setZone(ZONE).offset
+    if (offset !== offsets[offsets.length - 1]) {
+      /* the first second of the new offset, between cursor and next */
+      let [low, high] = [cursor.toSeconds(), next.toSeconds()]
+      while (high - low > 1) {
+        const middle = Math.floor((low + high) / 2)
+        if (DateTime.fromSeconds(middle, { zone: ZONE }).offset === offset) high = middle
+        else low = middle
+      }
+      changes.push(DateTime.fromSeconds(high, { zone: 'utc' }).toFormat('yyyy-MM-dd HH:mm:ss'))
+      offsets.push(offset)
+    }
+    cursor = next
+  }
+  const value = (minutes: number) => (dialect === 'mysql' ? `${minutes}` : `'${minutes} minutes'`)
+  const whens = changes.map((at, i) => `WHEN ${column} < '${at}' THEN ${value(offsets[i])}`)
+  const offset = whens.length
+    ? `CASE ${whens.join(' ')} ELSE ${value(offsets[offsets.length - 1])} END`
+    : value(offsets[0])
+  return dialect === 'mysql'
+    ? `DATE(DATE_ADD(${column}, INTERVAL (${offset}) MINUTE))`
+    : `date(${column}, ${offset})`
+}
+
+const monthSql = (column: string, dialect: Dialect) =>
+  dialect === 'mysql' ? `DATE_FORMAT(${column}, '%Y-%m-01')` : `date(${column}, 'start of month')`
+
+const matches = (type: string, status: string) => `type = '${type}' AND status = '${status}'`
+
+/** SELECT of the day-grain rows computed live from `transactions` (the scope's customers). */
+async function dailySelect(client: QueryClientContract, customerIds?: number[]) {
+  const scope = customerIds ? `WHERE customer_id IN (${customerIds.map(() => '?').join(',')})` : ''
+  const range = await client
+    .from('transactions')
+    .if(customerIds, (q) => q.whereIn('customer_id', customerIds!))
+    .min('occurred_at as first')
+    .max('occurred_at as last')
+    .first()
+  if (!range?.first) return null
+  /* a year of margin on both sides: a row may arrive while this runs */
+  const years = [utc(range.first).year - 1, Math.max(utc(range.last).year, DateTime.utc().year) + 1]
+  const day = berlinDaySql('occurred_at', dialectOf(client), years[0], years[1])
+  const sums = [
+    ...COUNT_COLUMNS.map((c) => `SUM(CASE WHEN ${matches(c.type, c.status)} THEN 1 ELSE 0 END)`),
+    ...AMOUNT_COLUMNS.map(
+      (c) => `SUM(CASE WHEN ${matches(c.type, 'approved')} THEN amount_minor ELSE 0 END)`
+    ),
+  ]
+  return {
+    sql: `SELECT customer_id, 'd' AS grain, berlin_day AS day, terminal_id, card_brand, ${sums.map((s, i) => `${s} AS ${MEASURE_COLUMNS[i]}`).join(', ')}
+      FROM (SELECT customer_id, terminal_id, card_brand, type, status, amount_minor, ${day} AS berlin_day
+            FROM transactions ${scope}) src
+      GROUP BY customer_id, berlin_day, terminal_id, card_brand`,
+    bindings: customerIds ?? [],
+  }
+}
+
+/* mysql2 answers [rows, fields], better-sqlite3 the rows */
+const rowsOf = (result: any): Record<string, any>[] =>
+  Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result
+
+/** The full Berlin months in [from, to] from grain 'm', the edge days from grain 'd'. */
+export function periodRanges(fromDate: string, toDate: string) {
+  const from = DateTime.fromISO(fromDate, { zone: 'utc' })
+  const to = DateTime.fromISO(toDate, { zone: 'utc' })
+  const firstMonth = from.day === 1 ? from : from.plus({ months: 1 }).startOf('month')
+  const lastMonthEnd = to.plus({ days: 1 }).day === 1 ? to : to.startOf('month').minus({ days: 1 })
+  const iso = (value: DateTime) => value.toISODate()!
+  if (firstMonth > lastMonthEnd) return [{ grain: 'd' as Grain, from: fromDate, to: toDate }]
+  const ranges = [
+    { grain: 'm' as Grain, from: iso(firstMonth), to: iso(lastMonthEnd.startOf('month')) },
+  ]
+  if (from < firstMonth)
+    ranges.push({ grain: 'd', from: fromDate, to: iso(firstMonth.minus({ days: 1 })) })
+  if (lastMonthEnd < to)
+    ranges.push({ grain: 'd', from: iso(lastMonthEnd.plus({ days: 1 })), to: toDate })
+  return ranges
+}
+
+export const TransactionTotals = {
+  /** Adds rows that were really inserted, in the caller's transaction (`client`). */
+  async add(client: QueryClientContract, rows: TotalsSource[]) {
+    for (const { sql, bindings } of upsertStatements(rows, dialectOf(client))) {
+      await client.rawQuery(sql, bindings)
+    }
+  },
+
+  /**
+   * Recomputes the totals of these customers (default: all) from `transactions`, set-based,
+   * in `client`'s transaction or a new one. Returns the rows written (both grains).
+   */
+  async rebuild(client: QueryClientContract = db.connection(), customerIds?: number[]) {
+    if (customerIds && !customerIds.length) return 0
+    const run = async (trx: QueryClientContract) => {
+      const scoped = (query: any) =>
+        customerIds ? query.whereIn('customer_id', customerIds) : query
+      await scoped(trx.from(TOTALS_TABLE)).delete()
+      const daily = await dailySelect(trx, customerIds)
+      if (!daily) return 0
+      const columns = COLUMNS.join(', ')
+      await trx.rawQuery(`INSERT INTO ${TOTALS_TABLE} (${columns}) ${daily.sql}`, daily.bindings)
+      const month = monthSql('day', dialectOf(trx))
+      const scope = customerIds
+        ? `AND customer_id IN (${customerIds.map(() => '?').join(',')})`
+        : ''
+      await trx.rawQuery(
+        `INSERT INTO ${TOTALS_TABLE} (${columns})
+         SELECT customer_id, 'm', ${month}, terminal_id, card_brand, ${MEASURE_COLUMNS.map((c) => `SUM(${c})`).join(', ')}
+         FROM ${TOTALS_TABLE} WHERE grain = 'd' ${scope}
+         GROUP BY customer_id, ${month}, terminal_id, card_brand`,
+        customerIds ?? []
+      )
+      const written = await scoped(trx.from(TOTALS_TABLE)).count('* as n').first()
+      return Number(written?.n ?? 0)
+    }
+    return client.isTransaction ? run(client) : client.transaction(run)
+  },
+
+  /**
+   * Where the table and a live sum over `transactions` disagree for one customer: one
+   * entry per key and column. Both read in one transaction (one snapshot on MariaDB).
+   */
+  async differences(customerId: number, client: QueryClientContract = db.connection()) {
+    return client.transaction(async (trx) => {
+      const daily = await dailySelect(trx, [customerId])
+      const live = new Map<string, TotalsRow>()
+      for (const raw of daily ? rowsOf(await trx.rawQuery(daily.sql, daily.bindings)) : []) {
+        const row = toTotalsRow(raw)
+        live.set(keyText(row), row)
+        const month = { ...row, grain: 'm' as Grain, day: monthKey(row.day) }
+        const total = live.get(keyText(month))
+        if (total) total.measures = total.measures.map((n, i) => n + row.measures[i])
+        else live.set(keyText(month), { ...month, measures: [...row.measures] })
+      }
+      const table = new Map<string, TotalsRow>()
+      for (const raw of await trx.from(TOTALS_TABLE).where('customer_id', customerId)) {
+        const row = toTotalsRow(raw)
+        table.set(keyText(row), row)
+      }
+      const found: TotalsDifference[] = []
+      for (const key of new Set([...live.keys(), ...table.keys()])) {
+        const a = table.get(key)
+        const b = live.get(key)
+        MEASURE_COLUMNS.forEach((column, i) => {
+          const [inTable, inLive] = [a?.measures[i] ?? 0, b?.measures[i] ?? 0]
+          if (inTable !== inLive) {
+            const { measures, ...k } = (a ?? b)!
+            found.push({ ...k, column, table: inTable, live: inLive })
+          }
+        })
+      }
+      return found.sort(byPrimaryKey)
+    })
+  },
+
+  /** True when the table can answer the filter: whole Berlin days, no amount or search filter. */
+  answers(filter: TransactionFilter) {
+    if (filter.amountMin !== undefined || filter.amountMax !== undefined || filter.q) return false
+    const start = DateTime.fromISO(filter.fromDate, { zone: ZONE }).startOf('day')
+    const end = DateTime.fromISO(filter.toDate, { zone: ZONE }).plus({ days: 1 }).startOf('day')
+    return start.toMillis() === filter.start.toMillis() && end.toMillis() === filter.end.toMillis()
+  },
+
+  /** The list's totals ({count, approved, turnover}) from the table, in one statement. */
+  async totals(customerIds: number[], filter: TransactionFilter) {
+    const row = await TransactionTotals.totalsQuery(customerIds, filter).first()
+    return {
+      count: Number(row?.count ?? 0),
+      approved: Number(row?.approved ?? 0),
+      turnover: Number(row?.turnover ?? 0),
+    }
+  },
+
+  /**
+   * The statement of `totals`: the period's ranges OR-ed on the primary key (customer,
+   * grain, day), terminal and brand as WHERE, type and status by the columns summed.
+   */
+  totalsQuery(customerIds: number[], filter: TransactionFilter) {
+    const chosen = (values: string[] | undefined, value: string) =>
+      !values?.length || values.includes(value)
+    const counts = COUNT_COLUMNS.filter(
+      (c) => chosen(filter.type, c.type) && chosen(filter.status, c.status)
+    )
+    const approved = counts.filter((c) => c.status === 'approved')
+    const amounts = AMOUNT_COLUMNS.filter((a) => approved.some((c) => c.type === a.type))
+    const sum = (terms: string[]) => (terms.length ? `COALESCE(SUM(${terms.join(' ')}), 0)` : '0')
+    const query = reader()
+      .from(TOTALS_TABLE)
+      .whereIn('customer_id', customerIds)
+      .where((q) => {
+        for (const range of periodRanges(filter.fromDate, filter.toDate)) {
+          q.orWhere((w) =>
+            w.where('grain', range.grain).whereBetween('day', [range.from, range.to])
+          )
+        }
+      })
+    if (filter.terminalDbId) query.where('terminal_id', filter.terminalDbId)
+    if (filter.brand?.length) query.whereIn('card_brand', filter.brand)
+    return query.select(
+      db.raw(`${sum(counts.map((c, i) => `${i ? '+ ' : ''}${c.name}`))} as count`),
+      db.raw(`${sum(approved.map((c, i) => `${i ? '+ ' : ''}${c.name}`))} as approved`),
+      db.raw(`${sum(amounts.map((a) => `${a.sign > 0 ? '+' : '-'} ${a.name}`))} as turnover`)
+    )
+  },
+}
+
+function toTotalsRow(raw: Record<string, any>): TotalsRow {
+  return {
+    customer_id: Number(raw.customer_id),
+    grain: raw.grain,
+    day: dayText(raw.day),
+    terminal_id: Number(raw.terminal_id),
+    card_brand: raw.card_brand,
+    measures: MEASURE_COLUMNS.map((column) => Number(raw[column] ?? 0)),
+  }
+}
