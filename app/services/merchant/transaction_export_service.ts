@@ -11,7 +11,7 @@ import {
 } from '#services/merchant/transaction_query'
 
 export const EXPORT_MAX_MONTHS = 13
-const BATCH = 2000
+const BATCH = 5000
 
 type Translate = (key: string) => string
 
@@ -101,15 +101,20 @@ function rowWriter(german: boolean, delimiter: string, translate: Translate) {
     }
     return safe
   }
-  const labels = new Map<string, string>()
-  const label = (key: string) => {
-    let safe = labels.get(key)
-    if (safe === undefined) labels.set(key, (safe = csvText(translate(key), delimiter)))
-    return safe
+  /* one map per labelled column, keyed by the stored value (no key text built per row) */
+  const labelled = (prefix: string) => {
+    const cells = new Map<string, string>()
+    return (value: string) => {
+      let safe = cells.get(value)
+      if (safe === undefined) {
+        cells.set(value, (safe = csvText(translate(`${prefix}.${value}`), delimiter)))
+      }
+      return safe
+    }
   }
-  const type = (value: string) => label(`transactions.types.${value}`)
-  const status = (value: string) => label(`transactions.statuses.${value}`)
-  const brand = (value: string) => label(`transactions.brands.${value}`)
+  const type = labelled('transactions.types')
+  const status = labelled('transactions.statuses')
+  const brand = labelled('transactions.brands')
   const decimal = german ? ',' : '.'
   const d = delimiter
 
