@@ -8,7 +8,8 @@ server.errorHandler(() => import('#exceptions/handler'))
 
 server.use([
   () => import('#middleware/container_bindings_middleware'),
-  () => import('@adonisjs/static/static_middleware'),
+  /* files of public/, looked up only for paths that can be there */
+  () => import('#middleware/public_files_middleware'),
   /* language and headers also for requests no route matches (the 404 page) */
   () => import('#middleware/detect_user_locale_middleware'),
   () => import('#middleware/security_headers_middleware'),

@@ -14,6 +14,11 @@ edge.global('formatMoney', formatMoney)
 edge.global('formatDateTime', formatDateTime)
 edge.global('formatDate', formatDate)
 edge.global('formatNumber', formatNumber)
+/** `?a=1&b=2` of a built URL ('' without one): a query string built once for many links */
+edge.global('querySuffix', (url: string) => {
+  const at = url.indexOf('?')
+  return at === -1 ? '' : url.slice(at)
+})
 
 /*
  * edge.js lists the components directory again for every renderer (every request)

@@ -1,6 +1,7 @@
 // Live transactions: new matching rows appear at the top, highlighted, without a reload.
 // The page works without this file; it only adds rows. Transport: transmit's SSE stream
-// (/__transmit/events) plus a subscribe POST per customer channel (CSRF via X-XSRF-TOKEN).
+// (/__transmit/events) plus a subscribe POST per customer channel (CSRF via X-CSRF-TOKEN,
+// the page's token in data-csrf).
 ;(function () {
   'use strict'
 
@@ -19,17 +20,14 @@
   var busy = false
   var again = false
 
-  function xsrfToken() {
-    var match = document.cookie.match(/(?:^|; )XSRF-TOKEN=([^;]*)/)
-    return match ? decodeURIComponent(match[1]) : ''
-  }
+  var csrf = body.dataset.csrf || ''
 
   function subscribe(channel) {
     return fetch('/__transmit/subscribe', {
       method: 'POST',
       credentials: 'same-origin',
       redirect: 'manual',
-      headers: { 'Content-Type': 'application/json', 'X-XSRF-TOKEN': xsrfToken() },
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-TOKEN': csrf },
       body: JSON.stringify({ uid: uid, channel: channel }),
     }).then(function (response) {
       return response.status === 204 || response.status === 200

@@ -20,18 +20,42 @@ export function formatMoney(minor: number, locale: string, currency = 'EUR') {
 /** Date and time in Berlin time: de `26.11.2026 14:05`, en `26/11/2026 14:05`. */
 export function formatDateTime(value: DateTime | Date | string | null | undefined, locale: string) {
   const dt = toDateTime(value)
-  return dt
-    ? dt.setZone(TZ).toFormat(locale === 'en' ? 'dd/MM/yyyy HH:mm' : 'dd.MM.yyyy HH:mm')
-    : ''
+  if (!dt || !dt.isValid) return ''
+  /* one Intl formatter for Berlin time instead of luxon's per-call zone work (a list has 50 rows) */
+  const parts: Record<string, string> = {}
+  for (const part of berlinParts.formatToParts(dt.toMillis())) parts[part.type] = part.value
+  const date =
+    locale === 'en'
+      ? `${parts.day}/${parts.month}/${parts.year}`
+      : `${parts.day}.${parts.month}.${parts.year}`
+  return `${date} ${parts.hour}:${parts.minute}`
 }
+
+const berlinParts = new Intl.DateTimeFormat('en-GB', {
+  timeZone: TZ,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+})
 
 export function formatDate(value: DateTime | Date | string | null | undefined, locale: string) {
   const dt = toDateTime(value)
   return dt ? dt.setZone(TZ).toFormat(locale === 'en' ? 'dd/MM/yyyy' : 'dd.MM.yyyy') : ''
 }
 
+const numberFormats = new Map<string, Intl.NumberFormat>()
+
 export function formatNumber(value: number, locale: string) {
-  return new Intl.NumberFormat(intlLocale(locale)).format(value)
+  const key = intlLocale(locale)
+  let format = numberFormats.get(key)
+  if (!format) {
+    format = new Intl.NumberFormat(key)
+    numberFormats.set(key, format)
+  }
+  return format.format(value)
 }
 
 function toDateTime(value: DateTime | Date | string | null | undefined) {

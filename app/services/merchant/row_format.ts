@@ -26,6 +26,28 @@ function berlinParts(ms: number) {
   }
 }
 
+/* UTC hour → its Berlin date and hour as CSV text (`26.11.2026 14:` / `2026-11-26 14:`) */
+const hourPrefixes = { de: new Map<number, string>(), en: new Map<number, string>() }
+
+/**
+ * The Berlin date and hour of a UTC instant as the CSV writes it, with the
+ * trailing colon; minutes and seconds are the same in UTC and Berlin (whole-hour
+ * offsets), so a long export formats each hour once.
+ */
+export function berlinHourPrefix(ms: number, german: boolean) {
+  const hour = Math.floor(ms / 3_600_000)
+  const cache = german ? hourPrefixes.de : hourPrefixes.en
+  let prefix = cache.get(hour)
+  if (prefix === undefined) {
+    const p = berlinParts(hour * 3_600_000)
+    const date = german ? `${p.day}.${p.month}.${p.year}` : `${p.year}-${p.month}-${p.day}`
+    prefix = `${date} ${p.time.slice(0, 3)}`
+    if (cache.size > 100_000) cache.clear()
+    cache.set(hour, prefix)
+  }
+  return prefix
+}
+
 /** de `26.11.2026 14:05`, en `26/11/2026 14:05` (as formatDateTime, but cheap for long lists). */
 export function berlinMinute(ms: number, locale: string) {
   const p = berlinParts(ms)

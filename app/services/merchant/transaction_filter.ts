@@ -51,9 +51,17 @@ export type FilterInput = {
   q?: string
 }
 
+/* en-CA writes dates as yyyy-MM-dd; one formatter instead of luxon's zone work per call */
+const berlinDate = new Intl.DateTimeFormat('en-CA', {
+  timeZone: ZONE,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+})
+
 /** Today in Berlin as yyyy-MM-dd. */
 export function berlinToday() {
-  return DateTime.now().setZone(ZONE).toISODate()!
+  return berlinDate.format(Date.now())
 }
 
 /** The Berlin days a preset stands for, today included where it reaches today. */
@@ -91,26 +99,13 @@ export function chosenPreset(input: Pick<FilterInput, 'preset' | 'from' | 'to'>)
  */
 export function buildFilter(input: FilterInput): TransactionFilter | null {
   const preset = chosenPreset(input)
-  let from: DateTime
-  let to: DateTime
-  if (preset === 'custom') {
-    const today = DateTime.now().setZone(ZONE).startOf('day')
-    from = input.from
-      ? DateTime.fromISO(input.from, { zone: ZONE })
-      : today.minus({ days: DEFAULT_DAYS - 1 })
-    to = input.to ? DateTime.fromISO(input.to, { zone: ZONE }) : today
-  } else {
-    ;({ from, to } = presetRange(preset))
-  }
-  if (!from.isValid || !to.isValid || to < from) return null
+  const period = periodOf(preset, input)
+  if (!period) return null
   const min = input.amount_min ? toMinor(input.amount_min) : undefined
   const max = input.amount_max ? toMinor(input.amount_max) : undefined
   if (min !== undefined && max !== undefined && max < min) return null
   return {
-    fromDate: from.toISODate()!,
-    toDate: to.toISODate()!,
-    start: from.startOf('day').toUTC(),
-    end: to.plus({ days: 1 }).startOf('day').toUTC(),
+    ...period,
     preset,
     terminal: input.terminal,
     brand: nonEmpty(input.brand),
@@ -120,6 +115,49 @@ export function buildFilter(input: FilterInput): TransactionFilter | null {
     amountMax: max,
     q: input.q || undefined,
   }
+}
+
+type Period = Pick<TransactionFilter, 'fromDate' | 'toDate' | 'start' | 'end'>
+
+/* periods by preset, typed dates and today's Berlin date: the same request means the same period */
+const periods = new Map<string, Period | null>()
+let periodsDay = ''
+
+/**
+ * The Berlin days of a filter as dates and UTC instants (null: dates that do not
+ * exist or are reversed). Kept for the day, as luxon's zone arithmetic is a
+ * noticeable part of a list request; luxon DateTimes are immutable, so sharing is safe.
+ */
+function periodOf(preset: DatePreset, input: Pick<FilterInput, 'from' | 'to'>): Period | null {
+  const today = berlinToday()
+  if (today !== periodsDay || periods.size > 1000) {
+    periods.clear()
+    periodsDay = today
+  }
+  const key = preset === 'custom' ? `custom|${input.from ?? ''}|${input.to ?? ''}` : preset
+  if (periods.has(key)) return periods.get(key)!
+  let from: DateTime
+  let to: DateTime
+  if (preset === 'custom') {
+    const start = DateTime.fromISO(today, { zone: ZONE })
+    from = input.from
+      ? DateTime.fromISO(input.from, { zone: ZONE })
+      : start.minus({ days: DEFAULT_DAYS - 1 })
+    to = input.to ? DateTime.fromISO(input.to, { zone: ZONE }) : start
+  } else {
+    ;({ from, to } = presetRange(preset))
+  }
+  const period =
+    !from.isValid || !to.isValid || to < from
+      ? null
+      : {
+          fromDate: from.toISODate()!,
+          toDate: to.toISODate()!,
+          start: from.startOf('day').toUTC(),
+          end: to.plus({ days: 1 }).startOf('day').toUTC(),
+        }
+  periods.set(key, period)
+  return period
 }
 
 /** "12,50" / "12.50" / "12" euros → 1250 cents. */

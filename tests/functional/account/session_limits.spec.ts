@@ -4,6 +4,7 @@ import { Agent } from '#tests/helpers/agent'
 import { resetState } from '#tests/helpers/db'
 import { createCustomer, createMerchant, DEFAULT_PASSWORD, loginAs } from '#tests/helpers/auth'
 import { SessionRegistry } from '#services/account/session_registry'
+import { sessionTouches } from '#services/account/request_session_store'
 
 const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
@@ -37,6 +38,23 @@ test.group('Sitzungsgrenzen und Antwortzeiten', (group) => {
     const ttl = await redis.ttl(entry.id)
     assert.isAbove(ttl, 29 * 60)
     assert.isAtMost(ttl, 30 * 60)
+  })
+
+  test('an unchanged session is renewed in the store at most once a minute', async ({ assert }) => {
+    const { user, password } = await createMerchant()
+    const agent = new Agent()
+    await loginAs(agent, user.email, password)
+    const [entry] = await SessionRegistry.list(SessionRegistry.userTag(user.id))
+
+    /* written a moment ago (the login): a page view within the minute leaves the timer */
+    await redis.expire(entry.id, 600)
+    assert.equal((await agent.get('/account')).status, 200)
+    assert.isAtMost(await redis.ttl(entry.id), 600)
+
+    /* a minute later (this process forgets when it last renewed): renewed to 30 minutes */
+    sessionTouches.delete(entry.id)
+    assert.equal((await agent.get('/account')).status, 200)
+    assert.isAbove(await redis.ttl(entry.id), 29 * 60)
   })
 
   test('registering with a wrong TID, a taken e-mail or fresh data takes comparable time', async ({
