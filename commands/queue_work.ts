@@ -7,6 +7,7 @@ import { registerInvoiceScheduler } from '#services/invoices/invoice_scheduler'
 import { registerMoneyAlertsScheduler } from '#services/money/alert_scheduler'
 import { registerReportsScheduler } from '#services/reports/report_scheduler'
 import { registerRetentionScheduler } from '#services/retention/retention_scheduler'
+import { registerTotalsRollupScheduler } from '#services/merchant/totals_scheduler'
 import { processShutdown } from '#services/process/process_shutdown'
 
 /* running jobs get at most this long to finish on SIGTERM before they are released */
@@ -68,6 +69,11 @@ export default class QueueWork extends BaseCommand {
       registerRetentionScheduler().catch((error) => {
         if (!processShutdown.stopping) {
           this.logger.error(`could not register the daily retention run: ${error.message}`)
+        }
+      })
+      registerTotalsRollupScheduler().catch((error) => {
+        if (!processShutdown.stopping) {
+          this.logger.error(`could not register the totals rollup: ${error.message}`)
         }
       })
     }

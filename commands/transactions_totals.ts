@@ -25,9 +25,19 @@ export default class TransactionsTotals extends BaseCommand {
   @flags.boolean({ description: 'Compare the totals with a live sum instead of rebuilding' })
   declare check: boolean
 
+  @flags.boolean({
+    description: 'Only move the pending transactions into the totals (what the worker does)',
+  })
+  declare rollup: boolean
+
   async run() {
     const { default: db } = await import('@adonisjs/lucid/services/db')
     const { TransactionTotals } = await import('#services/merchant/transaction_totals')
+    if (this.rollup) {
+      const moved = await TransactionTotals.rollup()
+      this.logger.success(`pending transactions added to the totals: ${moved}`)
+      return
+    }
     const chosen: { id: number; customer_number: string }[] = await db
       .from('customers')
       .if(this.customer !== undefined, (q) => q.where('customer_number', this.customer!))
@@ -74,7 +84,10 @@ export default class TransactionsTotals extends BaseCommand {
       )
       this.exitCode = 1
     } else {
-      this.logger.success(`differences: 0 (${customers(chosen.length)} checked)`)
+      const pending = await TransactionTotals.pendingCount()
+      this.logger.success(
+        `differences: 0 (${customers(chosen.length)} checked; ${pending} transactions pending for the worker's rollup, counted live meanwhile)`
+      )
     }
   }
 }

@@ -15,7 +15,7 @@ import {
 | status adds its columns in its own migration (when missing) and rebuilds.
 |
 | No foreign keys: the table is a companion of `transactions` (which has them), written
-| in the same transaction as each insert and rebuilt from it by `node ace
+| (or marked pending) in the same transaction as each insert and rebuilt from it by `node ace
 | transactions:totals`; checking customers and terminals again on every ingest upsert
 | would add parent-row locks on the hot path and buy nothing.
 |
@@ -37,6 +37,7 @@ export default class extends BaseSchema {
       for (const { name } of AMOUNT_COLUMNS) table.bigInteger(name).notNullable().defaultTo(0)
       table.primary(['customer_id', 'grain', 'day', 'terminal_id', 'card_brand'])
     })
+
     this.defer(async (db) => {
       await TransactionTotals.rebuild(db)
     })

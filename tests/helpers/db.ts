@@ -29,6 +29,7 @@ const TABLES = [
   'one_time_tokens',
   'api_tokens',
   'transaction_totals',
+  'transaction_totals_pending',
   'transactions',
   'access_requests',
   'invitations',

@@ -8,6 +8,7 @@ import { moneyAlertsHandler } from '#jobs/handlers/money_alerts'
 import { sendReportsHandler, sendReportHandler } from '#jobs/handlers/send_reports'
 import { retentionHandler } from '#jobs/handlers/retention'
 import { buildDataExportHandler } from '#jobs/handlers/build_data_export'
+import { totalsRollupHandler } from '#jobs/handlers/totals_rollup'
 
 /*
 | The worker's registry: every job handler, grouped by the queue its descriptor
@@ -26,6 +27,7 @@ const handlers: JobHandler[] = [
   sendReportHandler,
   retentionHandler,
   buildDataExportHandler,
+  totalsRollupHandler,
 ]
 
 export const jobsByQueue = Object.fromEntries(

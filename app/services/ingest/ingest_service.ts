@@ -3,7 +3,7 @@ import db from '@adonisjs/lucid/services/db'
 import type { StrictValues } from '@adonisjs/lucid/types/querybuilder'
 import { fieldsWithPan, jsonTextMayHoldPan } from '#services/ingest/pan_guard'
 import { LiveFeed, type LiveTransaction } from '#services/ingest/live_feed'
-import { TransactionTotals, upsertStatements } from '#services/merchant/transaction_totals'
+import { PENDING_TABLE, pendingStatement } from '#services/merchant/transaction_totals'
 import {
   normalizeMaskedPan,
   validateIngestItem,
@@ -158,27 +158,13 @@ export class IngestService {
     const columns = COLUMNS.join(',')
     const sqlite = db.connection().dialect.name.includes('sqlite')
     const byReference = new Map(fresh.map((row) => [row.reference, row]))
-    /* the rows really inserted, for transaction_totals (same transaction as the INSERT) */
-    const totalsOf = (returned: Inserted) =>
-      returned.flatMap(({ reference }) => {
-        const row = byReference.get(reference)
-        if (!row) return []
-        return [
-          {
-            customer_id: row.customer_id,
-            terminal_id: row.terminalRowId,
-            occurred_at: toSqlDateTime(row.occurred_at),
-            type: row.type,
-            status: row.status,
-            amount_minor: row.amount_minor,
-            card_brand: row.card_brand,
-          },
-        ]
-      })
+    /* the rows really inserted, marked for the totals' rollup (ADR 1901) */
+    const idsOf = (returned: Inserted) => returned.map(({ id }) => Number(id))
 
     /*
-     * The INSERT and the totals' upsert commit together (all rows or none), and the
-     * transaction has committed when the answer arrives.
+     * The INSERT and the marks for the list's totals (`transaction_totals_pending`, one
+     * narrow row per new transaction; the worker's rollup adds them up) commit together:
+     * all rows or none, committed when the answer arrives.
      */
     let inserted: Inserted
     if (sqlite) {
@@ -189,7 +175,11 @@ export class IngestService {
           `INSERT INTO transactions (${columns}) VALUES ${values} ON CONFLICT(reference) DO NOTHING RETURNING id, reference`,
           tuples.flat() as StrictValues[]
         )
-        await TransactionTotals.add(trx, totalsOf(returned))
+        const ids = idsOf(returned)
+        /* SQLite binds at most 32,766 values: a batch has at most 1,000 */
+        if (ids.length) {
+          await trx.table(PENDING_TABLE).multiInsert(ids.map((id) => ({ transaction_id: id })))
+        }
         return returned
       })
     } else {
@@ -198,8 +188,10 @@ export class IngestService {
       inserted = await retryOnDeadlock(() =>
         inTransaction(async (connection) => {
           const returned = await execute<Inserted>(connection, sql, tuples.flat())
-          for (const upsert of upsertStatements(totalsOf(returned), 'mysql')) {
-            await query(connection, upsert.sql, upsert.bindings)
+          const ids = idsOf(returned)
+          if (ids.length) {
+            const pending = pendingStatement(ids)
+            await query(connection, pending.sql, pending.bindings)
           }
           return returned
         })

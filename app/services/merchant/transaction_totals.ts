@@ -9,15 +9,26 @@ import { ZONE, type TransactionFilter } from '#services/merchant/transaction_fil
 | `transaction_totals`: the transaction list's totals, kept per Berlin day ('d') and
 | Berlin month ('m') × terminal × card brand, one count column per type × status and
 | the approved amounts of the types that count into turnover (docs/merchant.md "Totals",
-| ADR 1901). Every writer of `transactions` adds its rows here in the same database
-| transaction: the ingest (`add` after its INSERT), the model's afterCreate hook
-| (factories), the demo seeder and `node ace transactions:totals` (`rebuild`).
+| ADR 1901). The ingest, the hot path, only marks its new rows in
+| `transaction_totals_pending` (one narrow row each, same database transaction as the
+| INSERT); the worker's `rollup` moves them into the table every few seconds, many
+| batches at once (a 1,000-row batch touches ~1,000 keys, a few seconds of batches not
+| many more). The list's totals add the pending rows live in the same statement, so they
+| are exact at any moment, also while no worker runs. The model's afterCreate hook
+| (factories) `add`s directly; the demo seeder and `node ace transactions:totals`
+| `rebuild`.
 |
 | The measure columns come from TRANSACTION_TYPES × TRANSACTION_STATUSES: a new type or
 | status needs a migration that adds its columns (when missing: migration 1900 creates
 | the table from the lists of its day) and rebuilds, and the type's TURNOVER_SIGN.
 */
 export const TOTALS_TABLE = 'transaction_totals'
+/** Transactions stored but not yet in TOTALS_TABLE (written by the ingest, emptied by `rollup`). */
+export const PENDING_TABLE = 'transaction_totals_pending'
+/** Pending rows one rollup transaction moves at most. */
+const ROLLUP_BATCH = 50_000
+/** Ids per `IN (…)` list (SQLite binds at most 32,766 values). */
+const IDS_PER_STATEMENT = 5_000
 
 type TxType = (typeof TRANSACTION_TYPES)[number]
 type Dialect = 'mysql' | 'sqlite'
@@ -70,10 +81,27 @@ function utc(value: DateTime | Date | string) {
   return sql.isValid ? sql : DateTime.fromISO(value, { zone: 'utc' })
 }
 
-/** The Berlin calendar day (yyyy-MM-dd) of a UTC instant. */
+/* en-CA writes yyyy-MM-dd */
+const berlinDate = new Intl.DateTimeFormat('en-CA', {
+  timeZone: ZONE,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+})
+/* UTC hour → its Berlin day: Berlin's offsets are whole hours, so an hour has one day */
+const hourDays = new Map<number, string>()
+
+/** The Berlin calendar day (yyyy-MM-dd) of a UTC instant (a rollup asks this per row). */
 export function berlinDay(occurredAtUtc: DateTime | Date | string) {
-  const day = utc(occurredAtUtc).setZone(ZONE).toISODate()
-  if (!day) throw new Error(`not a time: ${String(occurredAtUtc)}`)
+  const ms = occurredAtUtc instanceof Date ? occurredAtUtc.getTime() : utc(occurredAtUtc).toMillis()
+  if (!Number.isFinite(ms)) throw new Error(`not a time: ${String(occurredAtUtc)}`)
+  const hour = Math.floor(ms / 3_600_000)
+  let day = hourDays.get(hour)
+  if (day === undefined) {
+    day = berlinDate.format(hour * 3_600_000)
+    if (hourDays.size > 100_000) hourDays.clear()
+    hourDays.set(hour, day)
+  }
   return day
 }
 
@@ -157,6 +185,14 @@ export function upsertStatements(rows: TotalsSource[], dialect: Dialect) {
   return statements
 }
 
+/** Marks stored transactions for the rollup: the ingest's statement on its raw connection. */
+export function pendingStatement(ids: number[]) {
+  return {
+    sql: `INSERT INTO ${PENDING_TABLE} (transaction_id) VALUES ${ids.map(() => '(?)').join(',')}`,
+    bindings: ids,
+  }
+}
+
 /**
  * The Berlin day of a DATETIME column in SQL, for instants of the years given: the
  * offset as a CASE over the zone's transitions (from luxon, so it agrees with
@@ -199,8 +235,16 @@ const monthSql = (column: string, dialect: Dialect) =>
 const matches = (type: string, status: string) => `type = '${type}' AND status = '${status}'`
 
 /** SELECT of the day-grain rows computed live from `transactions` (the scope's customers). */
-async function dailySelect(client: QueryClientContract, customerIds?: number[]) {
-  const scope = customerIds ? `WHERE customer_id IN (${customerIds.map(() => '?').join(',')})` : ''
+async function dailySelect(
+  client: QueryClientContract,
+  customerIds?: number[],
+  { withoutPending = false } = {}
+) {
+  const conditions = [
+    ...(customerIds ? [`customer_id IN (${customerIds.map(() => '?').join(',')})`] : []),
+    ...(withoutPending ? [`id NOT IN (SELECT transaction_id FROM ${PENDING_TABLE})`] : []),
+  ]
+  const scope = conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''
   const range = await client
     .from('transactions')
     .if(customerIds, (q) => q.whereIn('customer_id', customerIds!))
@@ -257,6 +301,54 @@ export const TransactionTotals = {
   },
 
   /**
+   * Moves pending transactions into the table: each round claims up to 50,000 pending
+   * rows (DELETE … RETURNING: two workers never claim the same row), reads those
+   * transactions and adds them, in one database transaction — each row is counted
+   * exactly once, or stays pending when anything fails. Returns the rows moved.
+   */
+  async rollup(client: QueryClientContract = db.connection()) {
+    let moved = 0
+    while (true) {
+      const claimed = await client.transaction(async (trx) => {
+        const sqlite = dialectOf(trx) === 'sqlite'
+        const deleted = rowsOf(
+          await trx.rawQuery(
+            sqlite
+              ? `DELETE FROM ${PENDING_TABLE} WHERE transaction_id IN (SELECT transaction_id FROM ${PENDING_TABLE} ORDER BY transaction_id LIMIT ?) RETURNING transaction_id`
+              : `DELETE FROM ${PENDING_TABLE} ORDER BY transaction_id LIMIT ? RETURNING transaction_id`,
+            [ROLLUP_BATCH]
+          )
+        )
+        const ids = deleted.map((row) => Number(row.transaction_id))
+        for (let i = 0; i < ids.length; i += IDS_PER_STATEMENT) {
+          const rows = await trx
+            .from('transactions')
+            .whereIn('id', ids.slice(i, i + IDS_PER_STATEMENT))
+            .select(
+              'customer_id',
+              'terminal_id',
+              'occurred_at',
+              'type',
+              'status',
+              'amount_minor',
+              'card_brand'
+            )
+          await TransactionTotals.add(trx, rows as TotalsSource[])
+        }
+        return ids.length
+      })
+      moved += claimed
+      if (claimed < ROLLUP_BATCH) return moved
+    }
+  },
+
+  /** How many stored transactions wait for the rollup. */
+  async pendingCount(client: QueryClientContract = db.connection()) {
+    const row = await client.from(PENDING_TABLE).count('* as n').first()
+    return Number(row?.n ?? 0)
+  },
+
+  /**
    * Recomputes the totals of these customers (default: all) from `transactions`, set-based,
    * in `client`'s transaction or a new one. Returns the rows written (both grains).
    */
@@ -266,6 +358,16 @@ export const TransactionTotals = {
       const scoped = (query: any) =>
         customerIds ? query.whereIn('customer_id', customerIds) : query
       await scoped(trx.from(TOTALS_TABLE)).delete()
+      /* the rebuild counts every stored transaction: none of the scope stays pending */
+      await trx
+        .from(PENDING_TABLE)
+        .if(customerIds, (q) =>
+          q.whereIn(
+            'transaction_id',
+            trx.from('transactions').whereIn('customer_id', customerIds!).select('id')
+          )
+        )
+        .delete()
       const daily = await dailySelect(trx, customerIds)
       if (!daily) return 0
       const columns = COLUMNS.join(', ')
@@ -288,12 +390,13 @@ export const TransactionTotals = {
   },
 
   /**
-   * Where the table and a live sum over `transactions` disagree for one customer: one
-   * entry per key and column. Both read in one transaction (one snapshot on MariaDB).
+   * Where the table and a live sum over the customer's `transactions` that are not
+   * pending disagree: one entry per key and column. Both read in one transaction (one
+   * snapshot on MariaDB).
    */
   async differences(customerId: number, client: QueryClientContract = db.connection()) {
     return client.transaction(async (trx) => {
-      const daily = await dailySelect(trx, [customerId])
+      const daily = await dailySelect(trx, [customerId], { withoutPending: true })
       const live = new Map<string, TotalsRow>()
       for (const raw of daily ? rowsOf(await trx.rawQuery(daily.sql, daily.bindings)) : []) {
         const row = toTotalsRow(raw)
@@ -343,8 +446,11 @@ export const TransactionTotals = {
   },
 
   /**
-   * The statement of `totals`: the period's ranges OR-ed on the primary key (customer,
-   * grain, day), terminal and brand as WHERE, type and status by the columns summed.
+   * The statement of `totals`: the table's rows for the period (ranges OR-ed on the
+   * primary key (customer, grain, day), terminal and brand as WHERE, type and status by
+   * the columns summed) plus, UNION ALL, the pending transactions of the filter summed
+   * live — one statement, so one snapshot: a rollup committing meanwhile is seen
+   * either before or after, never half.
    */
   totalsQuery(customerIds: number[], filter: TransactionFilter) {
     const chosen = (values: string[] | undefined, value: string) =>
@@ -355,7 +461,7 @@ export const TransactionTotals = {
     const approved = counts.filter((c) => c.status === 'approved')
     const amounts = AMOUNT_COLUMNS.filter((a) => approved.some((c) => c.type === a.type))
     const sum = (terms: string[]) => (terms.length ? `COALESCE(SUM(${terms.join(' ')}), 0)` : '0')
-    const query = reader()
+    const table = db
       .from(TOTALS_TABLE)
       .whereIn('customer_id', customerIds)
       .where((q) => {
@@ -365,15 +471,53 @@ export const TransactionTotals = {
           )
         }
       })
-    if (filter.terminalDbId) query.where('terminal_id', filter.terminalDbId)
-    if (filter.brand?.length) query.whereIn('card_brand', filter.brand)
-    return query.select(
+    if (filter.terminalDbId) table.where('terminal_id', filter.terminalDbId)
+    if (filter.brand?.length) table.whereIn('card_brand', filter.brand)
+    table.select(
       db.raw(`${sum(counts.map((c, i) => `${i ? '+ ' : ''}${c.name}`))} as count`),
       db.raw(`${sum(approved.map((c, i) => `${i ? '+ ' : ''}${c.name}`))} as approved`),
       db.raw(`${sum(amounts.map((a) => `${a.sign > 0 ? '+' : '-'} ${a.name}`))} as turnover`)
     )
+
+    const turnover = AMOUNT_COLUMNS.map(
+      (a) =>
+        `WHEN t.status = 'approved' AND t.type = '${a.type}' THEN ${a.sign > 0 ? '' : '-'}t.amount_minor`
+    ).join(' ')
+    const pending = db
+      .from(`${PENDING_TABLE} as p`)
+      .join('transactions as t', 't.id', 'p.transaction_id')
+      .whereIn('t.customer_id', customerIds)
+      .where('t.occurred_at', '>=', sqlDateTime(filter.start))
+      .where('t.occurred_at', '<', sqlDateTime(filter.end))
+    if (filter.terminalDbId) pending.where('t.terminal_id', filter.terminalDbId)
+    if (filter.brand?.length) pending.whereIn('t.card_brand', filter.brand)
+    if (filter.type?.length) pending.whereIn('t.type', filter.type)
+    if (filter.status?.length) pending.whereIn('t.status', filter.status)
+    pending.select(
+      db.raw('COUNT(*) as count'),
+      db.raw(`COALESCE(SUM(CASE WHEN t.status = 'approved' THEN 1 ELSE 0 END), 0) as approved`),
+      db.raw(`COALESCE(SUM(CASE ${turnover} ELSE 0 END), 0) as turnover`)
+    )
+
+    const a = table.toSQL()
+    const b = pending.toSQL()
+    return reader()
+      .from(
+        db.raw(`(${a.sql} UNION ALL ${b.sql}) parts`, [
+          ...a.bindings,
+          ...b.bindings,
+        ]) as unknown as string
+      )
+      .select(
+        db.raw('SUM(count) as count'),
+        db.raw('SUM(approved) as approved'),
+        db.raw('SUM(turnover) as turnover')
+      )
   },
 }
+
+/** A UTC instant as DATETIME text (as the transactions' `occurred_at` is stored). */
+const sqlDateTime = (value: DateTime) => value.toUTC().toFormat('yyyy-MM-dd HH:mm:ss')
 
 function toTotalsRow(raw: Record<string, any>): TotalsRow {
   return {

@@ -15,6 +15,9 @@ import { formatMoney, formatNumber } from '#services/format/formatters'
 import { buildFilter, type FilterInput } from '#services/merchant/transaction_filter'
 import { TransactionQuery } from '#services/merchant/transaction_query'
 import { TOTALS_TABLE, TransactionTotals, berlinDay } from '#services/merchant/transaction_totals'
+import { registerTotalsRollupScheduler } from '#services/merchant/totals_scheduler'
+import { enqueue, getQueue } from '#services/queue/queues'
+import { totalsRollupJob } from '#jobs/totals_rollup'
 
 /*
 | The list's totals come from `transaction_totals` (issue 19): every way a transaction
@@ -147,6 +150,15 @@ test.group('Transaction totals: maintained per day and month', (group) => {
     assert.include(page, `davon genehmigt ${formatNumber(live.approved, 'de')}`)
     assert.include(page, formatMoney(live.turnover, 'de').replace(/\u00a0|\u202f/g, ' '))
     await noDifferences(assert, [...ids, other.customer.id])
+
+    /* the worker's rollup moves the pending rows into the table: the page stays the same */
+    assert.isAbove(await TransactionTotals.rollup(), 400)
+    const after = visibleText(
+      (await agent.get(`/transactions?customer=all&from=${from}&to=${to}`)).text
+    )
+    assert.include(after, `Anzahl ${formatNumber(live.count, 'de')}`)
+    assert.include(after, `davon genehmigt ${formatNumber(live.approved, 'de')}`)
+    await noDifferences(assert, [...ids, other.customer.id])
   })
 
   test('for every filter the table answers, its totals equal the live query', async ({
@@ -182,28 +194,41 @@ test.group('Transaction totals: maintained per day and month', (group) => {
     const some = <T>(values: readonly T[]) =>
       random.chance(0.5) ? undefined : values.filter(() => random.chance(0.4))
     let compared = 0
-    for (const [from, to] of periods) {
-      for (let i = 0; i < 12; i++) {
-        const input: FilterInput = {
-          from,
-          to,
-          brand: some(CARD_BRANDS),
-          type: some(TRANSACTION_TYPES),
-          status: some(TRANSACTION_STATUSES),
+    /* first with the ingested rows pending (summed live), then after the worker's rollup */
+    const pendingBefore = await TransactionTotals.pendingCount()
+    assert.isAbove(pendingBefore, 300)
+    for (const phase of ['pending', 'rolled up']) {
+      if (phase === 'rolled up') {
+        assert.equal(await TransactionTotals.rollup(), pendingBefore)
+        assert.equal(await TransactionTotals.pendingCount(), 0)
+      }
+      for (const [from, to] of periods) {
+        for (let i = 0; i < 12; i++) {
+          const input: FilterInput = {
+            from,
+            to,
+            brand: some(CARD_BRANDS),
+            type: some(TRANSACTION_TYPES),
+            status: some(TRANSACTION_STATUSES),
+          }
+          const filter = buildFilter(input)!
+          const terminal = random.chance(0.3) ? random.pick(m.terminals) : undefined
+          if (terminal)
+            Object.assign(filter, { terminal: terminal.terminalId, terminalDbId: terminal.id })
+          const scope = random.chance(0.2) ? [random.pick(ids)] : ids
+          assert.isTrue(TransactionTotals.answers(filter))
+          const live = await TransactionQuery.liveTotals(scope, filter)
+          const table = await TransactionTotals.totals(scope, filter)
+          assert.deepEqual(
+            table,
+            live,
+            JSON.stringify({ phase, ...input, terminal: terminal?.id, scope })
+          )
+          if (live.count) compared++
         }
-        const filter = buildFilter(input)!
-        const terminal = random.chance(0.3) ? random.pick(m.terminals) : undefined
-        if (terminal)
-          Object.assign(filter, { terminal: terminal.terminalId, terminalDbId: terminal.id })
-        const scope = random.chance(0.2) ? [random.pick(ids)] : ids
-        assert.isTrue(TransactionTotals.answers(filter))
-        const live = await TransactionQuery.liveTotals(scope, filter)
-        const table = await TransactionTotals.totals(scope, filter)
-        assert.deepEqual(table, live, JSON.stringify({ ...input, terminal: terminal?.id, scope }))
-        if (live.count) compared++
       }
     }
-    assert.isAbove(compared, 100)
+    assert.isAbove(compared, 200)
 
     /* amounts and the search are not in the table: the list sums those live */
     const byAmount = buildFilter({ from: '2025-11-01', to: '2026-12-03', amount_min: '100' })!
@@ -224,10 +249,15 @@ test.group('Transaction totals: maintained per day and month', (group) => {
     assert.include(sql, "`grain` = 'm' and `day` between '2025-12-01' and '2026-10-01'")
     assert.include(sql, "`grain` = 'd' and `day` between '2025-11-15' and '2025-11-30'")
     assert.include(sql, "`grain` = 'd' and `day` between '2026-11-01' and '2026-11-20'")
+    await TransactionTotals.rollup()
     await db.rawQuery(`ANALYZE TABLE ${TOTALS_TABLE}`)
-    const [[plan]] = await db.rawQuery(`EXPLAIN ${sql}`)
-    assert.equal(plan.key, 'PRIMARY', sql)
-    assert.equal(plan.type, 'range', sql)
+    const [plan] = await db.rawQuery(`EXPLAIN ${sql}`)
+    const totals = plan.find((row: any) => row.table === TOTALS_TABLE)
+    assert.equal(totals.key, 'PRIMARY', sql)
+    assert.equal(totals.type, 'range', sql)
+    /* the pending part starts from the (small) pending table and looks transactions up by id */
+    const transactions = plan.find((row: any) => row.table === 't')
+    assert.equal(transactions.type, 'eq_ref', sql)
   })
 
   test('the Berlin day of a row is the same in JS and in the rebuild SQL, DST days included', async ({
@@ -273,6 +303,7 @@ test.group('Transaction totals: maintained per day and month', (group) => {
 
   test('rebuild gives exactly the rows the ingest added', async ({ assert }) => {
     const { m, other } = await dataset(11)
+    assert.isAbove(await TransactionTotals.rollup(), 400)
     const added = await tableRows()
     assert.isAbove(added.length, 100)
     await TransactionTotals.rebuild()
@@ -289,6 +320,16 @@ test.group('Transaction totals: maintained per day and month', (group) => {
     assert,
   }) => {
     const { m } = await dataset(5)
+    /* pending rows are no difference (counted live); rolled up, the table must agree */
+    const pending = await command(['--check'])
+    assert.equal(pending.exitCode, 0)
+    assert.isTrue(
+      pending.out.some((line) => /differences: 0 .*[1-9]\d* transactions pending/.test(line))
+    )
+    const rolled = await command(['--rollup'])
+    assert.isTrue(
+      rolled.out.some((line) => /pending transactions added to the totals: [1-9]/.test(line))
+    )
     const clean = await command(['--check'])
     assert.equal(clean.exitCode, 0)
     assert.isTrue(clean.out.some((line) => line.includes('differences: 0')))
@@ -362,5 +403,45 @@ test.group('Transaction totals: maintained per day and month', (group) => {
       await TransactionTotals.totals(ids, filter),
       await TransactionQuery.liveTotals(ids, filter)
     )
+  })
+})
+
+test.group('Transaction totals: the rollup', (group) => {
+  group.each.setup(() => resetState())
+
+  test('two rollups at once move every pending row exactly once', async ({ assert }) => {
+    const { m, other } = await dataset(23)
+    const pending = await TransactionTotals.pendingCount()
+    assert.isAbove(pending, 400)
+    const moved = await Promise.all([TransactionTotals.rollup(), TransactionTotals.rollup()])
+    assert.equal(moved[0] + moved[1], pending)
+    assert.equal(await TransactionTotals.pendingCount(), 0)
+    await noDifferences(assert, [...m.customers.map((c) => c.id), other.customer.id])
+  })
+
+  test('the worker runs the rollup job and the schedule is one, every 5 seconds', async ({
+    assert,
+  }) => {
+    const { m } = await dataset(29)
+    assert.isAbove(await TransactionTotals.pendingCount(), 300)
+    await enqueue(totalsRollupJob.queue, totalsRollupJob.name, { triggeredBy: 'test' })
+    const deadline = Date.now() + 15_000
+    while ((await TransactionTotals.pendingCount()) > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200))
+    }
+    assert.equal(await TransactionTotals.pendingCount(), 0)
+    await noDifferences(
+      assert,
+      m.customers.map((c) => c.id)
+    )
+
+    const queue = getQueue(totalsRollupJob.queue)
+    await Promise.all([registerTotalsRollupScheduler(), registerTotalsRollupScheduler()])
+    const ours = (await queue.getJobSchedulers()).filter(
+      (entry) => entry.key === totalsRollupJob.schedulerId
+    )
+    assert.lengthOf(ours, 1)
+    assert.equal(Number(ours[0].every), 5000)
+    await queue.removeJobScheduler(totalsRollupJob.schedulerId)
   })
 })

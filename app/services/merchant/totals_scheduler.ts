@@ -1,0 +1,18 @@
+import { getQueue } from '#services/queue/queues'
+import { totalsRollupJob } from '#jobs/totals_rollup'
+
+/**
+ * Registers the totals rollup every 5 seconds. Upserting a scheduler with a
+ * fixed id is idempotent: every worker may call this at start.
+ */
+export async function registerTotalsRollupScheduler() {
+  await getQueue(totalsRollupJob.queue).upsertJobScheduler(
+    totalsRollupJob.schedulerId,
+    { every: totalsRollupJob.everyMs },
+    {
+      name: totalsRollupJob.name,
+      data: { triggeredBy: 'scheduler' },
+      opts: totalsRollupJob.options,
+    }
+  )
+}
