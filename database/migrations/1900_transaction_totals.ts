@@ -1,10 +1,5 @@
 import { BaseSchema } from '@adonisjs/lucid/schema'
-import {
-  AMOUNT_COLUMNS,
-  COUNT_COLUMNS,
-  TOTALS_TABLE,
-  TransactionTotals,
-} from '#services/merchant/transaction_totals'
+import { AMOUNT_COLUMNS, COUNT_COLUMNS, TOTALS_TABLE } from '#services/merchant/transaction_totals'
 
 /*
 | The transaction list's totals, maintained (issue 19, ADR 1901, docs/merchant.md "Totals"):
@@ -19,9 +14,7 @@ import {
 | transactions:totals`; checking customers and terminals again on every ingest upsert
 | would add parent-row locks on the hot path and buy nothing.
 |
-| Backfill: rebuilt from the existing transactions. Rows that processes still running
-| the previous release insert after this migration are not counted: run
-| `node ace transactions:totals` once every process runs this release.
+| Backfill: migration 1901 (once its pending table exists, which the rebuild clears).
 */
 export default class extends BaseSchema {
   async up() {
@@ -36,10 +29,6 @@ export default class extends BaseSchema {
       /* cents */
       for (const { name } of AMOUNT_COLUMNS) table.bigInteger(name).notNullable().defaultTo(0)
       table.primary(['customer_id', 'grain', 'day', 'terminal_id', 'card_brand'])
-    })
-
-    this.defer(async (db) => {
-      await TransactionTotals.rebuild(db)
     })
   }
 
