@@ -1,8 +1,8 @@
 /*
-| Login benchmark (issue 3): successful logins per second over HTTP against the real
+| Login benchmark (issues 3 and 19): successful logins per second over HTTP against the real
 | server (session, CSRF, throttles, audit, argon2id verify), as a ratio to raw argon2id
 | verifications per second with the same parameters on the same machine in the same run.
-| Goal: ratio ≥ 0.8 — the login path adds little beyond the hash it must compute.
+| Goal: ratio ≥ 0.9 (issue 19; 0.8 before) — the login path adds little beyond the hash it must compute.
 |
 |   node --import=@poppinss/ts-exec bench/login.ts [logins per round] [concurrency]
 |
@@ -223,7 +223,7 @@ async function main() {
       `CPU ms per operation: raw verification ${perOp(cpu.raw)}; login: server threads ${serverKinds}; bench client ${perOp(cpu.client)}; mariadbd ${perOp(cpu.mariadbd)}; redis ${perOp(cpu.redis)}`
     )
     console.log(
-      `ratio login/raw: ${ratio.toFixed(2)} (median of the rounds' ratios: ${rounds.map((r) => (r.login / r.raw).toFixed(2)).join(', ')}); goal ≥ 0.8 → ${ratio >= 0.8 ? 'PASS' : 'FAIL'}`
+      `ratio login/raw: ${ratio.toFixed(2)} (median of the rounds' ratios: ${rounds.map((r) => (r.login / r.raw).toFixed(2)).join(', ')}); goal ≥ 0.9 → ${ratio >= 0.9 ? 'PASS' : 'FAIL'}`
     )
   } finally {
     for (const agent of agents.values()) agent.destroy()

@@ -1,5 +1,3 @@
-import { DateTime } from 'luxon'
-
 /*
 | Calendar dates typed into a form and shown in it. German: TT.MM.JJJJ
 | (`06.05.2026`); English: the en-GB order DD/MM/YYYY (`06/05/2026`), the same
@@ -36,16 +34,25 @@ export function parseDateInput(value: string): DateInput {
   }
   if (!parts) return { ok: false, reason: 'format' }
   const [year, month, day] = parts
-  const date = DateTime.fromObject({ year, month, day }, { zone: 'utc' })
-  if (!date.isValid || year < 1900) return { ok: false, reason: 'impossible' }
-  return { ok: true, iso: date.toISODate()! }
+  if (!isCalendarDay(year, month, day) || year < 1900) return { ok: false, reason: 'impossible' }
+  return { ok: true, iso: `${year}-${pad(month)}-${pad(day)}` }
+}
+
+const pad = (n: number) => String(n).padStart(2, '0')
+
+/* a day that exists (no luxon object: forms and filters read dates on every list request) */
+function isCalendarDay(year: number, month: number, day: number) {
+  if (month < 1 || month > 12 || day < 1 || year > 9999) return false
+  return day <= new Date(Date.UTC(year, month, 0)).getUTCDate()
 }
 
 /** An ISO date (from the URL) as the locale shows it in a form field; other text unchanged. */
 export function formatDateInput(value: string | undefined | null, locale: string) {
   if (!value) return ''
-  const date = ISO.test(value) ? DateTime.fromISO(value, { zone: 'utc' }) : null
-  return date?.isValid ? date.toFormat(dateInputFormat(locale)) : value
+  const iso = ISO.exec(value)
+  if (!iso || !isCalendarDay(Number(iso[1]), Number(iso[2]), Number(iso[3]))) return value
+  const separator = locale === 'en' ? '/' : '.'
+  return `${iso[3]}${separator}${iso[2]}${separator}${iso[1]}`
 }
 
 /** Whether a string is an ISO date (what the URL carries). */

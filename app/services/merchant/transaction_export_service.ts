@@ -48,7 +48,7 @@ export const TransactionExportService = {
     const line = rowWriter(german, delimiter, translate)
 
     const fetch = (after?: string) => {
-      const batch = TransactionQuery.page(ids, filter, { after: decodeCursor(after) }, BATCH)
+      const batch = TransactionQuery.exportBatch(ids, filter, decodeCursor(after), BATCH)
       /* a download broken off leaves one batch unread: its failure must not go unhandled */
       batch.catch(() => {})
       return batch

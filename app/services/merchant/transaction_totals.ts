@@ -274,8 +274,22 @@ async function dailySelect(
 const rowsOf = (result: any): Record<string, any>[] =>
   Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result
 
+/* results of the pure date helpers per period (luxon's zone arithmetic costs per request) */
+const memos = new Map<string, any>()
+function memo<T>(key: string, compute: () => T): T {
+  if (memos.has(key)) return memos.get(key)
+  const value = compute()
+  if (memos.size > 2000) memos.clear()
+  memos.set(key, value)
+  return value
+}
+
 /** The full Berlin months in [from, to] from grain 'm', the edge days from grain 'd'. */
 export function periodRanges(fromDate: string, toDate: string) {
+  return memo(`ranges|${fromDate}|${toDate}`, () => computePeriodRanges(fromDate, toDate))
+}
+
+function computePeriodRanges(fromDate: string, toDate: string) {
   const from = DateTime.fromISO(fromDate, { zone: 'utc' })
   const to = DateTime.fromISO(toDate, { zone: 'utc' })
   const firstMonth = from.day === 1 ? from : from.plus({ months: 1 }).startOf('month')
@@ -430,9 +444,11 @@ export const TransactionTotals = {
   /** True when the table can answer the filter: whole Berlin days, no amount or search filter. */
   answers(filter: TransactionFilter) {
     if (filter.amountMin !== undefined || filter.amountMax !== undefined || filter.q) return false
-    const start = DateTime.fromISO(filter.fromDate, { zone: ZONE }).startOf('day')
-    const end = DateTime.fromISO(filter.toDate, { zone: ZONE }).plus({ days: 1 }).startOf('day')
-    return start.toMillis() === filter.start.toMillis() && end.toMillis() === filter.end.toMillis()
+    const [start, end] = memo(`days|${filter.fromDate}|${filter.toDate}`, () => [
+      DateTime.fromISO(filter.fromDate, { zone: ZONE }).startOf('day').toMillis(),
+      DateTime.fromISO(filter.toDate, { zone: ZONE }).plus({ days: 1 }).startOf('day').toMillis(),
+    ])
+    return start === filter.start.toMillis() && end === filter.end.toMillis()
   },
 
   /** The list's totals ({count, approved, turnover}) from the table, in one statement. */
