@@ -356,10 +356,10 @@ async function startBare(options: ReturnType<typeof dbOptions>, template: string
       /* the totals from transaction_totals, as the portal reads them (ADR 1901) */
       const ranges = periodRanges(from.toISODate()!, to.minus({ days: 1 }).toISODate()!)
       const [[totals]] = (await pool.query(
-        'select COALESCE(SUM(n_sale_approved + n_sale_declined + n_refund_approved + n_refund_declined + n_reversal_approved + n_reversal_declined + n_preauth_approved + n_preauth_declined), 0) as count, COALESCE(SUM(n_sale_approved + n_refund_approved + n_reversal_approved + n_preauth_approved), 0) as approved, COALESCE(SUM(+ a_sale - a_refund - a_reversal), 0) as turnover from `transaction_totals` where `customer_id` in (?) and (' +
-          ranges.map(() => '(`grain` = ? and `day` between ? and ?)').join(' or ') +
-          ') limit 1',
-        [ids, ...ranges.flatMap((r) => [r.grain, r.from, r.to])]
+        'SELECT SUM(count) AS count, SUM(approved) AS approved, SUM(turnover) AS turnover FROM (SELECT COALESCE(SUM(n_sale_approved + n_sale_declined + n_refund_approved + n_refund_declined + n_reversal_approved + n_reversal_declined + n_preauth_approved + n_preauth_declined), 0) AS count, COALESCE(SUM(n_sale_approved + n_refund_approved + n_reversal_approved + n_preauth_approved), 0) AS approved, COALESCE(SUM(+ a_sale - a_refund - a_reversal), 0) AS turnover FROM transaction_totals WHERE customer_id IN (?) AND (' +
+          ranges.map(() => '(grain = ? AND day BETWEEN ? AND ?)').join(' OR ') +
+          ") UNION ALL SELECT COUNT(*) AS count, COALESCE(SUM(CASE WHEN t.status = 'approved' THEN 1 ELSE 0 END), 0) AS approved, COALESCE(SUM(CASE WHEN t.status = 'approved' AND t.type = 'sale' THEN t.amount_minor WHEN t.status = 'approved' AND t.type = 'refund' THEN -t.amount_minor WHEN t.status = 'approved' AND t.type = 'reversal' THEN -t.amount_minor ELSE 0 END), 0) AS turnover FROM transaction_totals_pending p INNER JOIN transactions t ON t.id = p.transaction_id WHERE t.customer_id IN (?) AND t.occurred_at >= ? AND t.occurred_at < ?) parts",
+        [ids, ...ranges.flatMap((r) => [r.grain, r.from, r.to]), ids, start, end]
       )) as any
       const page = rows.slice(0, 50)
       const html =

@@ -453,7 +453,8 @@ export const TransactionTotals = {
 
   /** The list's totals ({count, approved, turnover}) from the table, in one statement. */
   async totals(customerIds: number[], filter: TransactionFilter) {
-    const row = await TransactionTotals.totalsQuery(customerIds, filter).first()
+    const { sql, bindings } = TransactionTotals.totalsStatement(customerIds, filter)
+    const row = rowsOf(await reader().rawQuery(sql, bindings))[0]
     return {
       count: Number(row?.count ?? 0),
       approved: Number(row?.approved ?? 0),
@@ -466,9 +467,10 @@ export const TransactionTotals = {
    * primary key (customer, grain, day), terminal and brand as WHERE, type and status by
    * the columns summed) plus, UNION ALL, the pending transactions of the filter summed
    * live — one statement, so one snapshot: a rollup committing meanwhile is seen
-   * either before or after, never half.
+   * either before or after, never half. Written as text, not with the query builder:
+   * it runs on every list page, and its shape is a handful of cases.
    */
-  totalsQuery(customerIds: number[], filter: TransactionFilter) {
+  totalsStatement(customerIds: number[], filter: TransactionFilter) {
     const chosen = (values: string[] | undefined, value: string) =>
       !values?.length || values.includes(value)
     const counts = COUNT_COLUMNS.filter(
@@ -477,58 +479,52 @@ export const TransactionTotals = {
     const approved = counts.filter((c) => c.status === 'approved')
     const amounts = AMOUNT_COLUMNS.filter((a) => approved.some((c) => c.type === a.type))
     const sum = (terms: string[]) => (terms.length ? `COALESCE(SUM(${terms.join(' ')}), 0)` : '0')
-    const table = db
-      .from(TOTALS_TABLE)
-      .whereIn('customer_id', customerIds)
-      .where((q) => {
-        for (const range of periodRanges(filter.fromDate, filter.toDate)) {
-          q.orWhere((w) =>
-            w.where('grain', range.grain).whereBetween('day', [range.from, range.to])
-          )
-        }
-      })
-    if (filter.terminalDbId) table.where('terminal_id', filter.terminalDbId)
-    if (filter.brand?.length) table.whereIn('card_brand', filter.brand)
-    table.select(
-      db.raw(`${sum(counts.map((c, i) => `${i ? '+ ' : ''}${c.name}`))} as count`),
-      db.raw(`${sum(approved.map((c, i) => `${i ? '+ ' : ''}${c.name}`))} as approved`),
-      db.raw(`${sum(amounts.map((a) => `${a.sign > 0 ? '+' : '-'} ${a.name}`))} as turnover`)
-    )
+    const list = (values: readonly unknown[]) => values.map(() => '?').join(', ')
+    const ranges = periodRanges(filter.fromDate, filter.toDate)
+
+    const bindings: unknown[] = [...customerIds]
+    let table =
+      `SELECT ${sum(counts.map((c, i) => `${i ? '+ ' : ''}${c.name}`))} AS count, ` +
+      `${sum(approved.map((c, i) => `${i ? '+ ' : ''}${c.name}`))} AS approved, ` +
+      `${sum(amounts.map((a) => `${a.sign > 0 ? '+' : '-'} ${a.name}`))} AS turnover ` +
+      `FROM ${TOTALS_TABLE} WHERE customer_id IN (${list(customerIds)}) AND (` +
+      ranges.map(() => '(grain = ? AND day BETWEEN ? AND ?)').join(' OR ') +
+      ')'
+    for (const range of ranges) bindings.push(range.grain, range.from, range.to)
+    if (filter.terminalDbId) {
+      table += ' AND terminal_id = ?'
+      bindings.push(filter.terminalDbId)
+    }
+    if (filter.brand?.length) {
+      table += ` AND card_brand IN (${list(filter.brand)})`
+      bindings.push(...filter.brand)
+    }
 
     const turnover = AMOUNT_COLUMNS.map(
       (a) =>
         `WHEN t.status = 'approved' AND t.type = '${a.type}' THEN ${a.sign > 0 ? '' : '-'}t.amount_minor`
     ).join(' ')
-    const pending = db
-      .from(`${PENDING_TABLE} as p`)
-      .join('transactions as t', 't.id', 'p.transaction_id')
-      .whereIn('t.customer_id', customerIds)
-      .where('t.occurred_at', '>=', sqlDateTime(filter.start))
-      .where('t.occurred_at', '<', sqlDateTime(filter.end))
-    if (filter.terminalDbId) pending.where('t.terminal_id', filter.terminalDbId)
-    if (filter.brand?.length) pending.whereIn('t.card_brand', filter.brand)
-    if (filter.type?.length) pending.whereIn('t.type', filter.type)
-    if (filter.status?.length) pending.whereIn('t.status', filter.status)
-    pending.select(
-      db.raw('COUNT(*) as count'),
-      db.raw(`COALESCE(SUM(CASE WHEN t.status = 'approved' THEN 1 ELSE 0 END), 0) as approved`),
-      db.raw(`COALESCE(SUM(CASE ${turnover} ELSE 0 END), 0) as turnover`)
-    )
+    let pending =
+      `SELECT COUNT(*) AS count, COALESCE(SUM(CASE WHEN t.status = 'approved' THEN 1 ELSE 0 END), 0) AS approved, ` +
+      `COALESCE(SUM(CASE ${turnover} ELSE 0 END), 0) AS turnover ` +
+      `FROM ${PENDING_TABLE} p INNER JOIN transactions t ON t.id = p.transaction_id ` +
+      `WHERE t.customer_id IN (${list(customerIds)}) AND t.occurred_at >= ? AND t.occurred_at < ?`
+    bindings.push(...customerIds, sqlDateTime(filter.start), sqlDateTime(filter.end))
+    for (const [column, values] of [
+      ['terminal_id', filter.terminalDbId ? [filter.terminalDbId] : undefined],
+      ['card_brand', filter.brand],
+      ['type', filter.type],
+      ['status', filter.status],
+    ] as const) {
+      if (!values?.length) continue
+      pending += ` AND t.${column} IN (${list(values)})`
+      bindings.push(...values)
+    }
 
-    const a = table.toSQL()
-    const b = pending.toSQL()
-    return reader()
-      .from(
-        db.raw(`(${a.sql} UNION ALL ${b.sql}) parts`, [
-          ...a.bindings,
-          ...b.bindings,
-        ]) as unknown as string
-      )
-      .select(
-        db.raw('SUM(count) as count'),
-        db.raw('SUM(approved) as approved'),
-        db.raw('SUM(turnover) as turnover')
-      )
+    return {
+      sql: `SELECT SUM(count) AS count, SUM(approved) AS approved, SUM(turnover) AS turnover FROM (${table} UNION ALL ${pending}) parts`,
+      bindings: bindings as (string | number)[],
+    }
   },
 }
 
