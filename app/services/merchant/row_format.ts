@@ -22,7 +22,6 @@ function berlinParts(ms: number) {
     month: pad(d.getUTCMonth() + 1),
     year: d.getUTCFullYear(),
     time: `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`,
-    seconds: pad(d.getUTCSeconds()),
   }
 }
 
@@ -53,13 +52,6 @@ export function berlinMinute(ms: number, locale: string) {
   const p = berlinParts(ms)
   const sep = locale === 'en' ? '/' : '.'
   return `${p.day}${sep}${p.month}${sep}${p.year} ${p.time}`
-}
-
-/** CSV time: de `26.11.2026 14:05:00`, en `2026-11-26 14:05:00`. */
-export function berlinSeconds(ms: number, german: boolean) {
-  const p = berlinParts(ms)
-  const date = german ? `${p.day}.${p.month}.${p.year}` : `${p.year}-${p.month}-${p.day}`
-  return `${date} ${p.time}:${p.seconds}`
 }
 
 const monthFormats = new Map<string, Intl.DateTimeFormat>()

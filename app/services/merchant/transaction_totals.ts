@@ -163,10 +163,9 @@ const SQLITE_ROWS = Math.floor(32_766 / COLUMNS.length)
 
 /**
  * The upsert adding `rows` to the totals: one multi-row statement (on SQLite one per
- * 2,047 keys, its bind limit), keys in primary-key order. For callers that run SQL on
- * a raw connection (the ingest's MariaDB path); others use `add`.
+ * 2,047 keys, its bind limit), keys in primary-key order (run by `add`).
  */
-export function upsertStatements(rows: TotalsSource[], dialect: Dialect) {
+function upsertStatements(rows: TotalsSource[], dialect: Dialect) {
   const totals = group(rows)
   const chunk = dialect === 'sqlite' ? SQLITE_ROWS : totals.length || 1
   const statements: { sql: string; bindings: (string | number)[] }[] = []
