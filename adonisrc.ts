@@ -31,6 +31,7 @@ export default defineConfig({
   ],
 
   preloads: [
+    () => import('#start/hmac_keys'),
     () => import('#start/routes'),
     () => import('#start/kernel'),
     () => import('#start/limiter'),
