@@ -104,7 +104,8 @@ export function rowFormat(i18n: I18n) {
   const locale = i18n.locale
   return {
     ...rowLabels(i18n),
-    when: (at: DateTime) => berlinMinute(at.toMillis(), locale),
+    when: (at: Date | DateTime) =>
+      berlinMinute(at instanceof Date ? at.getTime() : at.toMillis(), locale),
     period: (period: string) => monthName(period, locale),
   }
 }

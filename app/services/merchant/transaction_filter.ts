@@ -59,9 +59,17 @@ const berlinDate = new Intl.DateTimeFormat('en-CA', {
   day: '2-digit',
 })
 
-/** Today in Berlin as yyyy-MM-dd. */
+let todayCache = { day: '', from: 0, until: 0 }
+
+/** Today in Berlin as yyyy-MM-dd (worked out once a day: a list page asks three times). */
 export function berlinToday() {
-  return berlinDate.format(Date.now())
+  const now = Date.now()
+  if (now >= todayCache.until || now < todayCache.from) {
+    const day = berlinDate.format(now)
+    const start = DateTime.fromISO(day, { zone: ZONE })
+    todayCache = { day, from: start.toMillis(), until: start.plus({ days: 1 }).toMillis() }
+  }
+  return todayCache.day
 }
 
 /** The Berlin days a preset stands for, today included where it reaches today. */

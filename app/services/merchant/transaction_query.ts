@@ -27,7 +27,11 @@ export const ROW_COLUMNS = [
 const isMysql = () => db.connection().dialect.name.startsWith('mysql')
 
 /** The DB's DATETIME text for a UTC instant (a bound value in hand-written SQL, not a model column). */
-export const sqlTime = (value: DateTime) => value.toUTC().toFormat('yyyy-MM-dd HH:mm:ss')
+export const sqlTime = (value: DateTime) => sqlDateTimeOf(value.toMillis())
+
+/** Epoch milliseconds as the DB's DATETIME text in UTC (`2026-12-03 07:15:00`), without luxon. */
+export const sqlDateTimeOf = (ms: number) =>
+  new Date(ms).toISOString().slice(0, 19).replace('T', ' ')
 
 /**
  * The SQL of the transaction list, the totals, the live rows and the export —
@@ -200,8 +204,14 @@ export function toUtc(value: Date | string): DateTime {
   return DateTime.fromSQL(value, { zone: 'utc' })
 }
 
+/** A stored `occurred_at` (mysql2: a Date, read as UTC; SQLite: DATETIME text in UTC) as a Date. */
+export function utcDate(value: Date | string): Date {
+  return value instanceof Date ? value : new Date(`${value.replace(' ', 'T')}Z`)
+}
+
 export function encodeCursor(row: { occurred_at: Date | string; id: number | string }) {
-  return `${toUtc(row.occurred_at).toFormat('yyyyMMddHHmmss')}-${row.id}`
+  const digits = utcDate(row.occurred_at).toISOString().replace(/\D/g, '').slice(0, 14)
+  return `${digits}-${row.id}`
 }
 
 export function decodeCursor(value: string | undefined): Cursor | undefined {

@@ -3,6 +3,7 @@ import db from '@adonisjs/lucid/services/db'
 import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import { TRANSACTION_STATUSES, TRANSACTION_TYPES } from '#models/transaction'
 import { reader } from '#services/database/reader'
+import { rowsOf } from '#services/database/rows'
 import { ZONE, type TransactionFilter } from '#services/merchant/transaction_filter'
 
 /*
@@ -269,10 +270,6 @@ async function dailySelect(
   }
 }
 
-/* mysql2 answers [rows, fields], better-sqlite3 the rows */
-const rowsOf = (result: any): Record<string, any>[] =>
-  Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result
-
 /* results of the pure date helpers per period (luxon's zone arithmetic costs per request) */
 const memos = new Map<string, any>()
 function memo<T>(key: string, compute: () => T): T {
@@ -528,7 +525,8 @@ export const TransactionTotals = {
 }
 
 /** A UTC instant as DATETIME text (as the transactions' `occurred_at` is stored). */
-const sqlDateTime = (value: DateTime) => value.toUTC().toFormat('yyyy-MM-dd HH:mm:ss')
+const sqlDateTime = (value: DateTime) =>
+  new Date(value.toMillis()).toISOString().slice(0, 19).replace('T', ' ')
 
 function toTotalsRow(raw: Record<string, any>): TotalsRow {
   return {
