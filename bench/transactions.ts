@@ -36,6 +36,8 @@ const TERMINALS_PER_CUSTOMER = 5
 const SPAN_DAYS = 390
 const WEB_PORT = 3408
 const BARE_PORT = 3409
+/* clients of the list rate; BENCH_CLIENTS overrides */
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 4)
 const EMAIL = 'bench@example.com'
 const PASSWORD = 'Bench-Passwort-fuer-Transaktionen-1'
 const ROOT = new URL('../', import.meta.url).pathname
@@ -397,7 +399,7 @@ async function timed(url: string, cookie: string) {
 }
 
 /** Requests/s with `concurrency` clients for `seconds`. */
-async function throughput(url: string, cookie: string, seconds: number, concurrency = 4) {
+async function throughput(url: string, cookie: string, seconds: number, concurrency = CLIENTS) {
   const until = Date.now() + seconds * 1000
   let count = 0
   await Promise.all(

@@ -2,7 +2,7 @@
 | Globals every edge template (pages, mails, PDFs) may use.
 */
 import app from '@adonisjs/core/services/app'
-import edge from 'edge.js'
+import edge, { Template } from 'edge.js'
 import operator from '#config/operator'
 import { appUrl, demoMode } from '#config/app'
 import { formatDate, formatDateTime, formatMoney, formatNumber } from '#services/format/formatters'
@@ -56,4 +56,19 @@ if (app.inProduction) {
       return compiled
     }
   }
+}
+
+/*
+ * Every `{{ }}` calls `template.escape`, which runs he.escape's replace (≈ 100 ns) even
+ * on text with nothing to escape: a list page has about 830 of them (mostly dates,
+ * amounts, labels). Text without any of he.escape's characters (" & ' < > `) is
+ * returned as it is, which is what he.escape would return; everything else, SafeValue
+ * included, still goes through edge.js's own escape.
+ */
+const NEEDS_ESCAPE = /["&'<>`]/
+const escapeHtml = Template.prototype.escape
+Template.prototype.escape = function (this: Template, input: unknown) {
+  if (typeof input === 'string' && !NEEDS_ESCAPE.test(input)) return input
+  if (typeof input === 'number') return String(input)
+  return escapeHtml.call(this, input)
 }

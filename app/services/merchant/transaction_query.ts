@@ -1,11 +1,14 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import { reader } from '#services/database/reader'
+import { rowsOf } from '#services/database/rows'
 import type { TransactionFilter } from '#services/merchant/transaction_filter'
 import { TransactionTotals } from '#services/merchant/transaction_totals'
 
 export type Cursor = { occurredAt: string; id: number }
 export type Seek = { after?: Cursor; before?: Cursor }
+/** A row of ROW_COLUMNS as the driver returns it. */
+export type StoredRow = Record<string, any> & { id: number | string; occurred_at: Date | string }
 
 /* the columns every list, live row and export line is built from — never pan_masked */
 export const ROW_COLUMNS = [
@@ -44,47 +47,41 @@ export const sqlDateTimeOf = (ms: number) =>
  * for the OR). See docs/adr/0501-transactions-keyset.md.
  */
 export const TransactionQuery = {
-  /** `SELECT id …` of one page (limit rows) in list order (or reversed for `before`). */
-  idsQuery(customerIds: number[], filter: TransactionFilter, seek: Seek, limit: number) {
+  /**
+   * `SELECT id …` of one page (limit rows) in list order (or reversed for `before`),
+   * as text: the list runs it on every page view (docs/performance.md).
+   */
+  idsStatement(customerIds: number[], filter: TransactionFilter, seek: Seek, limit: number) {
     const index = filter.terminalDbId
       ? 'transactions_terminal_keyset'
       : 'transactions_customer_keyset'
-    const table = isMysql()
-      ? db.raw(`transactions FORCE INDEX (${index})`)
-      : db.raw(`transactions INDEXED BY ${index}`)
-    const query = reader()
-      .from(table as unknown as string)
-      .select('id')
-    TransactionQuery.applyFilter(query, customerIds, filter, '')
+    const hint = isMysql() ? `FORCE INDEX (${index})` : `INDEXED BY ${index}`
+    const where = TransactionQuery.filterSql(customerIds, filter, '')
+    const bindings = where.bindings
+    let sql = `SELECT id FROM transactions ${hint} WHERE ${where.sql}`
     if (seek.after) {
-      query
-        .where('occurred_at', '<=', seek.after.occurredAt)
-        .where((q) =>
-          q.where('occurred_at', '<', seek.after!.occurredAt).orWhere('id', '<', seek.after!.id)
-        )
+      sql += ' AND occurred_at <= ? AND (occurred_at < ? OR id < ?)'
+      bindings.push(seek.after.occurredAt, seek.after.occurredAt, seek.after.id)
     } else if (seek.before) {
-      query
-        .where('occurred_at', '>=', seek.before.occurredAt)
-        .where((q) =>
-          q.where('occurred_at', '>', seek.before!.occurredAt).orWhere('id', '>', seek.before!.id)
-        )
+      sql += ' AND occurred_at >= ? AND (occurred_at > ? OR id > ?)'
+      bindings.push(seek.before.occurredAt, seek.before.occurredAt, seek.before.id)
     }
-    const direction = seek.before ? 'asc' : 'desc'
-    return query.orderBy('occurred_at', direction).orderBy('id', direction).limit(limit)
+    const direction = seek.before ? 'ASC' : 'DESC'
+    sql += ` ORDER BY occurred_at ${direction}, id ${direction} LIMIT ${Math.trunc(limit)}`
+    return { sql, bindings }
   },
 
   /** The rows for a page, in the given order, with TID and customer number. */
   async page(customerIds: number[], filter: TransactionFilter, seek: Seek, limit: number) {
-    const ids = TransactionQuery.idsQuery(customerIds, filter, seek, limit).toSQL()
-    const direction = seek.before ? 'asc' : 'desc'
-    return reader()
-      .from(db.raw(`(${ids.sql}) k`, ids.bindings as any[]) as unknown as string)
-      .join('transactions as t', 't.id', 'k.id')
-      .join('terminals as term', 'term.id', 't.terminal_id')
-      .join('customers as c', 'c.id', 't.customer_id')
-      .select(ROW_COLUMNS)
-      .orderBy('t.occurred_at', direction)
-      .orderBy('t.id', direction)
+    const ids = TransactionQuery.idsStatement(customerIds, filter, seek, limit)
+    const direction = seek.before ? 'ASC' : 'DESC'
+    const sql =
+      `SELECT ${ROW_COLUMNS.join(', ')} FROM (${ids.sql}) k ` +
+      'INNER JOIN transactions AS t ON t.id = k.id ' +
+      'INNER JOIN terminals AS term ON term.id = t.terminal_id ' +
+      'INNER JOIN customers AS c ON c.id = t.customer_id ' +
+      `ORDER BY t.occurred_at ${direction}, t.id ${direction}`
+    return rowsOf(await reader().rawQuery(sql, ids.bindings)) as StoredRow[]
   },
 
   /**
@@ -167,28 +164,44 @@ export const TransactionQuery = {
 
   /** The WHERE of a filter, always starting with the customer scope. */
   applyFilter(query: any, customerIds: number[], filter: TransactionFilter, prefix: string) {
-    query.whereIn(`${prefix}customer_id`, customerIds)
-    if (filter.terminalDbId) query.where(`${prefix}terminal_id`, filter.terminalDbId)
-    query
-      .where(`${prefix}occurred_at`, '>=', sqlTime(filter.start))
-      .where(`${prefix}occurred_at`, '<', sqlTime(filter.end))
+    const { sql, bindings } = TransactionQuery.filterSql(customerIds, filter, prefix)
+    return query.whereRaw(sql, bindings)
+  },
+
+  /** The same WHERE as text with its bindings (`prefix`: the table's alias and a dot, or ''). */
+  filterSql(customerIds: number[], filter: TransactionFilter, prefix: string) {
+    const bindings: (string | number)[] = []
+    const conditions: string[] = []
+    const anyOf = (column: string, values: readonly (string | number)[]) => {
+      conditions.push(
+        values.length ? `${prefix}${column} IN (${values.map(() => '?').join(', ')})` : '1 = 0'
+      )
+      bindings.push(...values)
+    }
+    const compare = (column: string, operator: string, value: string | number) => {
+      conditions.push(`${prefix}${column} ${operator} ?`)
+      bindings.push(value)
+    }
+    anyOf('customer_id', customerIds)
+    if (filter.terminalDbId) compare('terminal_id', '=', filter.terminalDbId)
+    compare('occurred_at', '>=', sqlTime(filter.start))
+    compare('occurred_at', '<', sqlTime(filter.end))
     /* multi-select: any of the chosen values */
-    if (filter.brand?.length) query.whereIn(`${prefix}card_brand`, filter.brand)
-    if (filter.type?.length) query.whereIn(`${prefix}type`, filter.type)
-    if (filter.status?.length) query.whereIn(`${prefix}status`, filter.status)
-    if (filter.amountMin !== undefined) query.where(`${prefix}amount_minor`, '>=', filter.amountMin)
-    if (filter.amountMax !== undefined) query.where(`${prefix}amount_minor`, '<=', filter.amountMax)
+    if (filter.brand?.length) anyOf('card_brand', filter.brand)
+    if (filter.type?.length) anyOf('type', filter.type)
+    if (filter.status?.length) anyOf('status', filter.status)
+    if (filter.amountMin !== undefined) compare('amount_minor', '>=', filter.amountMin)
+    if (filter.amountMax !== undefined) compare('amount_minor', '<=', filter.amountMax)
     if (filter.q) {
       const q = filter.q
       if (/^\d{4}$/.test(q)) {
-        query.where((w: any) =>
-          w.where(`${prefix}pan_last4`, q).orWhere(`${prefix}receipt_number`, q)
-        )
+        conditions.push(`(${prefix}pan_last4 = ? OR ${prefix}receipt_number = ?)`)
+        bindings.push(q, q)
       } else {
-        query.where(`${prefix}receipt_number`, q)
+        compare('receipt_number', '=', q)
       }
     }
-    return query
+    return { sql: conditions.join(' AND '), bindings }
   },
 }
 

@@ -8,8 +8,8 @@ import { TransactionQuery, decodeCursor } from '#services/merchant/transaction_q
 import { addTransactions } from './fixtures.js'
 
 /* EXPLAIN rows of a query (MariaDB's tabular form). */
-async function explain(sql: string) {
-  const [rows] = await db.rawQuery(`EXPLAIN ${sql}`)
+async function explain({ sql, bindings }: { sql: string; bindings: (string | number)[] }) {
+  const [rows] = await db.rawQuery(`EXPLAIN ${sql}`, bindings)
   return rows as { table: string; type: string; key: string | null; Extra: string }[]
 }
 
@@ -33,8 +33,9 @@ test.group('Transaction list query plan', (group) => {
     )
 
     for (const seek of [{}, { after: cursor }, { before: cursor }]) {
-      const sql = TransactionQuery.idsQuery(ids, filter, seek, 51).toQuery()
-      const [plan] = await explain(sql)
+      const statement = TransactionQuery.idsStatement(ids, filter, seek, 51)
+      const sql = statement.sql
+      const [plan] = await explain(statement)
       assert.equal(plan.type, 'range', sql)
       assert.equal(plan.key, 'transactions_customer_keyset', sql)
       assert.notInclude(plan.Extra ?? '', 'filesort', sql)
@@ -47,8 +48,9 @@ test.group('Transaction list query plan', (group) => {
       terminal: m.terminals[0].terminalId,
       terminalDbId: m.terminals[0].id,
     }
-    const sql = TransactionQuery.idsQuery(ids, byTerminal, { after: cursor }, 51).toQuery()
-    const [plan] = await explain(sql)
+    const [plan] = await explain(
+      TransactionQuery.idsStatement(ids, byTerminal, { after: cursor }, 51)
+    )
     assert.equal(plan.type, 'range')
     assert.equal(plan.key, 'transactions_terminal_keyset')
     assert.notInclude(plan.Extra ?? '', 'filesort')
