@@ -158,12 +158,16 @@ export class IngestService {
     const columns = COLUMNS.join(',')
     const sqlite = db.connection().dialect.name.includes('sqlite')
     const byReference = new Map(fresh.map((row) => [row.reference, row]))
-    /* the rows really inserted, marked for the totals' rollup (ADR 1901) */
-    const idsOf = (returned: Inserted) => returned.map(({ id }) => Number(id))
+    /* the rows really inserted, marked for the totals' rollup with their customer (ADR 1901) */
+    const marksOf = (returned: Inserted) =>
+      returned.map(({ id, reference }) => ({
+        transactionId: Number(id),
+        customerId: byReference.get(reference)!.customer_id,
+      }))
 
     /*
      * The INSERT and the marks for the list's totals (`transaction_totals_pending`, one
-     * narrow row per new transaction; the worker's rollup adds them up) commit together:
+     * narrow row per new transaction, with its customer; the worker's rollup adds them up) commit together:
      * all rows or none, committed when the answer arrives.
      */
     let inserted: Inserted
@@ -175,10 +179,14 @@ export class IngestService {
           `INSERT INTO transactions (${columns}) VALUES ${values} ON CONFLICT(reference) DO NOTHING RETURNING id, reference`,
           tuples.flat() as StrictValues[]
         )
-        const ids = idsOf(returned)
-        /* SQLite binds at most 32,766 values: a batch has at most 1,000 */
-        if (ids.length) {
-          await trx.table(PENDING_TABLE).multiInsert(ids.map((id) => ({ transaction_id: id })))
+        /* SQLite binds at most 32,766 values: a batch has at most 1,000 (2,000 values) */
+        if (returned.length) {
+          await trx.table(PENDING_TABLE).multiInsert(
+            marksOf(returned).map((mark) => ({
+              transaction_id: mark.transactionId,
+              customer_id: mark.customerId,
+            }))
+          )
         }
         return returned
       })
@@ -188,9 +196,8 @@ export class IngestService {
       inserted = await retryOnDeadlock(() =>
         inTransaction(async (connection) => {
           const returned = await execute<Inserted>(connection, sql, tuples.flat())
-          const ids = idsOf(returned)
-          if (ids.length) {
-            const pending = pendingStatement(ids)
+          if (returned.length) {
+            const pending = pendingStatement(marksOf(returned))
             await query(connection, pending.sql, pending.bindings)
           }
           return returned

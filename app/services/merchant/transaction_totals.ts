@@ -185,11 +185,14 @@ function upsertStatements(rows: TotalsSource[], dialect: Dialect) {
   return statements
 }
 
+/** A stored transaction to mark for the rollup, with its customer (the list's index). */
+export type PendingMark = { transactionId: number; customerId: number }
+
 /** Marks stored transactions for the rollup: the ingest's statement on its raw connection. */
-export function pendingStatement(ids: number[]) {
+export function pendingStatement(marks: PendingMark[]) {
   return {
-    sql: `INSERT INTO ${PENDING_TABLE} (transaction_id) VALUES ${ids.map(() => '(?)').join(',')}`,
-    bindings: ids,
+    sql: `INSERT INTO ${PENDING_TABLE} (transaction_id, customer_id) VALUES ${marks.map(() => '(?,?)').join(',')}`,
+    bindings: marks.flatMap((mark) => [mark.transactionId, mark.customerId]),
   }
 }
 
@@ -372,9 +375,14 @@ export const TransactionTotals = {
       await trx
         .from(PENDING_TABLE)
         .if(customerIds, (q) =>
-          q.whereIn(
-            'transaction_id',
-            trx.from('transactions').whereIn('customer_id', customerIds!).select('id')
+          q.where((scope) =>
+            scope
+              .whereIn('customer_id', customerIds!)
+              /* marks written by a release before migration 1902 carry no customer */
+              .orWhereIn(
+                'transaction_id',
+                trx.from('transactions').whereIn('customer_id', customerIds!).select('id')
+              )
           )
         )
         .delete()
@@ -504,7 +512,7 @@ export const TransactionTotals = {
       `SELECT COUNT(*) AS count, COALESCE(SUM(CASE WHEN t.status = 'approved' THEN 1 ELSE 0 END), 0) AS approved, ` +
       `COALESCE(SUM(CASE ${turnover} ELSE 0 END), 0) AS turnover ` +
       `FROM ${PENDING_TABLE} p INNER JOIN transactions t ON t.id = p.transaction_id ` +
-      `WHERE t.customer_id IN (${list(customerIds)}) AND t.occurred_at >= ? AND t.occurred_at < ?`
+      `WHERE p.customer_id IN (${list(customerIds)}) AND t.occurred_at >= ? AND t.occurred_at < ?`
     bindings.push(...customerIds, sqlDateTime(filter.start), sqlDateTime(filter.end))
     for (const [column, values] of [
       ['terminal_id', filter.terminalDbId ? [filter.terminalDbId] : undefined],

@@ -14,7 +14,12 @@ import type Terminal from '#models/terminal'
 import { formatMoney, formatNumber } from '#services/format/formatters'
 import { buildFilter, type FilterInput } from '#services/merchant/transaction_filter'
 import { TransactionQuery } from '#services/merchant/transaction_query'
-import { TOTALS_TABLE, TransactionTotals, berlinDay } from '#services/merchant/transaction_totals'
+import {
+  PENDING_TABLE,
+  TOTALS_TABLE,
+  TransactionTotals,
+  berlinDay,
+} from '#services/merchant/transaction_totals'
 import { registerTotalsRollupScheduler } from '#services/merchant/totals_scheduler'
 import { enqueue, getQueue } from '#services/queue/queues'
 import { totalsRollupJob } from '#jobs/totals_rollup'
@@ -159,6 +164,25 @@ test.group('Transaction totals: maintained per day and month', (group) => {
     assert.include(after, `Anzahl ${formatNumber(live.count, 'de')}`)
     assert.include(after, `davon genehmigt ${formatNumber(live.approved, 'de')}`)
     await noDifferences(assert, [...ids, other.customer.id])
+  })
+
+  test('each pending mark carries its customer; a rebuild of one customer clears only its marks', async ({
+    assert,
+  }) => {
+    const { m, other } = await dataset()
+    const marks = await db
+      .from(`${PENDING_TABLE} as p`)
+      .join('transactions as t', 't.id', 'p.transaction_id')
+      .select('p.customer_id as marked', 't.customer_id as actual')
+    assert.equal(marks.length, 480)
+    assert.isTrue(marks.every((mark) => Number(mark.marked) === Number(mark.actual)))
+
+    await TransactionTotals.rebuild(db.connection(), [other.customer.id])
+    const left = await db.from(PENDING_TABLE).select('customer_id')
+    assert.equal(left.length, 420)
+    const mine = new Set(m.customers.map((c) => c.id))
+    assert.isTrue(left.every((mark) => mine.has(Number(mark.customer_id))))
+    await noDifferences(assert, [...mine, other.customer.id])
   })
 
   test('for every filter the table answers, its totals equal the live query', async ({
