@@ -49,14 +49,14 @@ export function formatDate(value: DateTime | Date | string | null | undefined, l
   return dt ? dt.setZone(TZ).toFormat(locale === 'en' ? 'dd/MM/yyyy' : 'dd.MM.yyyy') : ''
 }
 
+/* below 10^13 cents, `minor / 100` as Intl gets it is exact to the cent */
+const EXACT_MINOR = 1e13
+
 /*
  * Euros written out by hand, exactly as Intl.NumberFormat de-DE / en-GB writes them
  * (tests/unit/format/money_format.spec.ts compares them over many amounts): a list page
  * has 50 amounts, and `format` cost 2 µs each.
  */
-/* below 10^13 cents, `minor / 100` as Intl gets it is exact to the cent */
-const EXACT_MINOR = 1e13
-
 function euros(minor: number, en: boolean) {
   const sign = minor < 0 || Object.is(minor, -0) ? '-' : ''
   const abs = Math.abs(minor)

@@ -167,8 +167,8 @@ export class IngestService {
 
     /*
      * The INSERT and the marks for the list's totals (`transaction_totals_pending`, one
-     * narrow row per new transaction, with its customer; the worker's rollup adds them up) commit together:
-     * all rows or none, committed when the answer arrives.
+     * narrow row per new transaction, with its customer; the worker's rollup adds them up)
+     * commit together: all rows or none, committed when the answer arrives.
      */
     let inserted: Inserted
     if (sqlite) {

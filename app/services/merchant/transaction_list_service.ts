@@ -128,6 +128,7 @@ export const TransactionListService = {
 
   /** Every terminal of the scope, for the filter's terminal choice (TID and city). */
   async terminalChoices(scope: CustomerScope) {
+    if (!scope.ids.length) return []
     /* as text: it runs on every list page (docs/performance.md) */
     const rows = rowsOf(
       await db.rawQuery(

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import { reader } from '#services/database/reader'
-import { rowsOf } from '#services/database/rows'
+import { rowsOf, sqlTime } from '#services/database/rows'
 import type { TransactionFilter } from '#services/merchant/transaction_filter'
 import { TransactionTotals } from '#services/merchant/transaction_totals'
 
@@ -29,12 +29,7 @@ export const ROW_COLUMNS = [
 
 const isMysql = () => db.connection().dialect.name.startsWith('mysql')
 
-/** The DB's DATETIME text for a UTC instant (a bound value in hand-written SQL, not a model column). */
-export const sqlTime = (value: DateTime) => sqlDateTimeOf(value.toMillis())
-
-/** Epoch milliseconds as the DB's DATETIME text in UTC (`2026-12-03 07:15:00`), without luxon. */
-export const sqlDateTimeOf = (ms: number) =>
-  new Date(ms).toISOString().slice(0, 19).replace('T', ' ')
+export { sqlTime }
 
 /**
  * The SQL of the transaction list, the totals, the live rows and the export —

@@ -3,7 +3,7 @@ import db from '@adonisjs/lucid/services/db'
 import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import { TRANSACTION_STATUSES, TRANSACTION_TYPES } from '#models/transaction'
 import { reader } from '#services/database/reader'
-import { rowsOf } from '#services/database/rows'
+import { rowsOf, sqlTime } from '#services/database/rows'
 import { ZONE, type TransactionFilter } from '#services/merchant/transaction_filter'
 
 /*
@@ -513,7 +513,7 @@ export const TransactionTotals = {
       `COALESCE(SUM(CASE ${turnover} ELSE 0 END), 0) AS turnover ` +
       `FROM ${PENDING_TABLE} p INNER JOIN transactions t ON t.id = p.transaction_id ` +
       `WHERE p.customer_id IN (${list(customerIds)}) AND t.occurred_at >= ? AND t.occurred_at < ?`
-    bindings.push(...customerIds, sqlDateTime(filter.start), sqlDateTime(filter.end))
+    bindings.push(...customerIds, sqlTime(filter.start), sqlTime(filter.end))
     for (const [column, values] of [
       ['terminal_id', filter.terminalDbId ? [filter.terminalDbId] : undefined],
       ['card_brand', filter.brand],
@@ -531,10 +531,6 @@ export const TransactionTotals = {
     }
   },
 }
-
-/** A UTC instant as DATETIME text (as the transactions' `occurred_at` is stored). */
-const sqlDateTime = (value: DateTime) =>
-  new Date(value.toMillis()).toISOString().slice(0, 19).replace('T', ' ')
 
 function toTotalsRow(raw: Record<string, any>): TotalsRow {
   return {
