@@ -2,6 +2,7 @@ import { DateTime } from 'luxon'
 import AuditEvent from '#models/audit_event'
 import User from '#models/user'
 import StaffUser from '#models/staff_user'
+import { Like } from '#services/database/like'
 
 export type AuditFilters = {
   actor?: string
@@ -40,7 +41,7 @@ export const AuditLog = {
       query.where('subject_user_id', found?.id ?? 0)
     }
     const action = (filters.action ?? '').trim()
-    if (action) query.where('action', 'like', `${action.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
+    if (action) Like.where(query, 'action', Like.startingWith(action))
     const from = day(filters.from)
     const to = day(filters.to)
     if (from) query.where('created_at', '>=', from.toUTC().toSQL({ includeOffset: false })!)

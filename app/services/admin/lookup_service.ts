@@ -4,11 +4,11 @@ import Closing from '#models/closing'
 import Payout from '#models/payout'
 import { openAmounts } from '#services/money/money_overview'
 import { readerOptions } from '#services/database/reader'
+import { Like } from '#services/database/like'
 
 const PER_PAGE = 25
 /** how many of a customer's latest closings and payouts the support view shows */
 const MONEY_ROWS = 20
-const escapeLike = (term: string) => `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
 
 /**
  * Read-only look-ups of master data for support, with the users linked to each
@@ -20,12 +20,10 @@ export const LookupService = {
     const query = Customer.query(readerOptions()).orderBy('customer_number', 'asc')
     const term = q.trim().slice(0, 100)
     if (term) {
+      const like = Like.containing(term)
       query.where((where) => {
-        where
-          .where('customer_number', term.toUpperCase().replace(/\s+/g, ''))
-          .orWhere('company_name', 'like', escapeLike(term))
-          .orWhere('city', 'like', escapeLike(term))
-          .orWhere('email', 'like', escapeLike(term))
+        where.where('customer_number', term.toUpperCase().replace(/\s+/g, ''))
+        for (const column of ['company_name', 'city', 'email']) Like.orWhere(where, column, like)
       })
     }
     return query.paginate(Math.max(1, page), PER_PAGE)
@@ -68,10 +66,8 @@ export const LookupService = {
     const term = q.trim().slice(0, 100)
     if (term) {
       query.where((where) => {
-        where
-          .where('terminal_id', term.replace(/\s+/g, ''))
-          .orWhere('serial_number', term)
-          .orWhere('city', 'like', escapeLike(term))
+        where.where('terminal_id', term.replace(/\s+/g, '')).orWhere('serial_number', term)
+        Like.orWhere(where, 'city', Like.containing(term))
       })
     }
     return query.paginate(Math.max(1, page), PER_PAGE)

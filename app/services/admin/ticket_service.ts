@@ -17,6 +17,7 @@ import {
 } from '#services/tickets/conversation'
 import { AuditService } from '#services/audit/audit_service'
 import { maskPans } from '#services/security/card_number_guard'
+import { Like } from '#services/database/like'
 
 /* Web forms arrive masked (BodyParserMiddleware); this keeps every other caller to the rule. */
 const masked = (text: string) => maskPans(text).text
@@ -219,8 +220,6 @@ const STATUS_ACTIONS = {
   closed: 'ticket.closed',
 } as const
 
-const escapeLike = (term: string) => `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
-
 /*
  * One access path by what the term looks like: a reference, an e-mail address, a
  * customer number (or text that looks like one); anything else is text in the
@@ -237,7 +236,7 @@ function searchTickets(query: ReturnType<typeof Ticket.query>, raw: string) {
     query.whereRaw('LOWER(email) = ?', [term.toLowerCase()])
     return
   }
-  const like = escapeLike(term)
+  const like = Like.containing(term)
   const number = term.toUpperCase().replace(/\s+/g, '')
   const looksLikeNumber = /^[A-Z]*\d[A-Z0-9-]{2,19}$/.test(number)
   query.where((where) => {
@@ -246,11 +245,10 @@ function searchTickets(query: ReturnType<typeof Ticket.query>, raw: string) {
         customers.from('customers').where('customer_number', number).select('id')
       })
     }
-    where
-      .orWhereIn('id', (messages) => {
-        messages.from('ticket_messages').where('body', 'like', like).select('ticket_id')
-      })
-      .orWhere('name', 'like', like)
+    where.orWhereIn('id', (messages) => {
+      Like.where(messages.from('ticket_messages'), 'body', like).select('ticket_id')
+    })
+    Like.orWhere(where, 'name', like)
   })
 }
 

@@ -2,6 +2,7 @@ import type { ModelQueryBuilderContract } from '@adonisjs/lucid/types/model'
 import User, { USER_STATES, type UserState } from '#models/user'
 import AuditEvent from '#models/audit_event'
 import { SessionRegistry } from '#services/account/session_registry'
+import { Like } from '#services/database/like'
 
 export type UserSearch = { q?: string; state?: string; page?: number }
 
@@ -21,9 +22,9 @@ function matchTerm(query: ModelQueryBuilderContract<typeof User>, term: string) 
       customers.where('customer_number', customerNumber)
     })
   } else {
-    const like = `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+    const like = Like.containing(term)
     query.where((where) => {
-      where.where('email', 'like', like).orWhere('full_name', 'like', like)
+      Like.orWhere(Like.where(where, 'email', like), 'full_name', like)
     })
   }
 }

@@ -10,6 +10,7 @@ import {
   toUtc,
 } from '#services/merchant/transaction_query'
 import { toRow } from '#services/merchant/transaction_list_service'
+import { Like } from '#services/database/like'
 
 export type TerminalView = {
   id: number
@@ -74,10 +75,10 @@ const SEARCH_COLUMNS = [
   'term.city',
 ]
 
-/** The words of a search, each as a LIKE pattern (its %, _ and \ taken literally). */
+/** The words of a search, each as a LIKE pattern (taken literally: #services/database/like). */
 function searchPatterns(q: string | undefined) {
   const words = (q ?? '').trim().split(/\s+/).filter(Boolean).slice(0, 8)
-  return words.map((word) => `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
+  return words.map((word) => Like.containing(word))
 }
 
 function toView(raw: Record<string, any>): TerminalView {
@@ -111,7 +112,7 @@ export const TerminalService = {
         .whereIn('term.customer_id', scope.ids)
       for (const pattern of searchPatterns(query.q)) {
         builder.where((any) => {
-          for (const column of SEARCH_COLUMNS) any.orWhere(column, 'like', pattern)
+          for (const column of SEARCH_COLUMNS) Like.orWhere(any, column, pattern)
         })
       }
       return builder

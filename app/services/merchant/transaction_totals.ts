@@ -457,6 +457,9 @@ export const TransactionTotals = {
 
   /** The list's totals ({count, approved, turnover}) from the table, in one statement. */
   async totals(customerIds: number[], filter: TransactionFilter) {
+    /* no customer in view (a pending link, a customer hidden until TOTP): nothing to sum,
+       and `IN ()` is no SQL for MariaDB */
+    if (!customerIds.length) return { count: 0, approved: 0, turnover: 0 }
     const { sql, bindings } = TransactionTotals.totalsStatement(customerIds, filter)
     const row = rowsOf(await reader().rawQuery(sql, bindings))[0]
     return {
@@ -511,7 +514,8 @@ export const TransactionTotals = {
     let pending =
       `SELECT COUNT(*) AS count, COALESCE(SUM(CASE WHEN t.status = 'approved' THEN 1 ELSE 0 END), 0) AS approved, ` +
       `COALESCE(SUM(CASE ${turnover} ELSE 0 END), 0) AS turnover ` +
-      `FROM ${PENDING_TABLE} p INNER JOIN transactions t ON t.id = p.transaction_id ` +
+      /* the mark's customer finds the marks by index; the transaction's own customer decides */
+      `FROM ${PENDING_TABLE} p INNER JOIN transactions t ON t.id = p.transaction_id AND t.customer_id = p.customer_id ` +
       `WHERE p.customer_id IN (${list(customerIds)}) AND t.occurred_at >= ? AND t.occurred_at < ?`
     bindings.push(...customerIds, sqlTime(filter.start), sqlTime(filter.end))
     for (const [column, values] of [

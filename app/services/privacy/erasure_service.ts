@@ -14,6 +14,7 @@ import { LoginService } from '#services/account/login_service'
 import { LoginThrottle, type Client } from '#services/account/login_throttle'
 import { Totp } from '#services/security/totp'
 import { DataExportService } from '#services/privacy/data_export_service'
+import { Like } from '#services/database/like'
 
 /*
 | „Konto löschen“ (GDPR Art. 17, docs/privacy.md). The users row stays — invoices,
@@ -300,10 +301,11 @@ export const ErasureService = {
       }
       /* other events that mention the address (e.g. an invitation to it, a failed login) */
       for (const needle of needles) {
-        const mentions = await trx
-          .from('audit_events')
-          .where('meta', 'like', `%${needle.replace(/[%_\\]/g, '\\$&')}%`)
-          .select('id', 'meta')
+        const mentions = await Like.where(
+          trx.from('audit_events'),
+          'meta',
+          Like.containing(needle)
+        ).select('id', 'meta')
         for (const event of mentions) {
           await trx
             .from('audit_events')

@@ -1,4 +1,5 @@
 import { test } from '@japa/runner'
+import db from '@adonisjs/lucid/services/db'
 import { Agent } from '#tests/helpers/agent'
 import { resetState } from '#tests/helpers/db'
 import { createMerchant, loginAs } from '#tests/helpers/auth'
@@ -99,5 +100,69 @@ test.group('Merchant scope: another customer is a 404', (group) => {
       assert.equal(response.status, 302, path)
       assert.match(response.location ?? '', /^\/login/)
     }
+  })
+})
+
+/*
+| A user with no customer in view — the only link still a pending request, or the
+| only customers withheld until two-factor sign-in is set up — gets the pages everyone
+| without data gets: 200 and empty, never a server error (MariaDB refuses `IN ()`).
+*/
+test.group('Merchant scope: no customer in view', (group) => {
+  group.each.setup(() => resetState())
+
+  const PAGES = [
+    '/',
+    '/transactions',
+    '/transactions?from=2025-01-01&to=2026-12-31',
+    '/transactions?type=sale&status=approved',
+    '/transactions.csv',
+    '/transactions/live?since=0',
+    '/terminals',
+    '/customer',
+    '/closings',
+    '/payouts',
+    '/invoices',
+  ]
+
+  async function visitAll(agent: Agent) {
+    const answers: Record<string, number> = {}
+    for (const path of PAGES) answers[path] = (await agent.get(path)).status
+    return answers
+  }
+
+  test('without any link every merchant page answers, empty', async ({ assert }) => {
+    const merchant = await createMerchant()
+    await addTransactions(merchant.terminals[0], [{ receiptNumber: 'UNLINKED-1' }])
+    await db.from('customer_user').where('user_id', merchant.user.id).delete()
+    const agent = new Agent()
+    await loginAs(agent, merchant.user.email, merchant.password)
+
+    const answers = await visitAll(agent)
+    for (const path of PAGES) assert.oneOf(answers[path], [200, 204], path)
+    const list = await agent.get('/transactions')
+    assert.deepEqual(rowIds(list.text), [])
+    assert.notInclude(list.text, 'UNLINKED-1')
+  })
+
+  test('with the only customer withheld until TOTP, the pages answer with the notice', async ({
+    assert,
+  }) => {
+    const merchant = await createMerchant({
+      customers: [{ customerNumber: 'K7100001', companyName: 'Vorbehalt Café OHG' }],
+    })
+    await addTransactions(merchant.terminals[0], [{ receiptNumber: 'WITHHELD-1' }])
+    await db.from('customers').where('id', merchant.customers[0].id).update({
+      require_two_factor: true,
+    })
+    const agent = new Agent()
+    await loginAs(agent, merchant.user.email, merchant.password)
+
+    const answers = await visitAll(agent)
+    for (const path of PAGES) assert.oneOf(answers[path], [200, 204], path)
+    const list = await agent.get('/transactions')
+    assert.deepEqual(rowIds(list.text), [])
+    assert.notInclude(list.text, 'WITHHELD-1')
+    assert.include(list.text, 'Vorbehalt Café OHG (K7100001) verlangt die Zwei-Faktor-Anmeldung')
   })
 })
