@@ -2,6 +2,7 @@ import db from '@adonisjs/lucid/services/db'
 import type { CustomerScope } from '#services/merchant/customer_scope'
 import { OutOfScope } from '#services/merchant/customer_scope'
 import { rowsOf } from '#services/database/rows'
+import { reader } from '#services/database/reader'
 import type { TransactionFilter } from '#services/merchant/transaction_filter'
 import {
   TransactionQuery,
@@ -75,7 +76,9 @@ export const TransactionListService = {
     const ids = scope.ids
     /* read before the page, so the live feed misses nothing inserted meanwhile */
     const sinceId = await TransactionListService.maxId()
-    let seek = { after: decodeCursor(cursors.after), before: decodeCursor(cursors.before) }
+    /* one direction: `after` wins over a `before` sent with it (as on the closings and payouts) */
+    const after = decodeCursor(cursors.after)
+    let seek = { after, before: after ? undefined : decodeCursor(cursors.before) }
     let raw = await TransactionQuery.page(ids, filter, seek, PAGE_SIZE + 1)
     let hasNext = false
     let hasPrev = false
@@ -139,8 +142,12 @@ export const TransactionListService = {
     return rows.map((row) => ({ tid: String(row.terminal_id), city: row.city as string | null }))
   },
 
+  /**
+   * The newest id the page can see: read where the page is read (a replica may lag the
+   * primary), so a row the replica has not got yet is above it and the live feed brings it.
+   */
   async maxId() {
-    const row = rowsOf(await db.rawQuery('SELECT MAX(id) AS max FROM transactions'))[0]
+    const row = rowsOf(await reader().rawQuery('SELECT MAX(id) AS max FROM transactions'))[0]
     return Number(row?.max ?? 0)
   },
 }

@@ -432,6 +432,12 @@ test.group('Merchant transaction pagination', (group) => {
     const prev2 = middle.text.match(/href="([^"]+)" rel="prev"/)![1].replaceAll('&amp;', '&')
     const first = await agent.get(prev2)
     assert.deepEqual(rowIds(first.text), seen[0])
+    /* a URL with both cursors (not one the portal writes) is read in one direction: `after` */
+    const afterOnly = new URLSearchParams(links[1].split('?')[1]).get('after')!
+    const beforeToo = new URLSearchParams(prev2.split('?')[1]).get('before')!
+    const both = await agent.get(`/transactions?after=${afterOnly}&before=${beforeToo}`)
+    assert.equal(both.status, 200)
+    assert.deepEqual(rowIds(both.text), seen[1])
     /* a detail opened from the middle page leads back to that page */
     const middleId = seen[1][0]
     const detailHref = middle.text
