@@ -141,10 +141,13 @@ export class ClosingIngest {
     })
     const closingId = Number(id)
 
-    /* the link: this terminal's unclosed payments up to the closing's time, in one statement */
+    /* the link: this terminal's unclosed payments up to the closing's time, in one statement —
+       only the customer's own: a terminal moved to another customer (import) leaves the
+       previous customer's open payments to that customer */
     await trx
       .from('transactions')
       .where('terminal_id', terminal.id)
+      .where('customer_id', terminal.customer_id)
       .whereNull('closing_id')
       .where('occurred_at', '<=', closedAtSql)
       .update({ closing_id: closingId })

@@ -26,7 +26,6 @@ export function parseIsoWithOffset(value: string): number | null {
   if (new Date(local).getUTCDate() !== day) return null
   return local - offsetMinutes * 60_000
 }
-const CURRENCIES = new Set(Intl.supportedValuesOf('currency'))
 /** Masked PAN: digits, mask characters (*, X, •) and optional group spaces. */
 const MASKED_PAN_SHAPE = /^[0-9*Xx• ]{12,23}$/
 const MASK_CHARS = new Set(['*', 'X', 'x', '•'])
@@ -210,8 +209,9 @@ export function validateIngestItem(raw: unknown, now = Date.now()): ItemValidati
       report.add('currency', 'fixedLength', 'The currency field must have 3 characters', {
         size: 3,
       })
-    } else if (!CURRENCIES.has(currency)) {
-      report.add('currency', 'currency', 'The currency field must be an ISO 4217 code')
+    } else if (currency !== 'EUR') {
+      /* the money flow (closings, payouts, invoices) is in euros: no sum may mix currencies */
+      report.add('currency', 'currency', 'The currency field must be EUR')
     }
   }
 

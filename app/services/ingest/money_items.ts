@@ -115,6 +115,8 @@ const payoutSchema = vine.object({
         closing_number: vine.number().withoutDecimals().min(1).max(99_999_999),
       })
     )
+    /* a closing named twice would count its gross twice */
+    .distinct(['terminal_id', 'closing_number'])
     .maxLength(500)
     .optional(),
 })

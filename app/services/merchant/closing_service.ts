@@ -151,6 +151,7 @@ export const ClosingService = {
       .join('terminals as term', 'term.id', 't.terminal_id')
       .join('customers as c', 'c.id', 't.customer_id')
       .where('t.terminal_id', closing.terminalDbId)
+      .where('t.customer_id', closing.customerId)
       .where('t.closing_id', closing.id)
       .orderBy('t.occurred_at', 'desc')
       .orderBy('t.id', 'desc')
@@ -160,6 +161,7 @@ export const ClosingService = {
     const total = await db
       .from('transactions')
       .where('terminal_id', closing.terminalDbId)
+      .where('customer_id', closing.customerId)
       .where('closing_id', closing.id)
       .count('* as n')
       .first()

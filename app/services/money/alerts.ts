@@ -143,6 +143,7 @@ async function unclosedTerminals(now: DateTime): Promise<AlertEvent[]> {
       open
         .from('transactions')
         .whereColumn('transactions.terminal_id', 'terminals.id')
+        .whereColumn('transactions.customer_id', 'terminals.customer_id')
         .whereNull('transactions.closing_id')
         .where('transactions.status', 'approved')
         .select(db.raw('1'))
@@ -150,7 +151,11 @@ async function unclosedTerminals(now: DateTime): Promise<AlertEvent[]> {
     .select('id', 'terminal_id', 'customer_id', 'last_closed_at')
   const neverClosed = await db
     .from('terminals')
-    .join('transactions', 'transactions.terminal_id', 'terminals.id')
+    .join('transactions', (on) =>
+      on
+        .on('transactions.terminal_id', '=', 'terminals.id')
+        .andOn('transactions.customer_id', '=', 'terminals.customer_id')
+    )
     .where('terminals.status', 'active')
     .whereNull('terminals.last_closed_at')
     .whereNull('transactions.closing_id')

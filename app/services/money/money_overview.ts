@@ -83,18 +83,24 @@ export async function openAmounts(
       'terminal_id',
       terminals.map((row) => row.id)
     )
+    .whereIn('customer_id', customerIds)
     .whereNull('closing_id')
-    .groupBy('terminal_id')
+    .groupBy('terminal_id', 'customer_id')
     .select(
       'terminal_id',
+      'customer_id',
       db.raw(`SUM(${COUNTED_SQL}) as n`),
       db.raw(`COALESCE(SUM(${NET_SQL}), 0) as net`),
       db.raw('MIN(occurred_at) as oldest'),
       db.raw('COUNT(*) as rows_open')
     )
-  const byTerminal = new Map(open.map((row) => [Number(row.terminal_id), row]))
+  /* a terminal's open payments are its current customer's (a moved terminal's earlier ones stay
+     with the customer they were made for) */
+  const byTerminal = new Map(
+    open.map((row) => [`${row.terminal_id}:${row.customer_id}`, row] as const)
+  )
   return terminals.map((terminal) => {
-    const row = byTerminal.get(Number(terminal.id))
+    const row = byTerminal.get(`${terminal.id}:${terminal.customer_id}`)
     const lastClosed = terminal.last_closed_at ? utcTime(terminal.last_closed_at) : null
     const oldest = row?.oldest ? utcTime(row.oldest) : null
     const since = lastClosed ?? oldest
@@ -111,7 +117,8 @@ export async function openAmounts(
       neverClosed: !lastClosed,
       hasOpen,
       ageDays,
-      overdue: hasOpen && ageDays !== null && ageDays >= UNCLOSED_DAYS,
+      /* overdue when it holds money: declined attempts alone are nothing to close */
+      overdue: Number(row?.n ?? 0) > 0 && ageDays !== null && ageDays >= UNCLOSED_DAYS,
     }
   })
 }

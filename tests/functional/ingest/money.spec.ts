@@ -150,6 +150,49 @@ test.group('Ingest API: closings', (group) => {
     assert.isNotNull(terminal.last_closed_at)
   })
 
+  test("a terminal moved to another customer: its next closing links only the new customer's payments", async ({
+    assert,
+  }) => {
+    const token = await issueToken()
+    const a = await createCustomer()
+    const b = await createCustomer()
+    const tid = a.terminals[0].terminalId
+    await transactionsAt(token, tid, [{ minutesAgo: 300, amount: 1111 }])
+    /* the terminal import gives the terminal to B */
+    await db.from('terminals').where('terminal_id', tid).update({ customer_id: b.customer.id })
+    await transactionsAt(token, tid, [{ minutesAgo: 200, amount: 2222 }])
+
+    const response = await post(
+      'closings',
+      {
+        closings: [
+          {
+            terminal_id: tid,
+            closing_number: 1,
+            closed_at: at(60),
+            totals: [{ card_brand: 'girocard', sales_count: 1, sales_minor: 2222 }],
+          },
+        ],
+      },
+      token
+    )
+    assert.equal(response.status, 200, response.text)
+    const result = response.json.results[0]
+    assert.equal(result.linked_count, 1)
+    assert.equal(result.difference_minor, 0)
+    const linked = await db.from('transactions').where('closing_id', result.id)
+    assert.deepEqual(
+      linked.map((row) => [Number(row.amount_minor), Number(row.customer_id)]),
+      [[2222, b.customer.id]]
+    )
+    /* A's payment stays A's and open */
+    const open = await db.from('transactions').whereNull('closing_id').select('customer_id')
+    assert.deepEqual(
+      open.map((row) => Number(row.customer_id)),
+      [a.customer.id]
+    )
+  })
+
   test('a repeated closing is a duplicate and changes nothing', async ({ assert }) => {
     const token = await issueToken()
     const { terminals } = await createCustomer()
@@ -452,13 +495,30 @@ test.group('Ingest API: payouts', (group) => {
           }),
           payout(number, tid, { gross_minor: 20_000, net_minor: 19_977 }),
           payout(number, tid, { reference: `PO-${PAN}` }),
+          /* the same closing twice would count its gross twice */
+          payout(number, tid, {
+            reference: 'PO-TWICE',
+            closings: [
+              { terminal_id: tid, closing_number: 1 },
+              { terminal_id: tid, closing_number: 1 },
+            ],
+          }),
         ],
       },
       token
     )
     assert.equal(response.status, 422)
     const rules = response.json.results.map((result: any) => result.errors[0].rule)
-    assert.deepEqual(rules, ['sum', 'sum', 'exists', 'exists', 'conflict', 'card_number'])
+    assert.deepEqual(rules, [
+      'sum',
+      'sum',
+      'exists',
+      'exists',
+      'conflict',
+      'card_number',
+      'distinct',
+    ])
+    assert.equal(response.json.results[6].errors[0].field, 'closings')
     assert.equal(response.json.results[3].errors[0].field, 'closings.0')
     assert.notInclude(response.text, PAN)
     assert.lengthOf(await db.from('payouts'), 1)
