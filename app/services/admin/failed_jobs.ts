@@ -23,6 +23,11 @@ export const FailedJobs = {
   },
 
   /** Puts one failed job back into its queue, audited; false when it is not (or no longer) failed. */
+  /** Agents retry mails and money alerts; invoice jobs (a run, an invoice) only admins. */
+  mayRetry(queue: QueueName, staff: StaffUser) {
+    return queue !== 'invoices' || staff.isAdmin
+  },
+
   async retry(queue: QueueName, jobId: string, staff: StaffUser) {
     const job = await getQueue(queue).getJob(jobId)
     if (!job || !(await job.isFailed())) return false

@@ -75,6 +75,42 @@ test.group('Admin dashboard and look-ups', (group) => {
     await getQueue('mail').clean(0, 1000, 'failed')
   })
 
+  test("an agent may not retry an invoice job (a run is the admins'), an admin may", async ({
+    assert,
+  }) => {
+    await getQueue('invoices').add('no_such_job', {}, { attempts: 1 })
+    for (let i = 0; i < 50 && (await getQueue('invoices').getFailedCount()) < 1; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+    const [failed] = await getQueue('invoices').getFailed()
+    const agent = new Agent()
+    await loginStaff(agent, await createStaff({ role: 'agent' }))
+    const list = await agent.get('/admin/jobs?queue=invoices')
+    assert.include(list.text, 'no_such_job')
+    assert.notInclude(list.text, `/admin/jobs/invoices/${failed.id}/retry`)
+    assert.include(list.text, 'Nur Support-Administratoren wiederholen Rechnungsaufträge.')
+    const refused = await agent.post(
+      `/admin/jobs/invoices/${failed.id}/retry`,
+      {},
+      { csrfFrom: '/admin/jobs?queue=mail' }
+    )
+    assert.equal(refused.status, 403)
+    assert.isTrue(await (await getQueue('invoices').getJob(failed.id!))!.isFailed())
+
+    const admin = new Agent()
+    await loginStaff(admin, await createStaff({ role: 'admin', email: 'admin2@example.com' }))
+    const retried = await admin.post(
+      `/admin/jobs/invoices/${failed.id}/retry`,
+      {},
+      { csrfFrom: '/admin/jobs?queue=invoices' }
+    )
+    assert.include((await admin.follow(retried)).text, 'erneut eingereiht')
+    for (let i = 0; i < 50 && (await getQueue('invoices').getFailedCount()) < 1; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+    await getQueue('invoices').clean(0, 1000, 'failed')
+  })
+
   test('customers and terminals are looked up read-only with their linked users', async ({
     assert,
   }) => {
