@@ -3,6 +3,7 @@ import { loginPageValidator, loginValidator } from '#validators/account'
 import { LOCALE_COOKIE } from '#middleware/detect_user_locale_middleware'
 import { LoginService } from '#services/account/login_service'
 import { SessionRegistry } from '#services/account/session_registry'
+import { LiveRevocation } from '#services/ingest/live_revocation'
 import { safeRedirectTarget } from '#services/account/redirect_target'
 
 /** „Anmelden“ and „Abmelden“ for merchants. */
@@ -46,6 +47,8 @@ export default class SessionController {
   async destroy({ auth, session, response }: HttpContext) {
     const guard = auth.use('web')
     if (await guard.check()) {
+      /* this session's live streams (other tabs) end now, not at their next session check */
+      await LiveRevocation.sessionEnded(guard.user!.id, session.sessionId)
       await session.untag(SessionRegistry.userTag(guard.user!.id))
       await guard.logout()
       session.clear()

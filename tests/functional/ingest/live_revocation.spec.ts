@@ -150,6 +150,25 @@ test.group('Live feed: a right that ends ends the stream', (group) => {
     assert.lengthOf(here.ends, 0)
   })
 
+  test('„Abmelden“ ends this session’s streams at once (other tabs), not the other session’s', async ({
+    assert,
+    cleanup,
+  }) => {
+    const merchant = await createMerchant()
+    const token = await issueToken()
+    const { agent, live: tab } = await watching(merchant, cleanup)
+    const { live: phone } = await watching(merchant, cleanup)
+
+    const endedAt = Date.now()
+    const response = await agent.post('/logout', {}, { csrfFrom: '/' })
+    assert.equal(response.status, 302)
+    await assertEndedWithin1s(assert, tab, endedAt)
+
+    const tid = merchant.terminals[0].terminalId
+    assert.isTrue(await receives(phone, tid, token, 1000))
+    assert.lengthOf(phone.ends, 0)
+  })
+
   test('removing a customer link stops that customer’s events at once, the others go on', async ({
     assert,
     cleanup,
