@@ -7,6 +7,7 @@ import { AuditService } from '#services/audit/audit_service'
 import { LiveRevocation } from '#services/ingest/live_revocation'
 import { OutOfScope } from '#services/merchant/customer_scope'
 import { InvitationService, type PendingInvitation } from '#services/account/invitation_service'
+import { OwnerLinks } from '#services/account/owner_links'
 
 export type CoUser = {
   linkId: number
@@ -54,6 +55,7 @@ export const CustomerUsersService = {
       .join('customers', 'customers.id', 'customer_user.customer_id')
       .where('customer_user.user_id', owner.id)
       .where('customer_user.role', 'owner')
+      .if(OwnerLinks.withheldFrom(owner), (q) => q.where('customers.require_two_factor', false))
       .orderBy('customers.customer_number')
       .select('customers.id', 'customers.customer_number', 'customers.company_name')
     const ids = customers.map((row) => Number(row.id))
@@ -117,7 +119,7 @@ export const CustomerUsersService = {
 
   /** True when the user owns at least one customer (the page and its menu entry). */
   async ownsAny(user: User) {
-    const row = await db.from('customer_user').where({ user_id: user.id, role: 'owner' }).first()
+    const row = await OwnerLinks.ids(db.connection(), user).first()
     return Boolean(row)
   },
 
@@ -225,10 +227,7 @@ export const CustomerUsersService = {
   },
 
   ownedIds(trx: TransactionClientContract, owner: User) {
-    return trx
-      .from('customer_user')
-      .where({ user_id: owner.id, role: 'owner' })
-      .select('customer_id')
+    return OwnerLinks.ids(trx, owner)
   },
 
   /** The customer's owners, their rows locked so two owners cannot demote each other at once. */

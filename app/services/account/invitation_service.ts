@@ -12,6 +12,7 @@ import { AuditService } from '#services/audit/audit_service'
 import { OutOfScope } from '#services/merchant/customer_scope'
 import { OneTimeTokenService } from '#services/account/one_time_token_service'
 import { PasswordPolicy, type PasswordProblem } from '#services/account/password_policy'
+import { OwnerLinks } from '#services/account/owner_links'
 
 /*
 | Invitations (PRODUCT „Access model“): an owner invites an e-mail address to one of
@@ -53,9 +54,8 @@ export const InvitationService = {
   /** Invites an address to a customer the owner owns; anything else is the shared 404. */
   async invite(owner: User, customerId: number, rawEmail: string, role: CustomerRole) {
     const email = User.normalizeEmail(rawEmail)
-    const owned = await db
-      .from('customer_user')
-      .where({ user_id: owner.id, customer_id: customerId, role: 'owner' })
+    const owned = await OwnerLinks.ids(db.connection(), owner)
+      .where('customer_user.customer_id', customerId)
       .first()
     if (!owned) throw new OutOfScope()
     const customer = await Customer.findOrFail(customerId)
@@ -136,13 +136,7 @@ export const InvitationService = {
         .where('id', invitationId)
         .whereNull('accepted_at')
         .whereNull('revoked_at')
-        .whereIn(
-          'customer_id',
-          trx
-            .from('customer_user')
-            .where({ user_id: owner.id, role: 'owner' })
-            .select('customer_id')
-        )
+        .whereIn('customer_id', OwnerLinks.ids(trx, owner))
         .forUpdate()
         .first()
       if (!row) throw new OutOfScope()

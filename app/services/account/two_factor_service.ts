@@ -8,6 +8,7 @@ import { LoginService } from '#services/account/login_service'
 import { LoginThrottle, type Client } from '#services/account/login_throttle'
 import { Totp } from '#services/security/totp'
 import { LiveRevocation } from '#services/ingest/live_revocation'
+import { OwnerLinks } from '#services/account/owner_links'
 
 /** A customer the user owns, with whether it requires two-factor sign-in of its users. */
 export type OwnedCustomer = {
@@ -120,6 +121,8 @@ export const TwoFactorService = {
       .join('customers', 'customers.id', 'customer_user.customer_id')
       .where('customer_user.user_id', user.id)
       .where('customer_user.role', 'owner')
+      /* a customer withheld until TOTP is not the owner's to manage (nor to switch off) */
+      .if(OwnerLinks.withheldFrom(user), (q) => q.where('customers.require_two_factor', false))
       .orderBy('customer_user.id', 'asc')
       .select(
         'customers.id',

@@ -1,4 +1,5 @@
 import { test } from '@japa/runner'
+import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
 import type User from '#models/user'
 import Customer from '#models/customer'
@@ -249,5 +250,38 @@ test.group('Zwei-Faktor-Anmeldung für alle Benutzer eines Kunden', (group) => {
       'account.two_factor.customer_required',
       'account.two_factor.customer_not_required',
     ])
+  })
+
+  test('a co-owner without TOTP cannot manage the withheld customer: no switching it off, no users, no invitations', async ({
+    assert,
+  }) => {
+    const owner = await ownedCustomer()
+    const coOwner = await coUser(owner.customer, 'owner')
+    const ownerAgent = new Agent()
+    await loginWithTotp(ownerAgent, owner.user.email, owner.password, owner.secret)
+    await setRequired(ownerAgent, owner.customer.id, true)
+
+    const agent = new Agent()
+    await loginAs(agent, coOwner.user.email, coOwner.password)
+    /* switching the requirement off is the shared 404, the requirement stays */
+    assert.equal((await setRequired(agent, owner.customer.id, false)).status, 404)
+    await owner.customer.refresh()
+    assert.isTrue(owner.customer.requireTwoFactor)
+    /* „Benutzer“ shows only the co-owner's own customer, not the withheld one's users */
+    const users = await agent.get('/account/users')
+    assert.equal(users.status, 200)
+    assert.include(users.text, 'K7000002')
+    assert.notInclude(users.text, 'inhaber@example.com')
+    /* (K7000001 is named only in the notice that it requires two-factor sign-in) */
+    assert.include(visibleText(users.text), 'Pflicht Bäckerei GmbH (K7000001) verlangt')
+    assert.notInclude(users.text, `value="${owner.customer.id}"`)
+    /* and nobody is invited to it */
+    const invite = await agent.post(
+      '/account/users/invitations',
+      { customer_id: String(owner.customer.id), email: 'neu@example.com', role: 'viewer' },
+      { csrfFrom: '/account/users' }
+    )
+    assert.equal(invite.status, 404)
+    assert.lengthOf(await db.from('invitations').where('email', 'neu@example.com'), 0)
   })
 })
