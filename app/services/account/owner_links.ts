@@ -1,4 +1,5 @@
 import type { QueryClientContract } from '@adonisjs/lucid/types/database'
+import type { DatabaseQueryBuilderContract } from '@adonisjs/lucid/types/querybuilder'
 import type User from '#models/user'
 
 /*
@@ -29,4 +30,22 @@ export const OwnerLinks = {
     }
     return query.select('customer_user.customer_id')
   },
+}
+
+/**
+ * Narrows a query over `customer_user` joined with `users` to the links whose customer is
+ * not withheld from the user (two-factor required, none set up): who gets a customer's
+ * money alerts, invoice and document mails is who sees the customer on its pages.
+ */
+export function visibleLinksOnly<Q extends DatabaseQueryBuilderContract<any>>(query: Q): Q {
+  return query.where((visible) =>
+    visible
+      .whereNotNull('users.totp_enabled_at')
+      .orWhereNotExists((required) =>
+        required
+          .from('customers')
+          .whereColumn('customers.id', 'customer_user.customer_id')
+          .where('customers.require_two_factor', true)
+      )
+  ) as Q
 }

@@ -14,6 +14,7 @@ import {
 import DocumentAddedMail from '#mails/document_added_mail'
 import { CUSTOMER_ROLES } from '#models/customer_user'
 import { roleAllows } from '#policies/customer_policy'
+import { visibleLinksOnly } from '#services/account/owner_links'
 
 export type NewDocument = {
   customerId: number
@@ -139,9 +140,9 @@ export class DocumentService {
   /** One mail per active owner and accountant (the roles that see documents), in their language. */
   async #mailTeam(document: Document) {
     const customer = await Customer.findOrFail(document.customerId)
-    const users = await db
-      .from('users')
-      .join('customer_user', 'customer_user.user_id', 'users.id')
+    const users = await visibleLinksOnly(
+      db.from('users').join('customer_user', 'customer_user.user_id', 'users.id')
+    )
       .where('customer_user.customer_id', document.customerId)
       .where('users.state', 'active')
       .whereIn(

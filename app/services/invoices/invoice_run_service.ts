@@ -14,6 +14,7 @@ import { sendInvoiceMailJob } from '#jobs/send_invoice_mail'
 import { invoiceLanguage } from '#services/invoices/invoice_language'
 import { CUSTOMER_ROLES } from '#models/customer_user'
 import { roleAllows } from '#policies/customer_policy'
+import { visibleLinksOnly } from '#services/account/owner_links'
 
 /**
  * The monthly run: one invoice_runs row per period, one item per customer,
@@ -136,9 +137,9 @@ export class InvoiceRunService {
   async enqueueMails(invoice: Invoice) {
     if (invoice.status !== 'issued' || !invoice.number) return
     const customer = await db.from('customers').where('id', invoice.customerId).first()
-    const users = await db
-      .from('users')
-      .join('customer_user', 'customer_user.user_id', 'users.id')
+    const users = await visibleLinksOnly(
+      db.from('users').join('customer_user', 'customer_user.user_id', 'users.id')
+    )
       .where('customer_user.customer_id', invoice.customerId)
       .where('users.state', 'active')
       .whereIn(

@@ -4,6 +4,7 @@ import mail from '@adonisjs/mail/services/main'
 import logger from '@adonisjs/core/services/logger'
 import Customer from '#models/customer'
 import MoneyAlertMail, { type MoneyAlertData } from '#mails/money_alert_mail'
+import { visibleLinksOnly } from '#services/account/owner_links'
 
 /** A terminal without a Kassenschnitt for this many days is reported (its girocard guarantee lapses after 8). */
 export const UNCLOSED_ALERT_DAYS = 5
@@ -102,9 +103,9 @@ async function alertOnce(event: AlertEvent, customer: Customer) {
 
 /** The customer's active owners and accountants who want this alert. */
 async function recipientsOf(customerId: number, setting: Setting) {
-  const rows = await db
-    .from('customer_user')
-    .join('users', 'users.id', 'customer_user.user_id')
+  const rows = await visibleLinksOnly(
+    db.from('customer_user').join('users', 'users.id', 'customer_user.user_id')
+  )
     .where('customer_user.customer_id', customerId)
     .whereIn('customer_user.role', ['owner', 'accountant'])
     .where('users.state', 'active')

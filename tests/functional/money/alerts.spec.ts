@@ -262,6 +262,24 @@ test.group('Money alerts', (group) => {
     assert.lengthOf(smtpSink.to(ACCOUNTANT), 1)
   })
 
+  test('a customer requiring two-factor sign-in alerts only the users who have it', async ({
+    assert,
+  }) => {
+    const { owner, customer, terminal } = await team()
+    await db.from('customers').where('id', customer.id).update({ require_two_factor: true })
+    await db
+      .from('users')
+      .where('id', owner.id)
+      .update({ totp_enabled_at: DateTime.utc().toFormat('yyyy-MM-dd HH:mm:ss') })
+    await stalled(terminal, 6)
+    const result = await runMoneyAlerts()
+    assert.equal(result.mails, 1)
+    await mailTo(OWNER, `Terminal ${TID} ohne Kassenschnitt`)
+    await settle()
+    /* the accountant without TOTP does not see the customer, so gets no mail of it either */
+    assert.lengthOf(smtpSink.to(ACCOUNTANT), 0)
+  })
+
   test('old differences are not mailed at the first run', async ({ assert }) => {
     const { terminal } = await team()
     await addTransactions(terminal, [
