@@ -13,7 +13,13 @@ export default class AuthMiddleware {
     const loggedIn = await guard.check()
     const user = guard.user
 
-    if (!loggedIn || !user || !user.isActive || SessionPolicy.isExpired(ctx.session)) {
+    if (
+      !loggedIn ||
+      !user ||
+      !user.isActive ||
+      SessionPolicy.isExpired(ctx.session) ||
+      !SessionPolicy.isCurrentGeneration(ctx.session, user.sessionGeneration)
+    ) {
       if (loggedIn) await guard.logout()
       /* back to the page asked for after the login (GET only) */
       const target = ctx.request.method() === 'GET' ? ctx.request.url(true) : '/'

@@ -68,6 +68,10 @@ export default class User extends compose(BaseModel, AuthFinder) {
   @column()
   declare failedLoginCount: number
 
+  /** Counted up whenever all the user's sessions end (SessionRegistry.endUserSessions). */
+  @column()
+  declare sessionGeneration: number
+
   @column.dateTime()
   declare emailVerifiedAt: DateTime | null
 

@@ -13,7 +13,7 @@ export default class AccountPasswordController {
       auth.use('web').user!,
       data.current_password,
       data.password,
-      session.sessionId,
+      session,
       { ip: request.ip(), i18n }
     )
     if (result === 'wrong_current') {

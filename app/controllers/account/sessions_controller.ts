@@ -7,7 +7,7 @@ import { SessionRegistry } from '#services/account/session_registry'
 /** „Andere Sitzungen abmelden“ and „Abmelden“ of one other session. */
 export default class AccountSessionsController {
   async destroyOthers({ auth, session, response, i18n }: HttpContext) {
-    const ended = await AccountService.endOtherSessions(auth.use('web').user!, session.sessionId)
+    const ended = await AccountService.endOtherSessions(auth.use('web').user!, session)
     session.flash('success', i18n.t('account.sessions.ended', { count: ended }))
     return response.redirect(urlFor('account.show') + '#sessions')
   }

@@ -12,6 +12,7 @@ import PasswordChangedMail from '#mails/password_changed_mail'
 import { budgets } from '#services/security/rate_limits'
 import { AuditService } from '#services/audit/audit_service'
 import { SessionRegistry } from '#services/account/session_registry'
+import type { Session } from '@adonisjs/session'
 import { LiveRevocation } from '#services/ingest/live_revocation'
 import { CustomerClaim, CustomerProof } from '#services/account/customer_proof'
 import { LoginThrottle, type Client } from '#services/account/login_throttle'
@@ -64,7 +65,7 @@ export const AccountService = {
     user: User,
     current: string,
     next: string,
-    currentSessionId: string,
+    session: Session,
     client: Client
   ): Promise<'done' | 'wrong_current' | PasswordProblem> {
     if (!(await this.checkCurrentPassword(user, current, client))) return 'wrong_current'
@@ -76,7 +77,7 @@ export const AccountService = {
     await PasswordResetService.setPassword(user, next)
     /* a pending e-mail change or reset link mailed before dies with the old password */
     await OneTimeTokenService.revokeAll(user)
-    await SessionRegistry.endAll(SessionRegistry.userTag(user.id), currentSessionId)
+    await SessionRegistry.endUserSessions(user, session)
     /* every stream, this session's too: its page reconnects and subscribes again */
     await LiveRevocation.userAccessEnded(user.id)
     await mail.sendLater(new PasswordChangedMail(user.email, user.locale))
@@ -122,9 +123,9 @@ export const AccountService = {
   },
 
   /** „Andere Sitzungen abmelden“: ends every session but the current one; returns how many ended. */
-  async endOtherSessions(user: User, currentSessionId: string) {
-    const ended = await SessionRegistry.endAll(SessionRegistry.userTag(user.id), currentSessionId)
-    await LiveRevocation.userAccessEnded(user.id, { exceptSessionId: currentSessionId })
+  async endOtherSessions(user: User, session: Session) {
+    const ended = await SessionRegistry.endUserSessions(user, session)
+    await LiveRevocation.userAccessEnded(user.id, { exceptSessionId: session.sessionId })
     await AuditService.record({
       action: 'sessions.ended_others',
       actor: { type: 'user', id: user.id },

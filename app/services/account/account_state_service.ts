@@ -101,7 +101,7 @@ export const AccountStateService = {
     user.lockNote = note ? note.slice(0, 500) : null
     user.lockedAt = DateTime.now()
     await user.save()
-    const ended = await SessionRegistry.endAll(SessionRegistry.userTag(user.id))
+    const ended = await SessionRegistry.endUserSessions(user)
     await LiveRevocation.userAccessEnded(user.id)
     /* a pending e-mail change dies; reset links stay (a reset is the owner's way out) */
     await OneTimeTokenService.revokeAll(user, ['email_change'])
@@ -171,7 +171,7 @@ export const AccountStateService = {
     const previous = user.state
     user.state = 'disabled'
     await user.save()
-    const ended = await SessionRegistry.endAll(SessionRegistry.userTag(user.id))
+    const ended = await SessionRegistry.endUserSessions(user)
     await LiveRevocation.userAccessEnded(user.id)
     await OneTimeTokenService.revokeAll(user)
     await AuditService.record({

@@ -91,7 +91,7 @@ export const PasswordResetService = {
     }
     /* the owner proved the address: failed attempts before the reset no longer count */
     await LoginThrottle.recordSuccess(user.email)
-    await SessionRegistry.endAll(SessionRegistry.userTag(user.id))
+    await SessionRegistry.endUserSessions(user)
     await LiveRevocation.userAccessEnded(user.id)
     await mail.sendLater(new PasswordChangedMail(user.email, user.locale))
     await AuditService.record({

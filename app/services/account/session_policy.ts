@@ -3,6 +3,7 @@ import type { Session } from '@adonisjs/session'
 /** Absolute session lifetime; the 30-minute idle timeout is the session store's age. */
 const ABSOLUTE_LIFETIME_MS = 12 * 60 * 60 * 1000
 const STARTED_KEY = 'auth_started_at'
+const GENERATION_KEY = 'auth_generation'
 
 export const SessionPolicy = {
   /** Records when the logged-in session began (call right after login). */
@@ -10,6 +11,16 @@ export const SessionPolicy = {
     session.put(STARTED_KEY, Date.now())
     session.put('auth_ip', meta.ip)
     session.put('auth_ua', meta.userAgent.slice(0, 200))
+  },
+
+  /** Stamps the session with the user's session generation (at login, and on the one kept). */
+  stampGeneration(session: Session, generation: number) {
+    session.put(GENERATION_KEY, generation)
+  },
+
+  /** False for a session of an earlier generation: it was ended (and written back by a late request). */
+  isCurrentGeneration(session: Session, generation: number) {
+    return Number(session.get(GENERATION_KEY, 0)) === generation
   },
 
   /** True once 12 hours have passed since login. */

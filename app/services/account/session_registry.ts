@@ -9,6 +9,8 @@ import { UAParser } from 'ua-parser-js'
 import AuditEvent from '#models/audit_event'
 import { AuditService } from '#services/audit/audit_service'
 import { LiveRevocation } from '#services/ingest/live_revocation'
+import { SessionPolicy } from '#services/account/session_policy'
+import db from '@adonisjs/lucid/services/db'
 
 /*
 | Server-side session control. Every login tags its Redis session with the
@@ -84,6 +86,19 @@ export const SessionRegistry = {
         device: deviceOf(userAgent),
       }
     })
+  },
+
+  /**
+   * Ends every session of a merchant except `keep` (the current one, which takes the new
+   * generation): counts the user's session generation up first, so an ended session that a
+   * request still running writes back is logged out on its next request. Returns how many ended.
+   */
+  async endUserSessions(user: { id: number; sessionGeneration: number }, keep?: Session) {
+    await db.from('users').where('id', user.id).increment('session_generation', 1)
+    const row = await db.from('users').where('id', user.id).select('session_generation').first()
+    user.sessionGeneration = Number(row?.session_generation ?? user.sessionGeneration + 1)
+    if (keep) SessionPolicy.stampGeneration(keep, user.sessionGeneration)
+    return SessionRegistry.endAll(userTag(user.id), keep?.sessionId)
   },
 
   /** Ends every session of a tag except `exceptId`; returns how many ended. */

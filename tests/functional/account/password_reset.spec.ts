@@ -12,6 +12,8 @@ import { smtpSink } from '#tests/helpers/services'
 import { solveCaptcha } from '#tests/helpers/captcha'
 import { createMerchant, linkIn, loginAs, mailTo, pathOf } from '#tests/helpers/auth'
 import { AccountStateService } from '#services/account/account_state_service'
+import { SessionRegistry } from '#services/account/session_registry'
+import redis from '@adonisjs/redis/services/main'
 
 const NEW_PASSWORD = 'Apfelwein-Sachsenhausen-Ebbelwoi-77'
 
@@ -90,6 +92,28 @@ test.group('Passwort vergessen', (group) => {
     await loginAs(new Agent(), user.email, NEW_PASSWORD)
     const actions = (await AuditEvent.query().orderBy('id')).map((event) => event.action)
     assert.includeMembers(actions, ['password.reset_requested', 'password.reset_done'])
+  })
+
+  test('a session written back by a request still running during the reset stays ended', async ({
+    assert,
+  }) => {
+    const { user, password, customers } = await createMerchant()
+    const stolen = new Agent()
+    await loginAs(stolen, user.email, password)
+    /* what a request of that session, running while the reset happens, writes back at its end */
+    const [sessionId] = await redis.smembers(`session_tag:${SessionRegistry.userTag(user.id)}`)
+    const inFlight = await redis.get(sessionId)
+    assert.isString(inFlight)
+
+    await requestReset(user.email, customers[0].customerNumber)
+    const link = linkIn(await mailTo(user.email, 'Neues Passwort'), '/reset-password/')
+    await setPassword(pathOf(link))
+    assert.isNull(await redis.get(sessionId), 'the reset ended the session')
+
+    await redis.setex(sessionId, 1800, inFlight!)
+    const next = await stolen.get('/')
+    assert.match(next.location ?? '', /^\/login/, 'the written-back session is logged out')
+    assert.notInclude(next.text, user.email)
   })
 
   test('the answer is the same when e-mail and customer number do not belong together', async ({
