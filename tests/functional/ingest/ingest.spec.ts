@@ -111,6 +111,29 @@ test.group('Ingest API: stateless', (group) => {
 test.group('Ingest API: a mixed batch', (group) => {
   group.each.setup(() => resetState())
 
+  test('references are exact: HOST-a1 and HOST-A1 are two transactions, HOST-A1 again a duplicate', async ({
+    assert,
+  }) => {
+    const { terminals } = await createCustomer()
+    const tid = terminals[0].terminalId
+    const token = await issueToken()
+    const first = await postBatch([item(tid, { reference: 'HOST-A1' })], token)
+    assert.equal(first.json.results[0].status, 'created')
+    const second = await postBatch(
+      [item(tid, { reference: 'HOST-a1' }), item(tid, { reference: 'HOST-A1' })],
+      token
+    )
+    assert.deepEqual(
+      second.json.results.map((r: { status: string }) => r.status),
+      ['created', 'duplicate']
+    )
+    const stored = await db.from('transactions').orderBy('id').select('reference')
+    assert.deepEqual(
+      stored.map((row) => row.reference),
+      ['HOST-A1', 'HOST-a1']
+    )
+  })
+
   test('each item gets its own answer; one row is written; no full PAN is stored, logged or echoed', async ({
     assert,
   }) => {
