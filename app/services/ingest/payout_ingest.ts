@@ -141,8 +141,12 @@ export class PayoutIngest {
         has_difference: difference !== 0,
       }
     } catch (error) {
-      if (isUniqueViolation(error)) return { index, status: 'duplicate', reference: item.reference }
-      throw error
+      if (!isUniqueViolation(error)) throw error
+      /* a concurrent batch stored the same reference first: judge this one as a repeat of it
+         (a newer status is taken, not dropped as a duplicate) */
+      const stored = await db.from('payouts').where('reference', item.reference).first()
+      if (!stored) throw error
+      return this.#repeat(index, item, stored, customerId)
     }
   }
 
@@ -225,11 +229,17 @@ export class PayoutIngest {
         `The status cannot go from ${existing.status} to ${item.status}`
       )
     }
-    await db
+    const changed = await db
       .from('payouts')
       .where('id', existing.id)
       .where('status', existing.status)
       .update({ status: item.status, updated_at: DateTime.utc().toFormat('yyyy-MM-dd HH:mm:ss') })
+    if (!Number(changed)) {
+      /* another batch moved it meanwhile (statuses only move forward): judge this status
+         against where the payout is now, so „bezahlt“ never overwrites „zurückgebucht“ */
+      const now = await db.from('payouts').where('id', existing.id).first()
+      return this.#repeat(index, item, now, customerId)
+    }
     return { index, status: 'updated', reference: item.reference, payout_status: item.status }
   }
 }

@@ -4,6 +4,7 @@ import db from '@adonisjs/lucid/services/db'
 import { resetState } from '#tests/helpers/db'
 import { createCustomer } from '#tests/helpers/auth'
 import { baseUrl, issueToken, item, postBatch } from '#tests/functional/ingest/helpers'
+import { PayoutIngest } from '#services/ingest/payout_ingest'
 
 /* A Luhn-valid card number that must never be stored or echoed. */
 const PAN = '4929480352831741'
@@ -441,6 +442,37 @@ test.group('Ingest API: payouts', (group) => {
     assert.equal(rows[0].status, 'paid')
     assert.lengthOf(await db.from('payout_closings'), 1)
     assert.lengthOf(await db.from('payout_fees'), 1)
+  })
+
+  test('concurrent status updates: a payout reported back is never reported paid afterwards', async ({
+    assert,
+  }) => {
+    const token = await issueToken()
+    const { customer, tid } = await closedTerminal(token)
+    const ingest = new PayoutIngest()
+    for (let round = 0; round < 8; round++) {
+      const reference = `PO-RACE-${round}`
+      const base = payout(customer.customerNumber, tid, { reference })
+      await ingest.ingest([base])
+      /* both batches read `expected` before either writes */
+      const [paid, returned] = await Promise.all([
+        ingest.ingest([{ ...base, status: 'paid' }]),
+        ingest.ingest([{ ...base, status: 'returned' }]),
+      ])
+      const row = await db.from('payouts').where('reference', reference).first()
+      assert.equal(row.status, 'returned', `round ${round}`)
+      assert.equal(returned.results[0].status, 'updated', `round ${round}`)
+      /* „paid“ was either taken before the return or refused after it, never both lost */
+      assert.oneOf(paid.results[0].status, ['updated', 'rejected'], `round ${round}`)
+    }
+    /* the same reference stored by two batches at once: the later status is kept, not dropped */
+    const fresh = payout(customer.customerNumber, tid, { reference: 'PO-RACE-NEW' })
+    const answers = await Promise.all([
+      ingest.ingest([fresh]),
+      ingest.ingest([{ ...fresh, status: 'paid' }]),
+    ])
+    const stored = await db.from('payouts').where('reference', 'PO-RACE-NEW').first()
+    assert.equal(stored.status, 'paid', JSON.stringify(answers.map((a) => a.results[0])))
   })
 
   test('a payout whose gross does not match its closings stores the difference', async ({
