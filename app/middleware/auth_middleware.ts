@@ -18,7 +18,7 @@ export default class AuthMiddleware {
       !user ||
       !user.isActive ||
       SessionPolicy.isExpired(ctx.session) ||
-      !SessionPolicy.isCurrentGeneration(ctx.session, user.sessionGeneration)
+      !SessionPolicy.isCurrentGeneration(ctx.session, 'web', user.sessionGeneration)
     ) {
       if (loggedIn) await guard.logout()
       /* back to the page asked for after the login (GET only) */

@@ -13,7 +13,13 @@ export default class StaffAuthMiddleware {
     const loggedIn = await guard.check()
     const staff = guard.user
 
-    if (!loggedIn || !staff || staff.state !== 'active' || SessionPolicy.isExpired(ctx.session)) {
+    if (
+      !loggedIn ||
+      !staff ||
+      staff.state !== 'active' ||
+      SessionPolicy.isExpired(ctx.session) ||
+      !SessionPolicy.isCurrentGeneration(ctx.session, 'admin', staff.sessionGeneration)
+    ) {
       if (loggedIn) await guard.logout()
       return ctx.response.redirect().toRoute('admin.login')
     }

@@ -29,6 +29,10 @@ export default class StaffUser extends compose(BaseModel, AuthFinder) {
   @column()
   declare state: 'active' | 'locked' | 'disabled'
 
+  /** Counted up whenever all the staff member's sessions end (SessionRegistry.endSessionsOf). */
+  @column()
+  declare sessionGeneration: number
+
   @column()
   declare failedLoginCount: number
 

@@ -110,9 +110,9 @@ export const LoginSequence = {
     await door.passed(account, meta)
     /* login() renews the session id */
     await (ctx.auth.use(door.guard) as unknown as { login(user: A): Promise<void> }).login(account)
-    /* merchants: the generation that ending all their sessions counts up */
-    const generation = (account as { sessionGeneration?: number }).sessionGeneration
-    if (generation !== undefined) SessionPolicy.stampGeneration(ctx.session, generation)
+    /* the generation that ending all the account's sessions counts up */
+    const generation = (account as { sessionGeneration?: number }).sessionGeneration ?? 0
+    SessionPolicy.stampGeneration(ctx.session, door.guard, generation)
     SessionPolicy.start(ctx.session, {
       ip: ctx.request.ip(),
       userAgent: ctx.request.header('user-agent') ?? '',

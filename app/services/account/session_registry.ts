@@ -60,6 +60,21 @@ async function lastActivity(ids: string[]) {
   return ttls.map((ttl) => (ttl > 0 ? Math.min(now, now - (ageMs - ttl)) : null))
 }
 
+/** Counts the account's session generation up, stamps the kept session, ends the others. */
+async function endSessionsOf(
+  guard: 'web' | 'admin',
+  account: { id: number; sessionGeneration: number },
+  keep?: Session
+) {
+  const table = guard === 'web' ? 'users' : 'staff_users'
+  await db.from(table).where('id', account.id).increment('session_generation', 1)
+  const row = await db.from(table).where('id', account.id).select('session_generation').first()
+  account.sessionGeneration = Number(row?.session_generation ?? account.sessionGeneration + 1)
+  if (keep) SessionPolicy.stampGeneration(keep, guard, account.sessionGeneration)
+  const tag = guard === 'web' ? userTag(account.id) : staffTag(account.id)
+  return SessionRegistry.endAll(tag, keep?.sessionId)
+}
+
 export const SessionRegistry = {
   userTag,
   staffTag,
@@ -94,11 +109,12 @@ export const SessionRegistry = {
    * request still running writes back is logged out on its next request. Returns how many ended.
    */
   async endUserSessions(user: { id: number; sessionGeneration: number }, keep?: Session) {
-    await db.from('users').where('id', user.id).increment('session_generation', 1)
-    const row = await db.from('users').where('id', user.id).select('session_generation').first()
-    user.sessionGeneration = Number(row?.session_generation ?? user.sessionGeneration + 1)
-    if (keep) SessionPolicy.stampGeneration(keep, user.sessionGeneration)
-    return SessionRegistry.endAll(userTag(user.id), keep?.sessionId)
+    return endSessionsOf('web', user, keep)
+  },
+
+  /** The same for a staff member (an admin's lock, disable or second-factor reset). */
+  async endStaffSessions(staff: { id: number; sessionGeneration: number }) {
+    return endSessionsOf('admin', staff)
   },
 
   /** Ends every session of a tag except `exceptId`; returns how many ended. */

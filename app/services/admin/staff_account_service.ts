@@ -63,7 +63,7 @@ export const StaffAdminService = {
       target.recoveryCodes = null
     }
     await target.save()
-    if (action !== 'unlock') await SessionRegistry.endAll(SessionRegistry.staffTag(target.id))
+    if (action !== 'unlock') await SessionRegistry.endStaffSessions(target)
     await AuditService.record({
       action: `staff.${action}`,
       actor: { type: 'staff', id: admin.id },

@@ -1,4 +1,6 @@
 import { test } from '@japa/runner'
+import redis from '@adonisjs/redis/services/main'
+import { SessionRegistry } from '#services/account/session_registry'
 import StaffUser from '#models/staff_user'
 import AuditEvent from '#models/audit_event'
 import { Agent } from '#tests/helpers/agent'
@@ -114,6 +116,30 @@ test.group('Admin staff accounts', (group) => {
     const unlocked = await StaffUser.findOrFail(target.staff.id)
     assert.equal(unlocked.state, 'active')
     assert.equal(unlocked.failedLoginCount, 0)
+  })
+
+  test('a staff session written back by a request still running during the reset stays ended', async ({
+    assert,
+  }) => {
+    const target = await createStaff({ role: 'agent' })
+    const targetAgent = new Agent()
+    await loginStaff(targetAgent, target)
+    /* the live one of the tag's sessions (a login renews the id) */
+    const tagged = await redis.smembers(`session_tag:${SessionRegistry.staffTag(target.staff.id)}`)
+    const live = await Promise.all(tagged.map(async (id) => [id, await redis.get(id)] as const))
+    const [sessionId, inFlight] = live.find(([, data]) => data !== null)!
+    assert.isString(inFlight)
+
+    const admin = new Agent()
+    await loginStaff(admin, await createStaff({ role: 'admin' }))
+    await admin.post(
+      `/admin/staff/${target.staff.id}/actions/reset_totp`,
+      { confirmed: '1' },
+      { csrfFrom: '/admin/staff' }
+    )
+    assert.isNull(await redis.get(sessionId))
+    await redis.setex(sessionId, 1800, inFlight!)
+    assert.equal((await targetAgent.get('/admin')).location, '/admin/login')
   })
 
   test('an admin cannot disable their own account', async ({ assert }) => {
