@@ -178,11 +178,15 @@ export const ErasureService = {
     if (customers.length && staff.role !== 'admin') {
       return { ok: false, error: 'override_admin_only', customers }
     }
-    request.status = 'done'
-    request.approvedByStaffId = staff.id
-    request.lastOwnerOverride = customers.length > 0
-    request.decidedAt = DateTime.now()
-    await request.save()
+    /* claimed only while still pending: two approvals (or an approval and a cancel) at
+       the same moment decide once */
+    const claimed = await claimPending(request.id, {
+      status: 'done',
+      approved_by_staff_id: staff.id,
+      last_owner_override: customers.length > 0,
+    })
+    if (!claimed) return { ok: false, error: 'not_found' }
+    await request.refresh()
     await this.erase(
       user,
       { type: 'staff', id: staff.id },
@@ -200,9 +204,10 @@ export const ErasureService = {
   async cancelBySupport(requestId: number, staff: StaffUser): Promise<SupportErasureResult> {
     const request = await ErasureRequest.find(requestId)
     if (!request || request.status !== 'pending') return { ok: false, error: 'not_found' }
-    request.status = 'cancelled'
-    request.decidedAt = DateTime.now()
-    await request.save()
+    if (!(await claimPending(request.id, { status: 'cancelled' }))) {
+      return { ok: false, error: 'not_found' }
+    }
+    await request.refresh()
     await AuditService.record({
       action: 'privacy.erasure_cancelled',
       actor: { type: 'staff', id: staff.id },
@@ -393,4 +398,18 @@ export const ErasureService = {
       return redact(String(meta), needles)
     }
   },
+}
+
+/** Decides a pending erasure request once: false when another decision came first. */
+async function claimPending(
+  requestId: number,
+  decision: Record<string, string | number | boolean>
+) {
+  const now = DateTime.utc().toFormat('yyyy-MM-dd HH:mm:ss')
+  const changed = await db
+    .from('erasure_requests')
+    .where('id', requestId)
+    .where('status', 'pending')
+    .update({ ...decision, decided_at: now, updated_at: now })
+  return Number(changed) > 0
 }

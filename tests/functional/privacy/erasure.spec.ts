@@ -14,6 +14,7 @@ import { Totp } from '#services/security/totp'
 import { DateTime } from 'luxon'
 import { member, ticketOf } from '#tests/functional/privacy/fixtures'
 import { exportStoragePath } from '#config/portal'
+import { ErasureService } from '#services/privacy/erasure_service'
 
 /*
 | „Konto löschen“ and support's „Löschen auf Antrag“ (issue 18, point 2). The proof is
@@ -246,6 +247,40 @@ test.group('Privacy / erasure', (group) => {
     const request = await db.from('erasure_requests').where('id', pending.id).firstOrFail()
     assert.equal(request.status, 'done')
     assert.equal(request.approved_by_staff_id, second.staff.id)
+  })
+
+  test('two approvals, or an approval and a cancel, at the same moment decide once', async ({
+    assert,
+  }) => {
+    const { erika } = await setup()
+    const requester = await createStaff({ role: 'agent', fullName: 'Anna Antrag' })
+    const one = await createStaff({ role: 'agent', fullName: 'Bernd Freigabe' })
+    const two = await createStaff({ role: 'agent', fullName: 'Carla Freigabe' })
+    const user = await User.findOrFail(erika.user.id)
+    const requested = await ErasureService.requestBySupport(user, requester.staff, 'Antrag')
+    assert.isTrue(requested.ok)
+    const pending = await db.from('erasure_requests').firstOrFail()
+
+    const results = await Promise.all([
+      ErasureService.approveBySupport(pending.id, one.staff, false),
+      ErasureService.approveBySupport(pending.id, two.staff, false),
+      ErasureService.cancelBySupport(pending.id, requester.staff),
+    ])
+    assert.lengthOf(
+      results.filter((result) => result.ok),
+      1,
+      JSON.stringify(results.map((result) => result.ok || result.error))
+    )
+    const decided = await db.from('erasure_requests').where('id', pending.id).firstOrFail()
+    const erasures = await db.from('audit_events').where('action', 'user.erased')
+    if (decided.status === 'done') {
+      assert.lengthOf(erasures, 1)
+      assert.oneOf(Number(decided.approved_by_staff_id), [one.staff.id, two.staff.id])
+    } else {
+      assert.equal(decided.status, 'cancelled')
+      assert.lengthOf(erasures, 0)
+      assert.equal((await User.findOrFail(erika.user.id)).email, EMAIL)
+    }
   })
 
   test('support: the last owner only with an admin’s explicit decision', async ({ assert }) => {
