@@ -60,8 +60,8 @@ export const SubscriptionService = {
     })
   },
 
-  /** Removes one subscription (the signed link); null when it is gone already. */
-  async remove(id: number) {
+  /** One subscription as the signed link's confirm page names it; null when it is gone. */
+  async find(id: number) {
     const row = await db
       .from('report_subscriptions')
       .join('customers', 'customers.id', 'report_subscriptions.customer_id')
@@ -73,11 +73,19 @@ export const SubscriptionService = {
       )
       .first()
     if (!row) return null
-    await db.from('report_subscriptions').where('id', id).delete()
     return {
       userId: Number(row.user_id),
       frequency: row.frequency as Frequency,
       customerNumber: String(row.customer_number),
     }
+  },
+
+  /** Removes one subscription (the signed link); null when it is gone already. */
+  async remove(id: number) {
+    const found = await this.find(id)
+    if (!found) return null
+    const deleted = await db.from('report_subscriptions').where('id', id).delete()
+    /* a second click at the same moment: only the one that deleted the row reports it */
+    return Number(Array.isArray(deleted) ? deleted[0] : deleted) > 0 ? found : null
   },
 }

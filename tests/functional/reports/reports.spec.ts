@@ -198,7 +198,7 @@ test.group('Reports by mail: subscriptions', (group) => {
     assert.equal(guest.status, 302)
   })
 
-  test('the signed link unsubscribes without a login; a tampered one is refused', async ({
+  test('the signed link asks, and its button unsubscribes without a login; a tampered one is refused', async ({
     assert,
   }) => {
     const { customer } = await team()
@@ -223,7 +223,22 @@ test.group('Reports by mail: subscriptions', (group) => {
     assert.equal((await guest.get(new URL(link).pathname)).status, 404)
     assert.lengthOf(await db.from('report_subscriptions'), 2)
 
-    const done = await guest.get(pathOf(link))
+    /* opening the link (as mail scanners and link previews do) changes nothing */
+    const page = await guest.get(pathOf(link))
+    assert.equal(page.status, 200)
+    assert.include(page.text, 'Bericht abbestellen')
+    assert.include(page.text, customer.customerNumber)
+    assert.include(page.text, 'Täglich (Vortag)')
+    assert.lengthOf(await db.from('report_subscriptions'), 2)
+    const action = page.text.match(
+      /<form method="POST" action="(\/reports\/unsubscribe\/[^"]+)"/
+    )?.[1]
+    assert.equal(action?.replaceAll('&amp;', '&'), pathOf(link))
+    /* a forged POST is refused too */
+    assert.equal((await guest.postWithoutCsrf(forged)).status, 404)
+    assert.lengthOf(await db.from('report_subscriptions'), 2)
+
+    const done = await guest.postWithoutCsrf(pathOf(link))
     assert.equal(done.status, 200)
     assert.include(done.text, 'Bericht abbestellt')
     assert.include(done.text, customer.customerNumber)
@@ -232,10 +247,14 @@ test.group('Reports by mail: subscriptions', (group) => {
       left.map((row) => row.frequency),
       ['weekly']
     )
+    const audit = await db.from('audit_events').where('action', 'reports.unsubscribed')
+    assert.lengthOf(audit, 1)
     /* a second click is harmless */
-    const again = await guest.get(pathOf(link))
+    assert.include((await guest.get(pathOf(link))).text, 'bereits abbestellt')
+    const again = await guest.postWithoutCsrf(pathOf(link))
     assert.equal(again.status, 200)
     assert.include(again.text, 'bereits abbestellt')
+    assert.lengthOf(await db.from('audit_events').where('action', 'reports.unsubscribed'), 1)
   })
 
   test('a mail client unsubscribes with the RFC 8058 one-click POST, without a CSRF token', async ({
