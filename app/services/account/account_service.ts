@@ -161,9 +161,13 @@ export const AccountService = {
     const user = await User.find(token.userId)
     if (!user || (await User.findBy('email', token.payload))) return null
     const oldEmail = user.email
-    user.email = token.payload
-    user.emailVerifiedAt = DateTime.now()
-    await user.save()
+    await db.transaction(async (trx) => {
+      user.email = token.payload!
+      user.emailVerifiedAt = DateTime.now()
+      await user.useTransaction(trx).save()
+      /* support's answers go to the new address, and mail from the old one no longer counts as theirs */
+      await trx.from('tickets').where('user_id', user.id).update({ email: user.email })
+    })
     await mail.sendLater(new EmailChangedMail(oldEmail, user.locale, user.email))
     await this.audit('email.changed', user)
     return user

@@ -67,14 +67,16 @@ export function isAutomatic(mail: ParsedMail, envelopeFrom: string | null) {
 }
 
 /**
- * Who may write into a ticket by mail: the address it was opened with, its
- * portal user, and the owners of the customer it is about (PRODUCT: a customer's
- * requests are the owner's). Lower-cased.
+ * Who may write into a ticket by mail: its portal user at the account's current
+ * address (an address the merchant has since given up is no longer theirs), or
+ * for a contact-form ticket the address it was opened with; and the owners of the
+ * customer it is about (PRODUCT: a customer's requests are the owner's). Lower-cased.
  */
 export async function allowedSenders(ticket: Ticket) {
-  const allowed = new Set<string>([ticket.email.toLowerCase()])
+  const allowed = new Set<string>()
   const userIds: number[] = []
   if (ticket.userId) userIds.push(ticket.userId)
+  else allowed.add(ticket.email.toLowerCase())
   if (ticket.customerId) {
     const owners = await db
       .from('customer_user')

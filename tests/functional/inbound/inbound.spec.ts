@@ -3,7 +3,10 @@ import { test } from '@japa/runner'
 import nodemailer from 'nodemailer'
 import TicketMessage from '#models/ticket_message'
 import { resetState } from '#tests/helpers/db'
-import { createMerchant } from '#tests/helpers/auth'
+import { createMerchant, linkIn, loginAs, mailTo, pathOf } from '#tests/helpers/auth'
+import { Agent } from '#tests/helpers/agent'
+import { createStaff } from '#tests/helpers/staff'
+import { smtpSink } from '#tests/helpers/services'
 import db from '@adonisjs/lucid/services/db'
 import { isAlive } from '#tests/helpers/processes'
 import { startListener, terminate, type Listener } from '#tests/helpers/inbound'
@@ -405,6 +408,72 @@ test.group('Inbound mail listener', (group) => {
       stored.map((row) => row.body),
       ['Vom Inhaber']
     )
+  })
+
+  test('after a merchant changes their address, the ticket follows: answers go to the new one, the old one may no longer write', async ({
+    assert,
+  }) => {
+    const { agent, user, password } = await (async () => {
+      const merchant = await createMerchant({ email: 'alt-adresse@example.com' })
+      const client = new Agent()
+      await loginAs(client, merchant.user.email, merchant.password)
+      return { agent: client, ...merchant }
+    })()
+    const ticket = await TicketService.open({
+      name: 'Erika Mustermann',
+      email: user.email,
+      customerNumber: null,
+      category: 'invoice',
+      message: 'Die Rechnung für November stimmt nicht.',
+      userId: user.id,
+      locale: 'de',
+    })
+    const address = await replyAddressOf(ticket)
+
+    await agent.post(
+      '/account/email',
+      { email: 'neue-adresse@example.com', current_password_email: password },
+      { csrfFrom: '/account' }
+    )
+    const link = linkIn(
+      await mailTo('neue-adresse@example.com', 'neue E-Mail-Adresse'),
+      '/account/email/confirm/'
+    )
+    assert.equal((await new Agent().get(pathOf(link))).status, 200)
+    await ticket.refresh()
+    assert.equal(ticket.email, 'neue-adresse@example.com')
+
+    /* whoever now reads the old mailbox cannot write into the ticket */
+    const fromOld = await sendRaw(listener.port, {
+      from: 'alt-adresse@example.com',
+      to: [address],
+      message: message(
+        { From: 'alt-adresse@example.com', To: address, Subject: 'AW' },
+        'Neue IBAN: DE00 0000'
+      ),
+    })
+    assert.equal(fromOld.data?.code, 550)
+    const fromNew = await sendRaw(listener.port, {
+      from: 'neue-adresse@example.com',
+      to: [address],
+      message: message(
+        { From: 'neue-adresse@example.com', To: address, Subject: 'AW' },
+        'Von der neuen Adresse'
+      ),
+    })
+    assert.equal(fromNew.data?.code, 250)
+    assert.deepEqual(
+      (await mailMessages(ticket.id)).map((row) => row.body),
+      ['Von der neuen Adresse']
+    )
+
+    /* support's answer goes to the new address only */
+    smtpSink.clear()
+    const { staff } = await createStaff()
+    await TicketService.reply(ticket, staff, 'Wir haben die Rechnung korrigiert.')
+    const answer = await mailTo('neue-adresse@example.com', ticket.reference!)
+    assert.include(answer.parsed.text ?? '', 'Wir haben die Rechnung korrigiert.')
+    assert.lengthOf(smtpSink.to('alt-adresse@example.com'), 0)
   })
 
   test('an empty reply and an auto-reply are not stored', async ({ assert }) => {
