@@ -1,7 +1,14 @@
+import proxyAddr from 'proxy-addr'
 import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
 import { inboundSmtp } from '#config/portal'
 import { InboundServer } from '#services/inbound/inbound_server'
+
+/** INBOUND_RELAYS (addresses, CIDR ranges or loopback/linklocal/uniquelocal) as a check. */
+function relayCheck(relays: string[]) {
+  const trusted = proxyAddr.compile(relays)
+  return (ip: string) => trusted(ip, 0)
+}
 
 /**
  * The inbound SMTP listener for replies by mail (docs/inbound.md). Runs until
@@ -29,6 +36,8 @@ export default class MailInbound extends BaseCommand {
       port: this.port ?? inboundSmtp.port,
       maxBytes: inboundSmtp.maxBytes,
       perMinute: inboundSmtp.perMinute,
+      perTicketHour: inboundSmtp.perTicketHour,
+      isRelay: inboundSmtp.relays.length ? relayCheck(inboundSmtp.relays) : undefined,
     })
     this.app.terminating(async () => {
       this.logger.info('inbound listener stopping')
@@ -44,7 +53,9 @@ export default class MailInbound extends BaseCommand {
     }
     this.logger.info(
       `inbound listener (pid ${process.pid}) on ${server.options.host}:${server.port}, ` +
-        `max ${inboundSmtp.maxBytes} bytes, ${inboundSmtp.perMinute} mails/min per IP`
+        `max ${inboundSmtp.maxBytes} bytes, ${inboundSmtp.perMinute} mails/min per IP` +
+        (inboundSmtp.relays.length ? ` (not for relays ${inboundSmtp.relays.join(', ')})` : '') +
+        `, ${inboundSmtp.perTicketHour} mails/h per ticket`
     )
   }
 }

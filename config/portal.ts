@@ -83,8 +83,18 @@ export const inboundSmtp = {
   port: env.get('INBOUND_SMTP_PORT', 2587),
   /** largest mail accepted, in bytes (SIZE extension; larger ones get 552) */
   maxBytes: env.get('INBOUND_MAX_BYTES', 10 * 1024 * 1024),
-  /** mails per sending IP address and minute */
+  /** mails per sending IP address and minute (not counted for INBOUND_RELAYS) */
   perMinute: env.get('INBOUND_RATE_LIMIT', 60),
+  /**
+   * Our own mail servers that hand replies on to the listener (docs/inbound.md,
+   * „Behind your existing mail server“): all mail comes from their address, so it
+   * is not limited per IP — the per-ticket limit still holds.
+   */
+  relays: env.get('INBOUND_RELAYS'),
+  /** mails one ticket takes per hour, from whichever sender */
+  perTicketHour: 30,
+  /** a reply address works until this many days after the ticket's last message */
+  replyAddressDays: 90,
 }
 
 function mailDomain(from: string | undefined) {

@@ -131,6 +131,7 @@ export default await Env.create(appRoot, {
   INBOUND_SMTP_PORT: Env.schema.number.optional(),
   INBOUND_MAX_BYTES: Env.schema.number.optional(),
   INBOUND_RATE_LIMIT: Env.schema.number.optional(),
+  INBOUND_RELAYS: trustedProxies,
 
   DB_CONNECTION: Env.schema.enum(['mysql', 'sqlite'] as const),
   DB_HOST: Env.schema.string.optional({ format: 'host' }),

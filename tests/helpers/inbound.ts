@@ -20,12 +20,12 @@ export async function freePort() {
 
 export type Listener = { child: ChildProcess; port: number; output: () => string }
 
-/** Starts `node ace mail:inbound --port <free port>` and waits until it listens. */
-export async function startListener(): Promise<Listener> {
+/** Starts `node ace mail:inbound --port <free port>` (with `env` added) and waits until it listens. */
+export async function startListener(env: Record<string, string> = {}): Promise<Listener> {
   const port = await freePort()
   const child = spawn(process.execPath, ['ace', 'mail:inbound', '--port', String(port)], {
     cwd: app.makePath(),
-    env: { ...process.env, NODE_ENV: 'test' },
+    env: { ...process.env, NODE_ENV: 'test', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''

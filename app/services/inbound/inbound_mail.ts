@@ -28,6 +28,12 @@ export class InboundRejection extends Error {
 export const REJECT = {
   unknownRecipient: () =>
     new InboundRejection(550, '5.1.1 No such reply address', 'unknown_recipient'),
+  expiredRecipient: () =>
+    new InboundRejection(
+      550,
+      '5.7.1 This reply address has expired: please write to us in the Kundenportal or through its contact form',
+      'expired_recipient'
+    ),
   unparsable: () => new InboundRejection(554, '5.6.0 Message could not be parsed', 'unparsable'),
   senderNotAllowed: () =>
     new InboundRejection(550, '5.7.1 Sender not allowed for this ticket', 'sender_not_allowed'),
@@ -43,8 +49,8 @@ export type InboundResult =
 export async function ticketsFor(recipients: string[]) {
   const ids = new Set<number>()
   for (const address of recipients) {
-    const id = await ticketForAddress(address)
-    if (id !== null) ids.add(id)
+    const ticket = await ticketForAddress(address)
+    if (ticket && !ticket.expired) ids.add(ticket.id)
   }
   return [...ids]
 }

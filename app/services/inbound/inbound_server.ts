@@ -2,7 +2,7 @@ import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 's
 import logger from '@adonisjs/core/services/logger'
 import limiter from '@adonisjs/limiter/services/main'
 import { errors as limiterErrors } from '@adonisjs/limiter'
-import { ticketForAddress } from '#services/tickets/reply_address'
+import { ticketForAddress, type AddressedTicket } from '#services/tickets/reply_address'
 import { InboundRejection, receiveMail, REJECT } from '#services/inbound/inbound_mail'
 
 /*
@@ -20,6 +20,10 @@ export type InboundServerOptions = {
   maxBytes: number
   /** mails per sending IP address and minute (shared in Redis by all listeners) */
   perMinute: number
+  /** mails one ticket takes per hour */
+  perTicketHour: number
+  /** our own mail servers (INBOUND_RELAYS): not limited per IP */
+  isRelay?: (ip: string) => boolean
 }
 
 /** Reply addresses per mail; a mail to more is refused from the next one on. */
@@ -99,16 +103,22 @@ export class InboundServer {
     return promise
   }
 
-  /** MAIL FROM: at most `perMinute` mails a minute per sending IP address. */
+  /**
+   * MAIL FROM: at most `perMinute` mails a minute per sending IP address — except
+   * from our own relays, whose address every mail they hand on carries.
+   */
   async #checkRate(session: SMTPServerSession) {
     const ip = session.remoteAddress || 'unknown'
+    if (this.options.isRelay?.(ip)) return
+    await this.#consume(this.options.perMinute, '1 minute', `inbound_ip_${ip}`, { ip })
+  }
+
+  async #consume(requests: number, duration: string, key: string, log: Record<string, unknown>) {
     try {
-      await limiter
-        .use({ requests: this.options.perMinute, duration: '1 minute' })
-        .consume(`inbound_ip_${ip}`)
+      await limiter.use({ requests, duration }).consume(key)
     } catch (error) {
       if (error instanceof limiterErrors.E_TOO_MANY_REQUESTS) {
-        logger.info({ ip }, 'inbound smtp: rate limited (451)')
+        logger.info(log, 'inbound smtp: rate limited (451)')
         throw smtpError(451, '4.7.1 Too many mails, try again later')
       }
       /* Redis unreachable: the sending server keeps the mail and retries */
@@ -117,22 +127,32 @@ export class InboundServer {
     }
   }
 
-  /** RCPT TO: only reply addresses that name a ticket. */
+  /**
+   * RCPT TO: only reply addresses that name a ticket, not expired, and at most
+   * `perTicketHour` mails an hour into one ticket (whoever sends them).
+   */
   async #checkRecipient(address: string, session: SMTPServerSession) {
-    let ticketId: number | null
+    let ticket: AddressedTicket | null
     try {
-      ticketId = await ticketForAddress(address)
+      ticket = await ticketForAddress(address)
     } catch (error) {
       logger.error({ err: { message: (error as Error).message } }, 'inbound smtp: lookup failed')
       throw smtpError(451, '4.3.0 Temporary local problem, try again later')
     }
-    if (ticketId === null) {
+    if (ticket === null) {
       logger.info({ ip: session.remoteAddress }, 'inbound smtp: unknown reply address (550)')
       throw smtpError(550, REJECT.unknownRecipient().message)
+    }
+    if (ticket.expired) {
+      logger.info({ ticketId: ticket.id }, 'inbound smtp: expired reply address (550)')
+      throw smtpError(550, REJECT.expiredRecipient().message)
     }
     if (session.envelope.rcptTo.length >= MAX_RECIPIENTS) {
       throw smtpError(452, '4.5.3 Too many recipients')
     }
+    await this.#consume(this.options.perTicketHour, '1 hour', `inbound_ticket_${ticket.id}`, {
+      ticketId: ticket.id,
+    })
   }
 
   /** DATA: read the message (never more than the limit), then attribute and store it. */

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import db from '@adonisjs/lucid/services/db'
-import { inboundReplyAddress } from '#config/portal'
+import { DateTime } from 'luxon'
+import { inboundReplyAddress, inboundSmtp } from '#config/portal'
 import type Ticket from '#models/ticket'
 
 /*
@@ -41,12 +42,17 @@ export async function replyAddressOf(ticket: Ticket) {
   return `${local}+${ticket.reference!.toLowerCase()}.${ticket.replyToken}@${domain}`
 }
 
+/** What a recipient address names: a ticket, and whether its address has expired. */
+export type AddressedTicket = { id: number; expired: boolean }
+
 /**
  * The ticket a recipient address stands for, or null: the address must be on the
  * reply domain, carry the configured local part, a reference and the token stored
- * with that very ticket.
+ * with that very ticket. It has expired when the ticket's last message (either
+ * side's) is older than `inboundSmtp.replyAddressDays`: an address found in an
+ * old mail no longer writes into the ticket.
  */
-export async function ticketForAddress(address: string): Promise<number | null> {
+export async function ticketForAddress(address: string): Promise<AddressedTicket | null> {
   const { local, domain } = parts()
   const match = /^([^@+\s]+)\+(t-\d{4}-\d{6})\.([a-z2-7]{26})@([^@\s]+)$/.exec(
     address.trim().toLowerCase()
@@ -55,8 +61,13 @@ export async function ticketForAddress(address: string): Promise<number | null> 
   const row = await db
     .from('tickets')
     .where('reply_token', match[3])
-    .select('id', 'reference')
+    .select('id', 'reference', 'last_message_at')
     .first()
   if (!row || String(row.reference).toLowerCase() !== match[2]) return null
-  return Number(row.id)
+  const lastMessage =
+    row.last_message_at instanceof Date
+      ? DateTime.fromJSDate(row.last_message_at)
+      : DateTime.fromSQL(String(row.last_message_at))
+  const expired = lastMessage < DateTime.now().minus({ days: inboundSmtp.replyAddressDays })
+  return { id: Number(row.id), expired }
 }

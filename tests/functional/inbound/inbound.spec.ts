@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon'
 import { Socket } from 'node:net'
 import { test } from '@japa/runner'
 import nodemailer from 'nodemailer'
@@ -597,16 +598,82 @@ test.group('Inbound mail listener', (group) => {
     )
     const codes = results.map((result) => {
       if ('error' in result) return `error: ${result.error.message}`
-      return result.mailFrom.code === 250 ? result.data?.code : result.mailFrom.code
+      if (result.mailFrom.code !== 250) return result.mailFrom.code
+      return result.rcpt[0].code === 250 ? result.data?.code : result.rcpt[0].code
     })
     const accepted = codes.filter((code) => code === 250).length
     const limited = codes.filter((code) => code === 451).length
     assert.equal(accepted + limited, 100, JSON.stringify(codes))
     assert.isAbove(accepted, 0)
+    /* 60 a minute from one IP address, 30 an hour into one ticket */
+    assert.isAtMost(accepted, 30)
     assert.isAbove(limited, 0, 'more than INBOUND_RATE_LIMIT mails from one IP are answered 451')
     assert.lengthOf(await mailMessages(ticket.id), accepted)
     assert.isNull(listener.child.exitCode)
     assert.isTrue(isAlive(listener.child.pid!))
+  })
+
+  test('a reply address expires 90 days after the ticket’s last message', async ({ assert }) => {
+    const { ticket, address } = await answeredTicket()
+    const daysAgo = (days: number) =>
+      DateTime.now().minus({ days }).toUTC().toFormat('yyyy-MM-dd HH:mm:ss')
+    await db
+      .from('tickets')
+      .where('id', ticket.id)
+      .update({ last_message_at: daysAgo(91) })
+    const late = await sendRaw(listener.port, {
+      from: MERCHANT,
+      to: [address],
+      message: message({ From: MERCHANT, To: address, Subject: 'AW' }, 'Nach langer Zeit'),
+    })
+    assert.equal(late.rcpt[0].code, 550)
+    assert.include(late.rcpt[0].text, 'expired')
+    assert.isUndefined(late.data)
+    assert.lengthOf(await mailMessages(ticket.id), 0)
+
+    /* within the 90 days it works, and the new message keeps the address alive */
+    await db
+      .from('tickets')
+      .where('id', ticket.id)
+      .update({ last_message_at: daysAgo(89) })
+    const inTime = await sendRaw(listener.port, {
+      from: MERCHANT,
+      to: [address],
+      message: message({ From: MERCHANT, To: address, Subject: 'AW' }, 'Gerade noch'),
+    })
+    assert.equal(inTime.data?.code, 250)
+    await ticket.refresh()
+    assert.isTrue(ticket.lastMessageAt > DateTime.now().minus({ minutes: 5 }))
+  })
+
+  test('behind our own relay (INBOUND_RELAYS) the IP limit does not apply; the per-ticket limit does', async ({
+    assert,
+  }) => {
+    const relayed = await startListener({ INBOUND_RELAYS: '127.0.0.1', INBOUND_RATE_LIMIT: '20' })
+    try {
+      const tickets = [await answeredTicket(), await answeredTicket(), await answeredTicket()]
+      const send = (address: string, i: number) =>
+        sendRaw(relayed.port, {
+          from: MERCHANT,
+          to: [address],
+          message: message({ From: MERCHANT, To: address, Subject: `AW ${i}` }, `Nachricht ${i}`),
+        })
+      /* 3 × 30 mails from the relay's one address: far over the IP limit of 20, all taken */
+      const codes: (number | undefined)[] = []
+      for (let i = 0; i < 30; i++) {
+        const sent = await Promise.all(tickets.map(({ address }) => send(address, i)))
+        codes.push(...sent.map((result) => result.data?.code ?? result.rcpt[0]?.code))
+      }
+      assert.deepEqual([...new Set(codes)], [250])
+      /* the 31st mail into one ticket within the hour waits (451: the relay retries later) */
+      const over = await send(tickets[0].address, 31)
+      assert.equal(over.mailFrom.code, 250)
+      assert.equal(over.rcpt[0].code, 451)
+      assert.lengthOf(await mailMessages(tickets[0].ticket.id), 30)
+      assert.include(relayed.output(), 'not for relays 127.0.0.1')
+    } finally {
+      await terminate(relayed.child)
+    }
   })
 
   test('SIGTERM stops the listener within 10 seconds', async ({ assert }) => {
