@@ -88,10 +88,22 @@ export const TicketService = {
       ...ticket.messages.map((m) => m.staffUserId),
       ticket.assignedStaffId,
     ])
+    /* a merchant message by another portal user than the requester (an owner, by mail) */
+    const authorIds = [
+      ...new Set(
+        ticket.messages.map((m) => m.userId).filter((userId): userId is number => !!userId)
+      ),
+    ]
+    const authors = authorIds.length
+      ? await User.query().whereIn('id', authorIds).select('id', 'full_name', 'email')
+      : []
+    const authorNames = Object.fromEntries(
+      authors.map((author) => [author.id, author.fullName?.trim() || author.email])
+    )
     const savedReplies = await SavedReply.query()
       .where('locale', ticket.locale === 'en' ? 'en' : 'de')
       .orderBy('title', 'asc')
-    return { ticket, user, customer, staffNames, savedReplies }
+    return { ticket, user, customer, staffNames, authorNames, savedReplies }
   },
 
   /**

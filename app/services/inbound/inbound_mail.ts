@@ -79,10 +79,11 @@ export function isAutomatic(mail: ParsedMail, envelopeFrom: string | null) {
  * customer it is about (PRODUCT: a customer's requests are the owner's). Lower-cased.
  */
 export async function allowedSenders(ticket: Ticket) {
-  const allowed = new Set<string>()
+  /* address → the portal user it belongs to (null: the contact form's requester) */
+  const allowed = new Map<string, number | null>()
   const userIds: number[] = []
   if (ticket.userId) userIds.push(ticket.userId)
-  else allowed.add(ticket.email.toLowerCase())
+  else allowed.set(ticket.email.toLowerCase(), null)
   if (ticket.customerId) {
     const owners = await db
       .from('customer_user')
@@ -92,8 +93,8 @@ export async function allowedSenders(ticket: Ticket) {
     userIds.push(...owners.map((row) => Number(row.user_id)))
   }
   if (userIds.length) {
-    const users = await db.from('users').whereIn('id', userIds).select('email')
-    for (const user of users) allowed.add(String(user.email).toLowerCase())
+    const users = await db.from('users').whereIn('id', userIds).select('id', 'email')
+    for (const user of users) allowed.set(String(user.email).toLowerCase(), Number(user.id))
   }
   return allowed
 }
@@ -129,10 +130,12 @@ export async function receiveMail(
   }
 
   const senders = senderAddresses(mail)
-  const targets: Ticket[] = []
+  /* each ticket with the portal user who wrote (shown as the author; null: the requester) */
+  const targets: { ticket: Ticket; userId: number | null }[] = []
   for (const ticket of tickets) {
     const allowed = await allowedSenders(ticket)
-    if (senders.some((sender) => allowed.has(sender))) targets.push(ticket)
+    const sender = senders.find((address) => allowed.has(address))
+    if (sender !== undefined) targets.push({ ticket, userId: allowed.get(sender) ?? null })
   }
   if (!targets.length) throw REJECT.senderNotAllowed()
 
@@ -140,12 +143,12 @@ export async function receiveMail(
   const body = replyText(typeof mail.text === 'string' ? mail.text : '')
   if (!body) throw REJECT.empty()
 
-  for (const ticket of targets) {
-    await addRequesterMessage(ticket.id, { body, channel: 'mail', userId: null })
+  for (const { ticket, userId } of targets) {
+    await addRequesterMessage(ticket.id, { body, channel: 'mail', userId })
   }
   return {
     outcome: 'stored',
-    references: targets.map((ticket) => ticket.reference ?? `#${ticket.id}`),
+    references: targets.map(({ ticket }) => ticket.reference ?? `#${ticket.id}`),
     chars: body.length,
   }
 }

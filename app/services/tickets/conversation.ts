@@ -91,7 +91,10 @@ export async function openTicket(data: NewTicket) {
 export type RequesterMessage = {
   body: string
   channel: 'portal' | 'mail'
-  /** the portal user who wrote it; null for mail */
+  /**
+   * the portal user who wrote it: the one logged in, or for a mail the user whose
+   * address it came from; null for a contact-form requester's mail
+   */
   userId: number | null
 }
 

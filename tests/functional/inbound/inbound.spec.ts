@@ -6,7 +6,7 @@ import TicketMessage from '#models/ticket_message'
 import { resetState } from '#tests/helpers/db'
 import { createMerchant, linkIn, loginAs, mailTo, pathOf } from '#tests/helpers/auth'
 import { Agent } from '#tests/helpers/agent'
-import { createStaff } from '#tests/helpers/staff'
+import { createStaff, loginStaff } from '#tests/helpers/staff'
 import { smtpSink } from '#tests/helpers/services'
 import db from '@adonisjs/lucid/services/db'
 import { isAlive } from '#tests/helpers/processes'
@@ -376,7 +376,10 @@ test.group('Inbound mail listener', (group) => {
   test('the owner of the ticket’s customer may reply from their own address, an accountant may not', async ({
     assert,
   }) => {
-    const { user: owner, customers } = await createMerchant({ email: 'inhaber@example.com' })
+    const { user: owner, customers } = await createMerchant({
+      email: 'inhaber@example.com',
+      fullName: 'Otto Inhaber',
+    })
     const { user: accountant } = await createMerchant({ email: 'buchhaltung@example.com' })
     await db.table('customer_user').insert({
       user_id: accountant.id,
@@ -409,6 +412,16 @@ test.group('Inbound mail listener', (group) => {
       stored.map((row) => row.body),
       ['Vom Inhaber']
     )
+    /* support sees who wrote it: the owner, not the contact who opened the ticket */
+    assert.equal(stored[0].userId, owner.id)
+    const agent = new Agent()
+    await loginStaff(agent, await createStaff())
+    const page = await agent.get(`/admin/tickets/${ticket.id}`)
+    assert.equal(page.status, 200)
+    const article =
+      page.text.match(/<article[^>]*ticket-message--requester[\s\S]*?<\/article>/g) ?? []
+    const ownerArticle = article.find((html) => html.includes('Vom Inhaber'))
+    assert.include(ownerArticle, 'Otto Inhaber')
   })
 
   test('after a merchant changes their address, the ticket follows: answers go to the new one, the old one may no longer write', async ({
