@@ -7,6 +7,7 @@ import { liveSessionCheckMs } from '#config/transmit'
 import { transactionsChannel } from '#services/ingest/live_feed'
 import { LiveRevocation, type Revocation } from '#services/ingest/live_revocation'
 import { within } from '#services/process/time_limit'
+import { visibleLinksOnly } from '#services/account/owner_links'
 
 /* Which merchant user opened each live stream (stream uid → user id), in this process. */
 const streamOwners = new Map<string, number>()
@@ -95,19 +96,17 @@ async function checkSessions() {
 }
 
 /**
- * The users' customer links that may be watched live: a link to a customer that
- * requires two-factor sign-in counts only for a user who has it turned on.
+ * The users' customer links that may be watched live: the links `visibleLinksOnly`
+ * leaves (a customer that requires two-factor sign-in counts only for a user who
+ * has it turned on), the same rule as every page's scope.
  */
 async function watchableLinks(userIds: number[], customerId?: number) {
-  const query = db
-    .from('customer_user')
-    .join('customers', 'customers.id', 'customer_user.customer_id')
-    .join('users', 'users.id', 'customer_user.user_id')
-    .whereIn('customer_user.user_id', userIds)
-    .where((unless) =>
-      unless.where('customers.require_two_factor', 0).orWhereNotNull('users.totp_enabled_at')
-    )
-    .select('customer_user.user_id as userId', 'customer_user.customer_id as customerId')
+  const query = visibleLinksOnly(
+    db
+      .from('customer_user')
+      .join('users', 'users.id', 'customer_user.user_id')
+      .whereIn('customer_user.user_id', userIds)
+  ).select('customer_user.user_id as userId', 'customer_user.customer_id as customerId')
   if (customerId !== undefined) query.where('customer_user.customer_id', customerId)
   return (await query) as { userId: number; customerId: number }[]
 }
