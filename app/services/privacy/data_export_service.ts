@@ -355,9 +355,16 @@ export const DataExportService = {
       })
       archive.append(this.csv(section, i18n), { name: `${section.name}.csv` })
     }
-    await archive.finalize()
-    await closed
-    await rename(partial, target)
+    try {
+      await archive.finalize()
+      await closed
+      await rename(partial, target)
+    } catch (error) {
+      /* a half-written archive is never kept (the retention run sweeps what a killed build leaves) */
+      output.destroy()
+      await rm(partial, { force: true }).catch(() => {})
+      throw error
+    }
   },
 
   /** One section as a spreadsheet reads it in the user's language (`;` and a BOM in German). */

@@ -1,5 +1,5 @@
-import { rm } from 'node:fs/promises'
-import { isAbsolute } from 'node:path'
+import { readdir, rm, stat } from 'node:fs/promises'
+import { isAbsolute, join } from 'node:path'
 import { DateTime } from 'luxon'
 import app from '@adonisjs/core/services/app'
 import logger from '@adonisjs/core/services/logger'
@@ -25,6 +25,12 @@ export type RetentionResult = {
   unverifiedUsersDeleted: number
   /** export ZIPs deleted; null: the data export table does not exist (yet) */
   dataExportsDeleted: number | null
+  /**
+   * files in the export folder no export row points to (a build that failed or was
+   * killed while writing `<zip>.part`, or whose row was not saved), once they are
+   * older than an export link lives; null: the data export table does not exist
+   */
+  exportLeftoversDeleted: number | null
 }
 
 /** The keys in an audit event's meta that hold an IP address or a user agent. */
@@ -80,6 +86,7 @@ export async function runRetention(now: DateTime = DateTime.now()): Promise<Rete
       sqlTime(now.minus({ days: retention.unverifiedDays }))
     ),
     dataExportsDeleted: await deleteExpiredExports(now),
+    exportLeftoversDeleted: await deleteExportLeftovers(now),
   }
   const changed = Object.values(result).some((count) => Number(count) > 0)
   if (changed) {
@@ -328,6 +335,54 @@ async function deleteExpiredExports(now: DateTime) {
       total++
     }
   }
+}
+
+/**
+ * Files in the export folder (`<user id>/<file>`) that no export row names and that
+ * were last written before the link lifetime: nothing will ever offer them, and a
+ * build still writing its `.part` is younger than that.
+ */
+async function deleteExportLeftovers(now: DateTime) {
+  if (!(await db.connection().schema.hasTable('data_exports'))) return null
+  const root = app.makePath(exportStoragePath)
+  const stale = now.minus({ hours: retention.dataExportHours }).toMillis()
+  let folders: string[]
+  try {
+    folders = (await readdir(root, { withFileTypes: true }))
+      .filter((entry) => entry.isDirectory() && /^\d+$/.test(entry.name))
+      .map((entry) => entry.name)
+  } catch {
+    return 0
+  }
+  let total = 0
+  for (const folder of folders) {
+    let names: string[]
+    try {
+      names = await readdir(join(root, folder))
+    } catch {
+      continue
+    }
+    if (!names.length) continue
+    const rows = await db
+      .from('data_exports')
+      .where('user_id', Number(folder))
+      .whereNotNull('file_path')
+      .select('file_path')
+    const named = new Set(rows.map((row) => exportFile(String(row.file_path))))
+    for (const name of names) {
+      const file = join(root, folder, name)
+      if (named.has(file)) continue
+      try {
+        const info = await stat(file)
+        if (!info.isFile() || info.mtimeMs >= stale) continue
+        await rm(file, { force: true })
+        total++
+      } catch (error) {
+        logger.error({ err: error }, 'retention: export leftover not deleted')
+      }
+    }
+  }
+  return total
 }
 
 /** An export's file: stored relative to the export folder (`exportStoragePath`). */

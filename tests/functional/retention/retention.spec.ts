@@ -1,6 +1,7 @@
 import { test } from '@japa/runner'
 import { randomBytes } from 'node:crypto'
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, utimes, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { existsSync } from 'node:fs'
 import { DateTime } from 'luxon'
 import app from '@adonisjs/core/services/app'
@@ -247,6 +248,51 @@ test.group('Retention / the daily run', (group) => {
 
     await runRetention(DateTime.now().plus({ hours: retention.dataExportHours }))
     assert.isFalse(existsSync(live.file))
+  })
+
+  test('what a failed or killed export build left in the folder is swept once it is old', async ({
+    assert,
+  }) => {
+    if (!(await db.connection().schema.hasTable('data_exports'))) {
+      assert.isNull((await runRetention()).exportLeftoversDeleted)
+      return
+    }
+    const { user } = await createMerchant({ email: 'leftover@retention.example' })
+    const folder = app.makePath(exportStoragePath, String(user.id))
+    await mkdir(folder, { recursive: true })
+    const file = async (name: string, ageHours: number) => {
+      const path = join(folder, name)
+      await writeFile(path, 'PK')
+      const when = new Date(Date.now() - ageHours * 3600_000)
+      await utimes(path, when, when)
+      return path
+    }
+    const killedBuild = await file(`9001-${randomBytes(4).toString('hex')}.zip.part`, 30)
+    const unsavedRow = await file(`9002-${randomBytes(4).toString('hex')}.zip`, 30)
+    const building = await file(`9003-${randomBytes(4).toString('hex')}.zip.part`, 0)
+    /* an export the user can still download, its file as old */
+    const relative = `${user.id}/ready-${randomBytes(4).toString('hex')}.zip`
+    const ready = await file(relative.split('/')[1], 30)
+    const now = sqlTime(DateTime.now())
+    await db.table('data_exports').insert({
+      user_id: user.id,
+      status: 'ready',
+      progress: 100,
+      locale: 'de',
+      file_path: relative,
+      token_hash: randomBytes(32).toString('hex'),
+      expires_at: sqlTime(DateTime.now().plus({ hours: 3 })),
+      ready_at: now,
+      created_at: now,
+      updated_at: now,
+    })
+
+    const result = await runRetention()
+    assert.isAtLeast(result.exportLeftoversDeleted!, 2)
+    assert.isFalse(existsSync(killedBuild))
+    assert.isFalse(existsSync(unsavedRow))
+    assert.isTrue(existsSync(building), 'a build still writing is left alone')
+    assert.isTrue(existsSync(ready), 'a file an export row names is left to its expiry')
   })
 
   test('the job runs in the worker like the schedule starts it', async ({ assert }) => {
