@@ -144,6 +144,15 @@ function message(headers: Record<string, string>, body: string) {
   return `${lines.join('\r\n')}\r\n\r\n${body}`
 }
 
+/** A plain reply (`From:` = envelope sender, subject „AW“) to one reply address. */
+function replyFrom(port: number, from: string, address: string, text: string) {
+  return sendRaw(port, {
+    from,
+    to: [address],
+    message: message({ From: from, To: address, Subject: 'AW' }, text),
+  })
+}
+
 /* ---------------------------------------------------------------- data */
 
 const MERCHANT = 'erika@example.com'
@@ -359,14 +368,7 @@ test.group('Inbound mail listener', (group) => {
 
   test('a sender who does not belong to the ticket is refused', async ({ assert }) => {
     const { ticket, address } = await answeredTicket()
-    const sent = await sendRaw(listener.port, {
-      from: 'mallory@evil.example',
-      to: [address],
-      message: message(
-        { From: 'mallory@evil.example', To: address, Subject: 'AW' },
-        'Neue IBAN: …'
-      ),
-    })
+    const sent = await replyFrom(listener.port, 'mallory@evil.example', address, 'Neue IBAN: …')
     assert.equal(sent.rcpt[0].code, 250)
     assert.equal(sent.data?.code, 550)
     assert.include(sent.data!.text, 'Sender not allowed')
@@ -458,23 +460,19 @@ test.group('Inbound mail listener', (group) => {
     assert.equal(ticket.email, 'neue-adresse@example.com')
 
     /* whoever now reads the old mailbox cannot write into the ticket */
-    const fromOld = await sendRaw(listener.port, {
-      from: 'alt-adresse@example.com',
-      to: [address],
-      message: message(
-        { From: 'alt-adresse@example.com', To: address, Subject: 'AW' },
-        'Neue IBAN: DE00 0000'
-      ),
-    })
+    const fromOld = await replyFrom(
+      listener.port,
+      'alt-adresse@example.com',
+      address,
+      'Neue IBAN: DE00 0000'
+    )
     assert.equal(fromOld.data?.code, 550)
-    const fromNew = await sendRaw(listener.port, {
-      from: 'neue-adresse@example.com',
-      to: [address],
-      message: message(
-        { From: 'neue-adresse@example.com', To: address, Subject: 'AW' },
-        'Von der neuen Adresse'
-      ),
-    })
+    const fromNew = await replyFrom(
+      listener.port,
+      'neue-adresse@example.com',
+      address,
+      'Von der neuen Adresse'
+    )
     assert.equal(fromNew.data?.code, 250)
     assert.deepEqual(
       (await mailMessages(ticket.id)).map((row) => row.body),
@@ -492,11 +490,7 @@ test.group('Inbound mail listener', (group) => {
 
   test('an empty reply and an auto-reply are not stored', async ({ assert }) => {
     const { ticket, address } = await answeredTicket()
-    const empty = await sendRaw(listener.port, {
-      from: MERCHANT,
-      to: [address],
-      message: message({ From: MERCHANT, To: address, Subject: 'AW' }, '> nur das Zitat\n'),
-    })
+    const empty = await replyFrom(listener.port, MERCHANT, address, '> nur das Zitat\n')
     assert.equal(empty.data?.code, 550)
     assert.include(empty.data!.text, 'Empty reply')
 
@@ -521,14 +515,12 @@ test.group('Inbound mail listener', (group) => {
 
   test('a card number in the mail is stored masked', async ({ assert }) => {
     const { ticket, address } = await answeredTicket()
-    const sent = await sendRaw(listener.port, {
-      from: MERCHANT,
-      to: [address],
-      message: message(
-        { From: MERCHANT, To: address, Subject: 'AW' },
-        'Die Karte 4111 1111 1111 1111 wurde doppelt belastet.'
-      ),
-    })
+    const sent = await replyFrom(
+      listener.port,
+      MERCHANT,
+      address,
+      'Die Karte 4111 1111 1111 1111 wurde doppelt belastet.'
+    )
     assert.equal(sent.data?.code, 250)
     const [stored] = await mailMessages(ticket.id)
     assert.notInclude(stored.body.replace(/\D/g, ''), '4111111111111111')
@@ -556,11 +548,7 @@ test.group('Inbound mail listener', (group) => {
     assert.equal(announced.code, 552)
     await client.quit()
 
-    const next = await sendRaw(listener.port, {
-      from: MERCHANT,
-      to: [address],
-      message: message({ From: MERCHANT, To: address, Subject: 'AW' }, 'Kleiner Nachtrag.'),
-    })
+    const next = await replyFrom(listener.port, MERCHANT, address, 'Kleiner Nachtrag.')
     assert.equal(next.data?.code, 250)
     assert.lengthOf(await mailMessages(ticket.id), 1)
     assert.isNull(listener.child.exitCode)
@@ -586,11 +574,7 @@ test.group('Inbound mail listener', (group) => {
     await client.quit()
 
     assert.isNull(listener.child.exitCode)
-    const next = await sendRaw(listener.port, {
-      from: MERCHANT,
-      to: [address],
-      message: message({ From: MERCHANT, To: address, Subject: 'AW' }, 'Noch da?'),
-    })
+    const next = await replyFrom(listener.port, MERCHANT, address, 'Noch da?')
     assert.equal(next.data?.code, 250)
     const texts = (await mailMessages(ticket.id)).map((row) => row.body)
     assert.include(texts, 'Noch da?')
@@ -634,11 +618,7 @@ test.group('Inbound mail listener', (group) => {
       .from('tickets')
       .where('id', ticket.id)
       .update({ last_message_at: daysAgo(91) })
-    const late = await sendRaw(listener.port, {
-      from: MERCHANT,
-      to: [address],
-      message: message({ From: MERCHANT, To: address, Subject: 'AW' }, 'Nach langer Zeit'),
-    })
+    const late = await replyFrom(listener.port, MERCHANT, address, 'Nach langer Zeit')
     assert.equal(late.rcpt[0].code, 550)
     assert.include(late.rcpt[0].text, 'expired')
     assert.isUndefined(late.data)
@@ -649,11 +629,7 @@ test.group('Inbound mail listener', (group) => {
       .from('tickets')
       .where('id', ticket.id)
       .update({ last_message_at: daysAgo(89) })
-    const inTime = await sendRaw(listener.port, {
-      from: MERCHANT,
-      to: [address],
-      message: message({ From: MERCHANT, To: address, Subject: 'AW' }, 'Gerade noch'),
-    })
+    const inTime = await replyFrom(listener.port, MERCHANT, address, 'Gerade noch')
     assert.equal(inTime.data?.code, 250)
     await ticket.refresh()
     assert.isTrue(ticket.lastMessageAt > DateTime.now().minus({ minutes: 5 }))

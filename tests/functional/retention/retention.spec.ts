@@ -59,6 +59,24 @@ function visible(html: string) {
     .replace(/\s+/g, ' ')
 }
 
+/** A ready export row for `relative` (its file is the caller's), expiring in `hours`. */
+async function readyExport(userId: number, relative: string, hours: number) {
+  const now = sqlTime(DateTime.now())
+  const [id] = await db.table('data_exports').insert({
+    user_id: userId,
+    status: 'ready',
+    progress: 100,
+    locale: 'de',
+    file_path: relative,
+    token_hash: randomBytes(32).toString('hex'),
+    expires_at: sqlTime(DateTime.now().plus({ hours })),
+    ready_at: now,
+    created_at: now,
+    updated_at: now,
+  })
+  return Number(id)
+}
+
 test.group('Retention / the daily run', (group) => {
   group.each.setup(() => resetState())
 
@@ -220,20 +238,8 @@ test.group('Retention / the daily run', (group) => {
       const relative = `${user.id}/retention-${randomBytes(6).toString('hex')}.zip`
       await mkdir(app.makePath(exportStoragePath, String(user.id)), { recursive: true })
       await writeFile(app.makePath(exportStoragePath, relative), 'PK')
-      const now = sqlTime(DateTime.now())
-      const [id] = await db.table('data_exports').insert({
-        user_id: user.id,
-        status: 'ready',
-        progress: 100,
-        locale: 'de',
-        file_path: relative,
-        token_hash: randomBytes(32).toString('hex'),
-        expires_at: sqlTime(DateTime.now().plus({ hours: expiresInHours })),
-        ready_at: now,
-        created_at: now,
-        updated_at: now,
-      })
-      return { id: Number(id), file: app.makePath(exportStoragePath, relative) }
+      const id = await readyExport(user.id, relative, expiresInHours)
+      return { id, file: app.makePath(exportStoragePath, relative) }
     }
     const expired = await zip(-1)
     const live = await zip(23)
@@ -273,19 +279,7 @@ test.group('Retention / the daily run', (group) => {
     /* an export the user can still download, its file as old */
     const relative = `${user.id}/ready-${randomBytes(4).toString('hex')}.zip`
     const ready = await file(relative.split('/')[1], 30)
-    const now = sqlTime(DateTime.now())
-    await db.table('data_exports').insert({
-      user_id: user.id,
-      status: 'ready',
-      progress: 100,
-      locale: 'de',
-      file_path: relative,
-      token_hash: randomBytes(32).toString('hex'),
-      expires_at: sqlTime(DateTime.now().plus({ hours: 3 })),
-      ready_at: now,
-      created_at: now,
-      updated_at: now,
-    })
+    await readyExport(user.id, relative, 3)
 
     const result = await runRetention()
     assert.isAtLeast(result.exportLeftoversDeleted!, 2)
