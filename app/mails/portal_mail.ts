@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto'
 import edge from 'edge.js'
 import { BaseMail } from '@adonisjs/mail'
 import i18nManager from '@adonisjs/i18n/services/main'
 import router from '@adonisjs/core/services/router'
 import type { I18n } from '@adonisjs/i18n'
 import { maskPans } from '#services/security/card_number_guard'
+import { appUrl } from '#config/app'
 
 export type MailContent = {
   subject: string
@@ -32,6 +34,20 @@ export default abstract class PortalMail extends BaseMail {
 
   protected abstract content(t: I18n['t'], i18n: I18n): MailContent
 
+  /** See `once`. */
+  protected deliveryKey?: string
+
+  /**
+   * Marks the mail as the one delivery of `key` (e.g. an event and its recipient):
+   * it gets a Message-ID derived from the key, and the mail queue takes a mail with
+   * that Message-ID only once (start/mail.ts), so a run that is retried after it
+   * enqueued part of its mails does not send them twice.
+   */
+  once(key: string) {
+    this.deliveryKey = key
+    return this
+  }
+
   async prepare() {
     const i18n = i18nManager.locale(
       i18nManager.supportedLocales().includes(this.locale) ? this.locale : 'de'
@@ -42,6 +58,10 @@ export default abstract class PortalMail extends BaseMail {
     const content = withoutCardNumbers(this.content(i18n.t.bind(i18n), i18n))
     const state = { ...content, i18n, locale: i18n.locale }
     this.message.to(this.recipient).subject(content.subject)
+    if (this.deliveryKey) {
+      const id = createHash('sha256').update(this.deliveryKey).digest('hex').slice(0, 40)
+      this.message.messageId(`<${id}@${new URL(appUrl).hostname}>`)
+    }
     this.message.html(await edge.render('emails/layout_html', state))
     this.message.text(await edge.render('emails/layout_text', state))
   }

@@ -1,6 +1,7 @@
 import env from '#start/env'
 import db from '@adonisjs/lucid/services/db'
 import redis from '@adonisjs/redis/services/main'
+import { getQueue } from '#services/queue/queues'
 
 const TABLES = [
   'report_deliveries',
@@ -54,4 +55,6 @@ export async function resetState() {
   /* ids restart after TRUNCATE: forget which sessions belonged to the old users */
   const tags = await redis.keys(`session_tag:${env.get('QUEUE_PREFIX', 'kp-test')}:*`)
   if (tags.length) await redis.del(...tags)
+  /* the same: one-delivery mails (PortalMail.once) are remembered by keys made of ids */
+  await getQueue('mail').clean(0, 100_000, 'completed')
 }

@@ -35,8 +35,10 @@ export type MoneyAlertsResult = {
  * inserted into `money_alerts` (UNIQUE) in a transaction that stays open while
  * the mails are enqueued on the mail queue. A concurrent run's insert waits for
  * it and then fails as a duplicate (nothing sent twice); if enqueueing fails,
- * the transaction rolls back and the next run tries again. SMTP failures are
- * retried by the mail queue.
+ * the transaction rolls back and the next run tries again — the mails that were
+ * enqueued before the failure are not enqueued a second time (`PortalMail.once`:
+ * one mail queue job per event and recipient). SMTP failures are retried by the
+ * mail queue.
  */
 export async function runMoneyAlerts(now: DateTime = DateTime.utc()): Promise<MoneyAlertsResult> {
   const events = [
@@ -95,7 +97,11 @@ async function alertOnce(event: AlertEvent, customer: Customer) {
       companyName: customer.companyName,
     } as MoneyAlertData
     for (const recipient of recipients) {
-      await mail.sendLater(new MoneyAlertMail(recipient.email, recipient.locale, data))
+      await mail.sendLater(
+        new MoneyAlertMail(recipient.email, recipient.locale, data).once(
+          `money-alert/${event.key}/${recipient.email}`
+        )
+      )
     }
     return recipients.length
   })

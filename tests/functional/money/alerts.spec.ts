@@ -127,6 +127,26 @@ test.group('Money alerts', (group) => {
     assert.equal(count(OWNER, TID), 2)
   })
 
+  test('a run retried after its mails were enqueued (its claim rolled back) sends none of them twice', async ({
+    assert,
+  }) => {
+    const { terminal } = await team()
+    await stalled(terminal, 6)
+    assert.equal((await runMoneyAlerts()).mails, 2)
+    /* what a failure after enqueueing leaves behind: the mails on their way, no claim */
+    await db.from('money_alerts').delete()
+    const retried = await runMoneyAlerts()
+    assert.lengthOf(retried.alerted, 1)
+    await mailTo(OWNER, `Terminal ${TID} ohne Kassenschnitt`)
+    await mailTo(ACCOUNTANT, `Terminal ${TID} without an end-of-day closing`)
+    await settle()
+    assert.equal(count(OWNER, TID), 1)
+    assert.equal(count(ACCOUNTANT, TID), 1)
+    /* each delivery carries its own Message-ID, the same on a retry */
+    const [mail] = smtpSink.to(OWNER)
+    assert.match(String(mail.parsed.messageId), /^<[0-9a-f]{40}@[^>]+>$/)
+  })
+
   test('a terminal that closed recently, or has nothing open, is no alert', async ({ assert }) => {
     const { terminal } = await team()
     await stalled(terminal, 3)
