@@ -15,6 +15,7 @@ import DocumentAddedMail from '#mails/document_added_mail'
 import { CUSTOMER_ROLES } from '#models/customer_user'
 import { roleAllows } from '#policies/customer_policy'
 import { visibleLinksOnly } from '#services/account/owner_links'
+import { maskPans } from '#services/security/card_number_guard'
 
 export type NewDocument = {
   customerId: number
@@ -52,7 +53,8 @@ export class DocumentService {
     const file = await this.storage.store(input.sourcePath, input.customerId)
     const document = await Document.create({
       customerId: input.customerId,
-      title: input.title,
+      /* the web form's input is masked already; `documents:add --title` is not */
+      title: maskPans(input.title).text,
       kind: input.kind,
       filePath: file.path,
       size: file.size,

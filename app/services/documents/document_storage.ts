@@ -6,6 +6,7 @@ import { pipeline } from 'node:stream/promises'
 import { Writable } from 'node:stream'
 import app from '@adonisjs/core/services/app'
 import { documentMaxBytes, documentStoragePath } from '#config/portal'
+import { maskPans } from '#services/security/card_number_guard'
 
 /** What every real PDF starts with (ISO 32000: the header `%PDF-1.x`). */
 const PDF_MAGIC = Buffer.from('%PDF-', 'latin1')
@@ -135,5 +136,6 @@ export function sanitizeFileName(name: string) {
     .replace(/[^A-Za-z0-9._-]+/g, '_')
     .replace(/^[._]+/, '')
     .slice(-120)
-  return clean || 'dokument.pdf'
+  /* a card number in the name (also one joined by the `_` above) keeps first 6 + last 4; x for the *, not allowed in file names */
+  return maskPans(clean).text.replaceAll('*', 'x') || 'dokument.pdf'
 }

@@ -1,6 +1,6 @@
 /*
 | Cells of every CSV the portal writes. A spreadsheet runs a cell that starts
-| with = + - @ (or a tab or CR before them) as a formula, so text from outside —
+| with = + - @ (or a tab or CR, blanks or quotes before them) as a formula, so text from outside —
 | a receipt number from the processing host, a name a merchant typed — is
 | neutralised as OWASP recommends ("CSV Injection"): prefixed with a single
 | quote and put in double quotes. Numbers the portal formats itself stay numbers.
@@ -8,8 +8,11 @@
 | picks the delimiter to match (transaction_export_service.ts).
 */
 
-/** Formula triggers, also after leading blanks (an import may trim them), and full-width ones. */
-const FORMULA_START = /^[\s\u00a0]*[=+\-@\uff1d\uff0b\uff0d\uff20]|^[\t\r]/
+/**
+ * Formula triggers, also after leading blanks (an import may trim them) or quotes (a
+ * spreadsheet or a later tool may strip them), and full-width ones.
+ */
+const FORMULA_START = /^[\s\u00a0"'\uff02\uff07]*[=+\-@\uff1d\uff0b\uff0d\uff20]|^[\t\r]/
 
 /** A number as the portal formats it: `-1234,56`, `1234.56`, `42`. */
 const PORTAL_NUMBER = /^-?\d+(?:[.,]\d+)?$/
@@ -19,6 +22,8 @@ function mayStartFormula(value: string) {
   const first = value.charCodeAt(0)
   return (
     first <= 32 ||
+    first === 34 ||
+    first === 39 ||
     first === 43 ||
     first === 45 ||
     first === 61 ||

@@ -1,4 +1,5 @@
 import { TERMINAL_STATUSES } from '#models/terminal'
+import { maskPans } from '#services/security/card_number_guard'
 
 /*
 | Field rules of the master-data import. Each returns the normalized value, or a
@@ -33,8 +34,17 @@ export function customerNumber(raw: string): Checked<string> {
   if (!/^[A-Z0-9-]{3,20}$/.test(value)) {
     return new Problem(`customer_number "${clip(raw)}" must be 3–20 letters, digits or dashes`)
   }
+  if (joinsCardNumber(value)) return new Problem(CARD_NUMBER('customer_number'))
   return value
 }
+
+/**
+ * Whether a value whose blanks or dashes were removed now reads as a card number:
+ * the guard masked the raw field, but more blanks than it reads as one number's
+ * separators (`4111    1111    1111    1111`) hide one until they are gone.
+ */
+const joinsCardNumber = (value: string) => maskPans(value).masked
+const CARD_NUMBER = (column: string) => `${column} looks like a card number: not stored`
 
 /** Exactly 8 digits (leading zeros matter, so it stays a string). */
 export function terminalId(raw: string): Checked<string> {
@@ -88,6 +98,7 @@ export function vatId(raw: string): Checked<string | null> {
   const valid = value.startsWith('DE')
     ? /^DE\d{9}$/.test(value)
     : /^[A-Z]{2}[A-Z0-9+*]{2,13}$/.test(value)
+  if (valid && joinsCardNumber(value)) return new Problem(CARD_NUMBER('vat_id'))
   return valid ? value : new Problem(`vat_id "${clip(raw)}" is not a VAT ID`)
 }
 

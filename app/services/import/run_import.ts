@@ -92,7 +92,12 @@ export async function runImport<T>(
           const parsed = spec.parse(fields.slice(0, positions.length), optional)
           if (parsed instanceof Problem) fail(row.line, parsed.reason)
           else if (Array.isArray(parsed)) fail(row.line, parsed.map((p) => p.reason).join('; '))
-          else batch.push({ line: row.line, value: parsed })
+          else {
+            /* a normaliser that drops separators must not join a card number back together */
+            const joined = joinedCardNumber(parsed, spec.keepAsTyped)
+            if (joined) fail(row.line, `${joined}: looks like a card number, not stored`)
+            else batch.push({ line: row.line, value: parsed })
+          }
         }
         if (batch.length >= batchSize) {
           await writer.push(batch, summary.takePending())
@@ -135,6 +140,22 @@ function maskCardNumbers(
     )
   }
 }
+
+/**
+ * The first field of a parsed row that holds a card number — possible only where
+ * normalising removed what separated its digits (`4111    1111    1111    1111`, with
+ * more blanks than the guard reads as one number, in a customer number).
+ */
+function joinedCardNumber(parsed: unknown, keepAsTyped: readonly string[] | undefined) {
+  if (!parsed || typeof parsed !== 'object') return null
+  for (const [key, value] of Object.entries(parsed)) {
+    if (typeof value !== 'string' || keepAsTyped?.includes(snakeCase(key))) continue
+    if (maskPans(value).masked) return snakeCase(key)
+  }
+  return null
+}
+
+const snakeCase = (key: string) => key.replace(/[A-Z]/g, (char) => `_${char.toLowerCase()}`)
 
 function checkHeader(
   { header, headerLine }: CsvFile,

@@ -349,19 +349,30 @@ function mod97(value: string) {
 }
 
 /**
- * A logger call's arguments with card numbers masked in its message strings and
- * in errors (message and stack) — the places where outside text can end up in
- * a log line. Structured fields are the code's own data (ids, hashes) and stay.
+ * A logger call's arguments with card numbers masked in its message strings, in
+ * errors (message and stack) and in the strings of its structured fields (two
+ * levels deep: `{ err: error.message }`, `{ job: { reason } }`) — wherever outside
+ * text can end up in a log line.
  */
 export function maskLogArguments(args: unknown[]) {
-  return args.map((arg) => {
-    if (typeof arg === 'string') return maskPans(arg).text
-    if (arg instanceof Error) return maskError(arg)
-    if (arg && typeof arg === 'object' && 'err' in arg && arg.err instanceof Error) {
-      return { ...arg, err: maskError(arg.err) }
-    }
-    return arg
-  })
+  return args.map((arg) => maskLogValue(arg, 2))
+}
+
+function maskLogValue(value: unknown, depth: number): unknown {
+  if (typeof value === 'string') return maskPans(value).text
+  if (value instanceof Error) return maskError(value)
+  if (!value || typeof value !== 'object' || depth === 0) return value
+  if (Array.isArray(value)) {
+    const items = value.map((item) => maskLogValue(item, depth - 1))
+    return items.some((item, index) => item !== value[index]) ? items : value
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype) return value
+  let copy: Record<string, unknown> | null = null
+  for (const [key, inner] of Object.entries(value)) {
+    const masked = maskLogValue(inner, depth - 1)
+    if (masked !== inner) (copy ??= { ...value })[key] = masked
+  }
+  return copy ?? value
 }
 
 function maskError(error: Error): Error {

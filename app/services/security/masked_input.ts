@@ -1,7 +1,10 @@
 import { maskPans } from '#services/security/card_number_guard'
 
-/** Fields never masked: secrets are only hashed or compared, never stored or shown. */
-const UNTOUCHED = /password|^_csrf$|^altcha$/i
+/**
+ * Fields never masked: secrets are only hashed or compared, never stored or shown;
+ * a signed link's signature is checked against the URL as sent.
+ */
+const UNTOUCHED = /password|^_csrf$|^altcha$|^signature$/i
 
 /** The requests whose form input held a card number, with the fields it was in. */
 const maskedByRequest = new WeakMap<object, string[]>()
@@ -21,6 +24,13 @@ function maskValue(value: unknown, field: string, fields: string[]): unknown {
     if (UNTOUCHED.test(field)) return value
     const result = maskPans(value)
     if (result.masked) fields.push(field)
+    return result.text
+  }
+  /* a JSON body may send a card number as a number */
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 1e12) {
+    const result = maskPans(String(value))
+    if (!result.masked) return value
+    fields.push(field)
     return result.text
   }
   if (Array.isArray(value)) return value.map((item) => maskValue(item, field, fields))

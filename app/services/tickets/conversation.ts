@@ -35,10 +35,11 @@ export async function openTicket(data: NewTicket) {
   const ticket = await db.transaction(async (trx) => {
     const created = await Ticket.create(
       {
+        /* every text field: the form's blanks, removed by the validator, may have hidden one */
         name: maskPans(data.name).text,
-        email: data.email,
+        email: maskPans(data.email).text,
         customerId: data.customerId ?? null,
-        customerNumber: data.customerNumber,
+        customerNumber: data.customerNumber === null ? null : maskPans(data.customerNumber).text,
         category: data.category,
         status: 'open',
         locale: data.locale,

@@ -203,6 +203,20 @@ test.group('Documents: upload by support', (group) => {
     assert.equal(JSON.parse(audit.meta).sha256, sha256(PDF))
   })
 
+  test('a card number in the file name is stored and sent masked', async ({ assert }) => {
+    const { customer } = await team()
+    const { agent } = await staffAgent()
+    const response = await upload(
+      agent,
+      customer.id,
+      { title: 'Beleg', kind: 'price_list' },
+      { name: 'Karte 4556 1912 0731 1041.pdf', bytes: PDF }
+    )
+    assert.equal(response.status, 302)
+    const [row] = await documents()
+    assert.equal(row.original_filename, 'Karte_4556_19xx_xxxx_1041.pdf')
+  })
+
   test('a .pdf that is really a ZIP, an EXE or HTML is refused with a clear message', async ({
     assert,
   }) => {

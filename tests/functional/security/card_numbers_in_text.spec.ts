@@ -206,6 +206,56 @@ test.group('Card numbers in free text: masked before anything keeps them', (grou
     assert.deepEqual(holdingDigits(await redisText(), PAN), [])
   })
 
+  test('a card number in the query string, in a JSON body, or hidden by many blanks is masked too', async ({
+    assert,
+  }) => {
+    const form = written(' ')
+    const masked = maskedForm(form)
+
+    /* the query string is merged over the form body: its value is the one that counts */
+    const byQuery = new Agent()
+    const first = uniqueEmail()
+    const sent = await byQuery.post(
+      `/contact?name=${encodeURIComponent(`Erika ${form}`)}`,
+      {
+        name: 'Erika',
+        email: first,
+        category: 'invoice',
+        message: 'Bitte rufen Sie mich wegen der Rechnung zurück.',
+        altcha: await solveCaptcha(byQuery),
+      },
+      { csrfFrom: '/contact' }
+    )
+    assert.equal(sent.location, '/contact/sent')
+    assert.include((await byQuery.follow(sent)).text, NOTICE_DE)
+    const fromQuery = await Ticket.query().where('email', first).firstOrFail()
+    assert.equal(fromQuery.name, `Erika ${masked}`)
+
+    /* a JSON body to the same form; the customer number with more blanks than one number has */
+    const byJson = new Agent()
+    const second = uniqueEmail()
+    const csrf = await byJson.csrf('/contact')
+    const json = await byJson.request('POST', '/contact', {
+      json: {
+        _csrf: csrf,
+        name: 'Erika Mustermann',
+        email: second,
+        category: 'invoice',
+        customerNumber: PAN.match(/\d{4}/g)!.join('    '),
+        message: `Meine Karte ${PAN} wurde doppelt belastet.`,
+        altcha: await solveCaptcha(byJson),
+      },
+    })
+    assert.equal(json.location, '/contact/sent')
+    const fromJson = await Ticket.query().where('email', second).firstOrFail()
+    assert.equal(fromJson.customerNumber, maskedForm(PAN))
+    const message = await TicketMessage.findByOrFail('ticket_id', fromJson.id)
+    assert.equal(message.body, `Meine Karte ${maskedForm(PAN)} wurde doppelt belastet.`)
+
+    assert.deepEqual(holdingDigits(await databaseText(), PAN), [])
+    assert.deepEqual(holdingDigits(await redisText(), PAN), [])
+  })
+
   test('a card number in a logged message or error is masked in the log file', async ({
     assert,
   }) => {
@@ -214,6 +264,7 @@ test.group('Card numbers in free text: masked before anything keeps them', (grou
        so the log would mask the marker itself */
     const marker = `log-check-${Date.now().toString(36)}`
     logger.error(new Error(`${marker}: card ${written(' ')} in an error`), 'failed')
+    logger.error({ err: `${marker}: card ${PAN} as a field`, job: { reason: PAN } }, 'failed')
     logger.warn(`${marker}: card ${PAN} in a message`)
     let text = ''
     /* the warn line is written after the error line: once it is complete, both are there */
@@ -225,6 +276,7 @@ test.group('Card numbers in free text: masked before anything keeps them', (grou
     }
     assert.include(text, `${marker}: card ${maskedForm(written(' '))} in an error`)
     assert.include(text, `${marker}: card ${maskedForm(PAN)} in a message`)
+    assert.include(text, `${marker}: card ${maskedForm(PAN)} as a field`)
     assert.deepEqual(holdingDigits([text], PAN), [])
   })
 })

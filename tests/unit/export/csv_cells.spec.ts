@@ -49,6 +49,11 @@ test.group('CSV cells', () => {
         cell: `"'=HYPERLINK(""https://evil.example"",""x"")"`,
       },
       { value: '=1;=2', cell: `"'=1;=2"` },
+      /* behind quotes a tool or a second import may strip */
+      { value: '"=1+1"', cell: `"'""=1+1"""` },
+      { value: "'=1+1", cell: `"''=1+1"` },
+      { value: ' "@SUM(A1)', cell: `"' ""@SUM(A1)"` },
+      { value: '＂-1', cell: `"'＂-1"` },
     ])
     .run(({ assert }, { value, cell }) => {
       assert.equal(csvText(value, ';'), cell)

@@ -65,6 +65,34 @@ test.group('Import: card numbers in the files', (group) => {
     assert.deepEqual(holdingDigits(await databaseText(), PAN), [])
   })
 
+  test('a card number hidden by more blanks than one number has is refused once they are removed', async ({
+    assert,
+  }) => {
+    const spaced = PAN.match(/\d{4}/g)!.join('    ')
+    const summary = await importCustomers(
+      csv([
+        'customer_number,company_name,street,postal_code,city,country,email,phone,vat_id,iban',
+        `${spaced},Versteckte Nummer GmbH,Markt 3,10115,Berlin,DE,,,,`,
+        `L1000001,Kiosk,Markt 4,10115,Berlin,DE,,,,`,
+      ])
+    )
+    assert.include(summary, { read: 2, inserted: 1, failed: 1 })
+    assert.equal(summary.errors[0].reason, 'customer_number looks like a card number: not stored')
+    assert.deepEqual(
+      (await db.from('customers').select('customer_number')).map((row) => row.customer_number),
+      ['L1000001']
+    )
+    /* the terminal import's reference to it is refused the same way, and not echoed */
+    const terminals = await importTerminals(
+      csv([
+        'terminal_id,customer_number,model,serial_number,street,postal_code,city,status,installed_at,monthly_fee',
+        `60000001,${spaced},Move 5000,S1,Hauptstraße 1,10115,Berlin,active,2026-01-15,19.90`,
+      ])
+    )
+    assert.equal(terminals.errors[0].reason, 'customer_number looks like a card number: not stored')
+    assert.deepEqual(holdingDigits(await databaseText(), PAN), [])
+  })
+
   test('terminal models, serial numbers and addresses are masked too', async ({ assert }) => {
     await importCustomers(
       csv([

@@ -14,6 +14,11 @@ test.group('Import field rules', () => {
     assert.match(reason(check.customerNumber('L2!003')) ?? '', /"L2!003"/)
     assert.match(reason(check.customerNumber('L'.padEnd(21, '1'))) ?? '', /3–20/)
     assert.equal(reason(check.customerNumber('  ')), 'customer_number is empty')
+    /* removing the blanks must not join a card number back together */
+    assert.equal(
+      reason(check.customerNumber('4556    1912    0731    1041')),
+      'customer_number looks like a card number: not stored'
+    )
   })
 
   test('a terminal ID is exactly 8 digits and keeps leading zeros', ({ assert }) => {
