@@ -31,6 +31,19 @@ const operatorConfig = {
   email,
   supportPhone: env.get('SUPPORT_PHONE'),
   supportHours: env.get('SUPPORT_HOURS', 'Mo–Fr 8–18 Uhr'),
+  /**
+   * The support hours in the reader's language: SUPPORT_HOURS in German,
+   * SUPPORT_HOURS_EN in English. Without SUPPORT_HOURS_EN an English page shows
+   * the operator's SUPPORT_HOURS as written (never hours made up here), and the
+   * built-in default has its English form.
+   */
+  supportHoursIn(locale: string) {
+    if (locale !== 'en') return this.supportHours
+    return (
+      env.get('SUPPORT_HOURS_EN') ||
+      (env.get('SUPPORT_HOURS') ? this.supportHours : 'Mon–Fri 8 am–6 pm')
+    )
+  },
   paymentTermsDays: 14,
 
   /** the authority supervising the operator's payment services (§ 5 Abs. 1 Nr. 3 DDG) */

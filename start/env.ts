@@ -156,6 +156,7 @@ export default await Env.create(appRoot, {
   REGISTRATION_PROOF: Env.schema.enum.optional(['tid', 'code'] as const),
   SUPPORT_PHONE: Env.schema.string(),
   SUPPORT_HOURS: Env.schema.string.optional(),
+  SUPPORT_HOURS_EN: Env.schema.string.optional(),
   ALTCHA_COST: Env.schema.number.optional(),
   INVOICE_STORAGE_PATH: Env.schema.string.optional(),
   /* „Dokumente“ (docs/documents.md) */

@@ -29,7 +29,7 @@ export default class TicketReceiptMail extends PortalMail {
         t('contact.mail.receipt.next'),
         t('contact.mail.receipt.phone', {
           phone: operator.supportPhone,
-          hours: operator.supportHours,
+          hours: operator.supportHoursIn(this.locale),
         }),
       ],
     }

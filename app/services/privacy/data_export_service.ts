@@ -65,6 +65,18 @@ export type DownloadOutcome =
   | { result: 'used' | 'expired' }
   | { result: 'not_found' }
 
+/** Where the CSV finds the label of a column's code (the JSON files keep the codes). */
+const VALUE_LABELS: Record<string, string> = {
+  role: 'admin.access_requests.roles',
+  state: 'admin.states',
+  proven_by: 'admin.proven_by',
+  category: 'requests.categories',
+  status: 'requests.statuses',
+  channel: 'admin.tickets.channel',
+  author: 'privacy.zip.authors',
+  event: 'privacy.zip.events',
+}
+
 export const DataExportService = {
   root() {
     return app.makePath(exportStoragePath)
@@ -392,9 +404,15 @@ export const DataExportService = {
     return i18n.hasMessage(id) ? i18n.t(id) : key
   },
 
+  /** A CSV cell in the reader's words: yes/no, dates, and codes (roles, states, events) as labels. */
   cell(key: string, value: Cell, i18n: ReturnType<typeof i18nManager.locale>) {
     if (value === null || value === undefined) return ''
     if (typeof value === 'boolean') return i18n.t(value ? 'privacy.zip.yes' : 'privacy.zip.no')
+    const labels = VALUE_LABELS[key]
+    if (labels && typeof value === 'string') {
+      const id = `${labels}.${value.replaceAll('.', '_')}`
+      if (i18n.hasMessage(id)) return i18n.t(id)
+    }
     if (typeof value === 'string' && /(_at|^at)$/.test(key)) {
       const date = DateTime.fromISO(value)
       if (date.isValid) return formatDateTime(date, i18n.locale)

@@ -7,6 +7,7 @@ import type { Page } from 'playwright'
 import router from '@adonisjs/core/services/router'
 import { resetState } from '#tests/helpers/db'
 import { createStaff, totpCode } from '#tests/helpers/staff'
+import { createMerchant } from '#tests/helpers/auth'
 import { addTransactions } from '#tests/functional/merchant/fixtures'
 import { TicketService } from '#services/admin/ticket_service'
 import { InvoiceIssuer } from '#services/invoices/invoice_issuer'
@@ -28,14 +29,56 @@ async function audit(page: Page, label: string): Promise<Finding[]> {
   /* the dashboard draws its charts after load; give deferred scripts their turn */
   await page.waitForTimeout(150)
   const result = await new AxeBuilder({ page }).withTags(TAGS).analyze()
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => ({
-      page: label,
-      id: v.id,
-      impact: v.impact!,
-      targets: v.nodes.map((node) => node.target.join(' ')),
-    }))
+  return [
+    ...result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => ({
+        page: label,
+        id: v.id,
+        impact: v.impact!,
+        targets: v.nodes.map((node) => node.target.join(' ')),
+      })),
+    ...(await structure(page, label)),
+  ]
+}
+
+/**
+ * What axe does not see: ids used twice (a label then names the wrong element —
+ * the account page's new-password field once had none), form fields the browser
+ * finds no label for, and keys shown as "translation missing".
+ */
+async function structure(page: Page, label: string): Promise<Finding[]> {
+  const found = await page.evaluate(() => {
+    /* runs in the page; the test code itself has no DOM types */
+    const doc = (globalThis as any).document
+    const ids = new Map<string, number>()
+    for (const element of doc.querySelectorAll('[id]')) {
+      ids.set(element.id, (ids.get(element.id) ?? 0) + 1)
+    }
+    const duplicates = [...ids].filter(([, count]) => count > 1).map(([id]) => `#${id}`)
+    const fields = doc.querySelectorAll(
+      'input:not([type=hidden]):not([type=submit]):not([type=button]):not([type=reset]), select, textarea'
+    )
+    const unlabelled = [...fields]
+      .filter(
+        (field: any) =>
+          !field.closest('altcha-widget') &&
+          field.labels.length === 0 &&
+          !field.getAttribute('aria-label') &&
+          !field.getAttribute('aria-labelledby')
+      )
+      .map((field: any) => `${field.tagName.toLowerCase()}[name=${field.name}]`)
+    const missing = (doc.body.textContent ?? '').match(/translation missing[^\n<]{0,80}/g) ?? []
+    return { duplicates, unlabelled, missing }
+  })
+  const findings: Finding[] = []
+  if (found.duplicates.length)
+    findings.push({ page: label, id: 'duplicate-id', impact: 'serious', targets: found.duplicates })
+  if (found.unlabelled.length)
+    findings.push({ page: label, id: 'no-label', impact: 'serious', targets: found.unlabelled })
+  if (found.missing.length)
+    findings.push({ page: label, id: 'translation', impact: 'serious', targets: found.missing })
+  return findings
 }
 
 function report(findings: Finding[]) {
@@ -91,7 +134,15 @@ async function merchantData(lang: 'de' | 'en') {
     status: 'pending',
   })
   await SavedReply.create({ title: 'Entsperrt', locale: lang, body: 'Ihr Zugang ist entsperrt.' })
-  return { m, terminal, transactionId, ticket, staff, change }
+  /* a co-user who joined by invitation: the admin's user page names how the link was proven */
+  const { user: invited } = await createMerchant({
+    email: `eingeladen-${lang}@example.com`,
+    customers: [],
+  })
+  await invited
+    .related('customers')
+    .attach({ [m.customers[0].id]: { role: 'viewer', proven_by: 'invitation' } })
+  return { m, terminal, transactionId, ticket, staff, change, invited }
 }
 
 for (const lang of ['de', 'en'] as const) {
@@ -103,7 +154,8 @@ for (const lang of ['de', 'en'] as const) {
       visit,
       browserContext,
     }) => {
-      const { m, terminal, transactionId, ticket, staff, change } = await merchantData(lang)
+      const { m, terminal, transactionId, ticket, staff, change, invited } =
+        await merchantData(lang)
       await browserContext.setExtraHTTPHeaders({
         'Accept-Language': lang === 'de' ? 'de-DE,de;q=0.9' : 'en-GB,en;q=0.9',
       })
@@ -205,6 +257,7 @@ for (const lang of ['de', 'en'] as const) {
         '/admin/users',
         `/admin/users/${m.user.id}`,
         `/admin/users/${m.user.id}/actions/lock`,
+        `/admin/users/${invited.id}`,
         '/admin/customers',
         `/admin/customers/${m.customers[0].id}`,
         '/admin/terminals',

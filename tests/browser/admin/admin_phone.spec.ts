@@ -12,13 +12,19 @@ test.group('Support admin on a phone, by keyboard', (group) => {
     visit,
     browserContext,
   }) => {
-    const merchant = await createMerchant({ state: 'locked' })
+    /* a long address and a long link: they must wrap, not widen the page */
+    const merchant = await createMerchant({
+      state: 'locked',
+      email: 'buchhaltung.und.verwaltung.pizzeria-bella-napoli@gastronomie-beispiel.example',
+    })
     const ticket = await TicketService.open({
       name: 'Erika Mustermann',
       email: merchant.user.email,
       customerNumber: merchant.customers[0].customerNumber,
       category: 'account_locked',
-      message: 'Bitte entsperren Sie meinen Zugang. '.repeat(20),
+      message:
+        'Bitte entsperren Sie meinen Zugang. '.repeat(20) +
+        `Siehe https://portal.example/account/privacy?${'verweis='.repeat(20)}`,
       userId: null,
       locale: 'de',
     })

@@ -186,4 +186,32 @@ test.group('Merchant pages on a phone (390 × 844, German), by keyboard', (group
     await page.goto('/account')
     await check('account', ['#full_name', '#locale', 'form[action="/logout"] button'])
   })
+
+  test('without JavaScript the menu is shown on a phone, every link reachable', async ({
+    assert,
+    browserContext,
+  }) => {
+    const { m } = await merchantWithData()
+    const context = await browserContext.browser()!.newContext({
+      baseURL: baseUrl(),
+      javaScriptEnabled: false,
+      viewport: { width: 390, height: 844 },
+      extraHTTPHeaders: { 'Accept-Language': 'de-DE,de;q=0.9' },
+    })
+    try {
+      const page = await context.newPage()
+      await page.goto('/login')
+      await page.fill('#email', m.user.email)
+      await page.fill('#password', m.password)
+      await page.click('form[action="/login"] button[type="submit"]')
+      await page.waitForURL(`${baseUrl()}/`)
+      /* no button that needs a script; the links themselves are on screen */
+      assert.isFalse(await page.isVisible('[data-nav-toggle]'))
+      assert.isTrue(await page.isVisible('.main-nav a[href="/transactions"]'))
+      await page.click('.main-nav a[href="/transactions"]')
+      await page.waitForURL(`${baseUrl()}/transactions`)
+    } finally {
+      await context.close()
+    }
+  })
 })

@@ -24,7 +24,8 @@ test.group('Meine Daten im Browser (Deutsch)', (group) => {
       email: 'daten@browser.example',
       fullName: 'Dora Daten',
       locale: 'de',
-      customers: [{ companyName: 'Daten Café GmbH' }],
+      /* no customer of which she is the last owner: „Konto löschen“ shows its form */
+      customers: [],
     })
     await browserContext.setExtraHTTPHeaders({ 'Accept-Language': 'de-DE,de;q=0.9' })
     const page = await visit('/login')
@@ -38,13 +39,27 @@ test.group('Meine Daten im Browser (Deutsch)', (group) => {
     await page.waitForURL(/\/account\/privacy/)
     assert.include(await page.textContent('main'), 'Ihre Daten werden zusammengestellt')
 
-    /* the worker builds it; the page shows „Bereit“ after a reload (it reloads itself) */
-    const deadline = Date.now() + 30_000
-    while (!(await page.textContent('main'))?.includes('Bereit') && Date.now() < deadline) {
-      await page.waitForTimeout(500)
-      await page.goto(`${baseUrl()}/account/privacy`)
-    }
-    assert.include(await page.textContent('[data-export-status]'), 'Bereit')
+    /* meanwhile the merchant types in the form below; the status updates in place,
+       without a reload that would take the focus and the typed text away */
+    const initial = await page.getAttribute('[data-export-status]', 'data-export-status')
+    await page.focus('#current_password')
+    await page.keyboard.type('angefangen')
+    await page.waitForFunction(
+      () =>
+        /* runs in the page */
+        (globalThis as any).document
+          .querySelector('[data-export-status]')
+          ?.textContent?.includes('Bereit'),
+      undefined,
+      { timeout: 30_000 }
+    )
+    assert.equal(await page.inputValue('#current_password'), 'angefangen')
+    assert.equal(
+      await page.evaluate(() => (globalThis as any).document.activeElement?.id),
+      'current_password'
+    )
+    /* announced to screen readers when it changed while the page was open */
+    if (initial !== 'ready') assert.include(await page.textContent('#export-announce'), 'Bereit')
 
     const mail = await mailTo('daten@browser.example', 'Ihre Daten stehen zum Herunterladen bereit')
     const link = baseUrl() + pathOf(linkIn(mail, '/account/privacy/export/'))

@@ -5,6 +5,7 @@ import AuditEvent from '#models/audit_event'
 import { Agent } from '#tests/helpers/agent'
 import { resetState } from '#tests/helpers/db'
 import { smtpSink } from '#tests/helpers/services'
+import { redisText } from '#tests/helpers/stored_text'
 import {
   createCustomer,
   createMerchant,
@@ -143,6 +144,35 @@ test.group('Benutzerkonto', (group) => {
     assert.equal((await new Agent().get(pathOf(link))).status, 410, 'single use')
     await loginAs(new Agent(), 'neu@example.com', password)
     assert.lengthOf(await AuditEvent.query().where('action', 'email.changed'), 1)
+  })
+
+  test('a form sent with an expired CSRF token comes back in German, keeping no password', async ({
+    assert,
+  }) => {
+    const { agent, user, password } = await loggedIn()
+    await agent.get('/account')
+    const refused = await agent.request('POST', '/account/password', {
+      form: {
+        _csrf: 'abgelaufen',
+        current_password: password,
+        password: 'Neues-Passwort-Apfelbaum-2027',
+        password_confirmation: 'Neues-Passwort-Apfelbaum-2027',
+      },
+      headers: { referer: `${agent.baseUrl}/account` },
+    })
+    assert.equal(refused.status, 302)
+    const page = await agent.follow(refused)
+    assert.include(
+      page.text,
+      'Die Seite war zu lange geöffnet. Bitte senden Sie das Formular erneut.'
+    )
+    assert.notInclude(page.text, 'Invalid or expired CSRF token')
+    /* nothing of the passwords waits in the session store */
+    const stored = (await redisText()).join('\n')
+    assert.notInclude(stored, password)
+    assert.notInclude(stored, 'Neues-Passwort-Apfelbaum-2027')
+    await user.refresh()
+    assert.isTrue(await hash.verify(user.password, password), 'the password is unchanged')
   })
 
   test('changing to a taken address answers the same; its owner is told, without a link', async ({

@@ -78,6 +78,12 @@ test.group('Sperre nach Fehlversuchen', (group) => {
     const blocked = await wrongLogin(user.email)
     assert.equal(blocked.status, 429)
     assert.include(blocked.text, 'Zu viele Versuche')
+    /* a page of the portal (language, title, layout), not one line of text */
+    assert.include(blocked.headers.get('content-type') ?? '', 'text/html')
+    assert.match(blocked.text, /<html lang="de"/)
+    assert.match(blocked.text, /<title>[^<]+<\/title>/)
+    assert.include(blocked.text, '<main')
+    assert.isNotNull(blocked.headers.get('retry-after'))
     const english = new Agent({ 'accept-language': 'en' })
     const response = await english.post(
       '/login',
@@ -86,6 +92,7 @@ test.group('Sperre nach Fehlversuchen', (group) => {
     )
     assert.equal(response.status, 429)
     assert.include(response.text, 'Too many attempts')
+    assert.match(response.text, /<html lang="en"/)
   })
 
   test('failures from one IP across many accounts are throttled', async ({ assert }) => {

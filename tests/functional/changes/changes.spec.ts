@@ -338,6 +338,15 @@ test.group('Change requests', (group) => {
       quantity: '51',
     })
     assert.equal(tooMany.location, '/changes/new')
+    assert.include((await agent.follow(tooMany)).text, 'Bitte eine Anzahl von 1 bis 50.')
+    const half = await requestChange(agent, 'terminal_order', {
+      customer_id: String(customer.id),
+      terminal_id: terminals[0].terminalId,
+      item: 'paper_rolls',
+      quantity: '2.5',
+    })
+    assert.equal(half.location, '/changes/new')
+    assert.include((await agent.follow(half)).text, 'Bitte eine ganze Zahl angeben.')
     assert.equal((await ChangeRequest.all()).length, 0)
 
     await requestChange(agent, 'terminal_order', {

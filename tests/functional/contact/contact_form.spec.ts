@@ -46,6 +46,10 @@ test.group('Contact form „Jetzt kontaktieren“', (group) => {
     assert.match(page.text, /<option value="account_locked"\s+selected/)
     assert.include(page.text, '069 6630 55 00')
     assert.include(page.text, 'Mo–Fr 8–18 Uhr')
+    /* in English: the hours as the operator wrote them for English readers, page and footer */
+    const english = await new Agent({ 'accept-language': 'en' }).get('/contact')
+    assert.include(english.text, 'Mon–Fri 8 am–6 pm')
+    assert.notInclude(english.text, 'Mo–Fr 8–18 Uhr')
     assert.include(page.text, '<altcha-widget')
     for (const id of ['name', 'email', 'customerNumber', 'category', 'message']) {
       assert.include(page.text, `<label for="${id}">`)

@@ -107,6 +107,11 @@ test.group('Privacy / data export', (group) => {
     assert.equal(settings[0].two_factor_enabled, false)
     assert.include(files.get('profile.csv')!, 'E-Mail-Adresse;Name')
     assert.include(files.get('settings.csv')!, 'nein')
+    /* the CSV files speak the reader's language; the JSON files keep the codes */
+    assert.include(files.get('customers.csv')!, 'Inhaber')
+    assert.notInclude(files.get('customers.csv')!, ';owner;')
+    assert.include(files.get('sign_ins.csv')!, 'Anmeldung')
+    assert.notInclude(files.get('sign_ins.csv')!, 'login.succeeded')
 
     const everything = [...files.values()].join('\n')
     for (const foreign of [
