@@ -1,5 +1,5 @@
 import type { Job } from 'bullmq'
-import { DateTime } from 'luxon'
+import { scheduledTime } from '#services/queue/scheduled_time'
 import { BillingPeriod } from '#services/invoices/billing_period'
 
 export type StartInvoiceRunPayload = { period?: string; triggeredBy?: string }
@@ -24,9 +24,9 @@ export const startInvoiceRunJob = {
 
   /**
    * The scheduler's job carries no period: it bills the month before the time it
-   * was scheduled for (created a month earlier as a delayed job: timestamp + delay).
+   * was due (`scheduledTime`), whenever a worker gets to run it.
    */
   periodOf(job: Job<StartInvoiceRunPayload>) {
-    return BillingPeriod.previous(DateTime.fromMillis(job.timestamp + (job.delay ?? 0)))
+    return BillingPeriod.previous(scheduledTime(job))
   },
 }

@@ -2,6 +2,7 @@ import type { Job } from 'bullmq'
 import { DateTime } from 'luxon'
 import type { JobHandler } from '#services/queue/worker_pool'
 import { ReportDelivery } from '#services/reports/report_delivery'
+import { scheduledTime } from '#services/queue/scheduled_time'
 import {
   sendReportJob,
   sendReportsJob,
@@ -18,9 +19,7 @@ export const sendReportsHandler = {
   job: sendReportsJob,
 
   async handle(job: Job<SendReportsPayload>) {
-    const at = job.data.at
-      ? DateTime.fromISO(job.data.at)
-      : DateTime.fromMillis(job.timestamp + (job.opts.delay ?? 0))
+    const at = job.data.at ? DateTime.fromISO(job.data.at) : scheduledTime(job)
     return ReportDelivery.fanOut(at.isValid ? at : DateTime.now())
   },
 } satisfies JobHandler<SendReportsPayload>

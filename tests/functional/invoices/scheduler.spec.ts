@@ -1,6 +1,8 @@
 import { test } from '@japa/runner'
 import { DateTime } from 'luxon'
+import { Job, Queue } from 'bullmq'
 import { getQueue } from '#services/queue/queues'
+import { queueConnection, queuePrefix } from '#services/queue/connection'
 import { registerInvoiceScheduler } from '#services/invoices/invoice_scheduler'
 import { BillingPeriod } from '#services/invoices/billing_period'
 import { startInvoiceRunJob } from '#jobs/start_invoice_run'
@@ -29,6 +31,49 @@ test.group('Invoices / monthly scheduler', () => {
       next.minus({ months: 1 }).toFormat('yyyy-MM')
     )
     await queue.removeJobScheduler('monthly-invoice-run')
+  })
+
+  test('when the schedule comes due, the run bills the month before the due date', async ({
+    assert,
+  }) => {
+    /* the same schedule on a queue of its own (no worker takes from it here) */
+    const queue = new Queue(`schedule-check-${process.pid}`, {
+      connection: queueConnection,
+      prefix: queuePrefix,
+    })
+    try {
+      await queue.upsertJobScheduler(
+        'monthly-invoice-run',
+        { pattern: startInvoiceRunJob.cron, tz: startInvoiceRunJob.tz },
+        { name: startInvoiceRunJob.name, data: { triggeredBy: 'scheduler' } }
+      )
+      const [scheduler] = await queue.getJobSchedulers()
+      const due = DateTime.fromMillis(Number(scheduler.next)).setZone('Europe/Berlin')
+      const [delayed] = await queue.getDelayed()
+      /* it comes due: BullMQ moves it on and sets its delay to 0, as for a worker */
+      await delayed.promote()
+      const fetched = (await Job.fromId(queue, delayed.id!))!
+      assert.equal(fetched.delay, 0)
+      assert.equal(
+        startInvoiceRunJob.periodOf(fetched).key,
+        due.minus({ months: 1 }).toFormat('yyyy-MM')
+      )
+      /* a job added with a delay (no scheduler id) counts from its creation plus that delay */
+      const added = await queue.add('start_invoice_run', {}, { delay: 40 * 24 * 3600 * 1000 })
+      await added.promote()
+      const addedFetched = (await Job.fromId(queue, added.id!))!
+      assert.equal(
+        startInvoiceRunJob.periodOf(addedFetched).key,
+        DateTime.fromMillis(added.timestamp)
+          .setZone('Europe/Berlin')
+          .plus({ days: 40 })
+          .minus({ months: 1 })
+          .toFormat('yyyy-MM')
+      )
+    } finally {
+      await queue.obliterate({ force: true })
+      await queue.close()
+    }
   })
 
   test('the billing period is the Berlin month, also across the new year', ({ assert }) => {
