@@ -16,7 +16,10 @@ export default class AccountLockedMail extends PortalMail {
       },
       after: [
         t('account.mail.locked.contact', {
-          url: urlFor('contact.show', undefined, { prefixUrl: appUrl }),
+          url: urlFor('contact.show', undefined, {
+            prefixUrl: appUrl,
+            qs: { category: 'account_locked' },
+          }),
         }),
       ],
     }

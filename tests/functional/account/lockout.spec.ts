@@ -36,7 +36,7 @@ test.group('Sperre nach Fehlversuchen', (group) => {
 
     const mail = await mailTo(user.email, 'gesperrt')
     assert.include(mail.parsed.text ?? '', '/forgot-password')
-    assert.include(mail.parsed.text ?? '', '/contact')
+    assert.include(mail.parsed.text ?? '', '/contact?category=account_locked')
     assert.include(mail.parsed.text ?? '', 'Passwort vergessen')
 
     const next = await open.get('/')

@@ -54,7 +54,10 @@ test.group('Anmelden', (group) => {
     const page = await new Agent().get('/login')
     assert.include(page.text, 'href="/forgot-password">Passwort vergessen</a>')
     assert.include(page.text, 'href="/register">Registrieren</a>')
-    assert.include(page.text, 'href="/contact">Zugang gesperrt? Jetzt kontaktieren</a>')
+    assert.include(
+      page.text,
+      'href="/contact?category=account_locked">Zugang gesperrt? Jetzt kontaktieren</a>'
+    )
     assert.include(page.text, '<label for="email">')
     assert.include(page.text, '<label for="password">')
   })
