@@ -12,6 +12,22 @@
     })
   })
 
+  // At a desk the transaction filter is always unfolded (transactions.css): its toggle is then
+  // no tab stop that does nothing, and the disclosure says it is open
+  var desk = window.matchMedia('(min-width: 641px)')
+  document.querySelectorAll('.tx-filter__summary').forEach(function (summary) {
+    function apply() {
+      if (desk.matches) {
+        summary.setAttribute('tabindex', '-1')
+        summary.parentElement.open = true
+      } else {
+        summary.removeAttribute('tabindex')
+      }
+    }
+    apply()
+    desk.addEventListener('change', apply)
+  })
+
   // Forms that ask for confirmation before a consequential action
   document.querySelectorAll('form[data-confirm]').forEach(function (form) {
     form.addEventListener('submit', function (event) {

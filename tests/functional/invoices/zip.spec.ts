@@ -220,6 +220,13 @@ test.group('Invoices / ZIP of the archive', (group) => {
       const page = await agent.follow(response)
       assert.include(page.text, text, query)
     }
+    /* the message is tied to its field, and the field is marked invalid */
+    const page = await agent.follow(await agent.get('/invoices.zip?from=2025-13&to=2025-01'))
+    assert.match(page.text, /id="invoice-zip-from-error"/)
+    assert.match(
+      page.text,
+      /id="invoice-zip-from"[^>]*aria-describedby="invoice-zip-format invoice-zip-from-error"[^>]*aria-invalid="true"/
+    )
   })
 
   test('a file that no longer matches its SHA-256 refuses the ZIP and is logged', async ({

@@ -109,6 +109,19 @@ test.group('Privacy / erasure', (group) => {
     )
     const refused = await agent.follow(wrong)
     assert.include(refused.text, 'Das Passwort ist nicht richtig.')
+    /* without the tick: its message is tied to the checkbox */
+    const unticked = await agent.follow(
+      await agent.post(
+        '/account/privacy/erase',
+        { current_password: erika.password },
+        { csrfFrom: '/account/privacy' }
+      )
+    )
+    assert.match(
+      unticked.text,
+      /id="erase_confirm"[^>]*aria-invalid="true" aria-describedby="erase_confirm-error"/
+    )
+    assert.match(unticked.text, /id="erase_confirm-error"/)
 
     const done = await agent.post(
       '/account/privacy/erase',
