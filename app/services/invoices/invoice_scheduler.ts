@@ -1,4 +1,5 @@
 import { getQueue } from '#services/queue/queues'
+import { keepSchedule } from '#services/queue/schedules'
 import { startInvoiceRunJob } from '#jobs/start_invoice_run'
 
 /**
@@ -7,7 +8,8 @@ import { startInvoiceRunJob } from '#jobs/start_invoice_run'
  * start, and there is still exactly one schedule and one run per month.
  */
 export async function registerInvoiceScheduler() {
-  await getQueue(startInvoiceRunJob.queue).upsertJobScheduler(
+  await keepSchedule(
+    getQueue(startInvoiceRunJob.queue),
     startInvoiceRunJob.schedulerId,
     { pattern: startInvoiceRunJob.cron, tz: startInvoiceRunJob.tz },
     {

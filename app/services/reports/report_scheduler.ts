@@ -1,4 +1,5 @@
 import { enqueue, getQueue } from '#services/queue/queues'
+import { keepSchedule } from '#services/queue/schedules'
 import { sendReportsJob, type SendReportsPayload } from '#jobs/send_reports'
 
 /**
@@ -7,7 +8,8 @@ import { sendReportsJob, type SendReportsPayload } from '#jobs/send_reports'
  * still exactly one schedule.
  */
 export async function registerReportsScheduler() {
-  await getQueue(sendReportsJob.queue).upsertJobScheduler(
+  await keepSchedule(
+    getQueue(sendReportsJob.queue),
     sendReportsJob.schedulerId,
     { pattern: sendReportsJob.cron, tz: sendReportsJob.tz },
     { name: sendReportsJob.name, data: { triggeredBy: 'scheduler' }, opts: sendReportsJob.options }

@@ -1,4 +1,5 @@
 import { getQueue } from '#services/queue/queues'
+import { keepSchedule } from '#services/queue/schedules'
 import { retentionJob } from '#jobs/retention'
 
 /**
@@ -7,7 +8,8 @@ import { retentionJob } from '#jobs/retention'
  * is still exactly one schedule.
  */
 export async function registerRetentionScheduler() {
-  await getQueue(retentionJob.queue).upsertJobScheduler(
+  await keepSchedule(
+    getQueue(retentionJob.queue),
     retentionJob.schedulerId,
     { pattern: retentionJob.cron, tz: retentionJob.tz },
     {

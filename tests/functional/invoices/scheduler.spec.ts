@@ -4,6 +4,7 @@ import { Job, Queue } from 'bullmq'
 import { getQueue } from '#services/queue/queues'
 import { queueConnection, queuePrefix } from '#services/queue/connection'
 import { registerInvoiceScheduler } from '#services/invoices/invoice_scheduler'
+import { keepSchedule } from '#services/queue/schedules'
 import { BillingPeriod } from '#services/invoices/billing_period'
 import { startInvoiceRunJob } from '#jobs/start_invoice_run'
 
@@ -70,6 +71,44 @@ test.group('Invoices / monthly scheduler', () => {
           .minus({ months: 1 })
           .toFormat('yyyy-MM')
       )
+    } finally {
+      await queue.obliterate({ force: true })
+      await queue.close()
+    }
+  })
+
+  test('a run that came due while no worker ran is kept when a worker starts and registers again', async ({
+    assert,
+  }) => {
+    const queue = new Queue(`schedule-keep-${process.pid}`, {
+      connection: queueConnection,
+      prefix: queuePrefix,
+    })
+    const template = {
+      name: startInvoiceRunJob.name,
+      data: { triggeredBy: 'scheduler' },
+      opts: startInvoiceRunJob.options,
+    }
+    const timing = { pattern: startInvoiceRunJob.cron, tz: startInvoiceRunJob.tz }
+    try {
+      assert.equal(await keepSchedule(queue, 'monthly', timing, template), 'registered')
+      const [due] = await queue.getDelayed()
+      /* 03:00 on the 1st passed while every worker was down: the job waits */
+      await due.promote()
+      assert.equal(await keepSchedule(queue, 'monthly', timing, template), 'kept')
+      assert.equal(await keepSchedule(queue, 'monthly', timing, template), 'kept')
+      const waiting = await queue.getWaiting()
+      assert.deepEqual(
+        waiting.map((job) => job.id),
+        [due.id]
+      )
+      assert.lengthOf(await queue.getJobSchedulers(), 1)
+      /* a changed schedule (a new release) is registered anew */
+      assert.equal(
+        await keepSchedule(queue, 'monthly', { ...timing, pattern: '0 4 1 * *' }, template),
+        'registered'
+      )
+      assert.equal((await queue.getJobScheduler('monthly'))?.pattern, '0 4 1 * *')
     } finally {
       await queue.obliterate({ force: true })
       await queue.close()
