@@ -26,8 +26,13 @@ const operatorConfig = {
   register: `${registerCourt}, ${registerNumber}`,
   managingDirectors: env.get('OPERATOR_MANAGING_DIRECTORS') || 'Dr. Anna Beispiel, Max Mustermann',
   vatId: env.get('OPERATOR_VAT_ID') || 'DE123456789',
-  taxNumber: '045 228 12345',
-  bank: { name: 'Beispielbank AG', iban: 'DE89370400440532013000', bic: 'COBADEFFXXX' },
+  taxNumber: env.get('OPERATOR_TAX_NUMBER') || '045 228 12345',
+  /** where invoices ask to be paid (PDF and the e-invoice's payment means) */
+  bank: {
+    name: env.get('OPERATOR_BANK_NAME') || 'Beispielbank AG',
+    iban: env.get('OPERATOR_IBAN') || 'DE89370400440532013000',
+    bic: env.get('OPERATOR_BIC') || 'COBADEFFXXX',
+  },
   email,
   supportPhone: env.get('SUPPORT_PHONE'),
   supportHours: env.get('SUPPORT_HOURS', 'Mo–Fr 8–18 Uhr'),

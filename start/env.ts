@@ -44,6 +44,30 @@ function vatId(key: string, value?: string) {
   return value
 }
 
+/** OPERATOR_IBAN: the account invoices ask to be paid to; blanks allowed, checked by mod 97. */
+function iban(key: string, value?: string) {
+  if (value === undefined || value === '') return undefined
+  const compact = value.replace(/\s+/g, '').toUpperCase()
+  let rest = 0
+  for (const char of compact.slice(4) + compact.slice(0, 4)) {
+    const digits = /[A-Z]/.test(char) ? String(char.charCodeAt(0) - 55) : char
+    for (const digit of digits) rest = (rest * 10 + Number(digit)) % 97
+  }
+  if (!/^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/.test(compact) || rest !== 1) {
+    throw new Error(`Invalid value for "${key}": not a valid IBAN (length or check digits)`)
+  }
+  return compact
+}
+
+/** OPERATOR_BIC: 8 or 11 characters (COBADEFFXXX). */
+function bic(key: string, value?: string) {
+  if (value === undefined || value === '') return undefined
+  if (!/^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$/.test(value)) {
+    throw new Error(`Invalid value for "${key}": "${value}" is not a BIC such as COBADEFFXXX`)
+  }
+  return value
+}
+
 /** A calendar date written YYYY-MM-DD that exists (no 2025-02-30). */
 function isoDate(key: string, value?: string) {
   if (value === undefined || value === '') return undefined
@@ -175,6 +199,10 @@ export default await Env.create(appRoot, {
   OPERATOR_REGISTER_COURT: Env.schema.string.optional(),
   OPERATOR_REGISTER_NUMBER: Env.schema.string.optional(),
   OPERATOR_VAT_ID: vatId,
+  OPERATOR_TAX_NUMBER: Env.schema.string.optional(),
+  OPERATOR_BANK_NAME: Env.schema.string.optional(),
+  OPERATOR_IBAN: iban,
+  OPERATOR_BIC: bic,
   OPERATOR_EMAIL: Env.schema.string.optional({ format: 'email' }),
   OPERATOR_SUPERVISORY_AUTHORITY: Env.schema.string.optional(),
   OPERATOR_DPO_NAME: Env.schema.string.optional(),

@@ -1,5 +1,7 @@
 import { test } from '@japa/runner'
+import { execFile } from 'node:child_process'
 import { mkdir, rm, writeFile } from 'node:fs/promises'
+import app from '@adonisjs/core/services/app'
 import { urlFor } from '@adonisjs/core/services/url_builder'
 import i18nManager from '@adonisjs/i18n/services/main'
 import operator from '#config/operator'
@@ -202,6 +204,8 @@ test.group('Legal pages', () => {
       operator.supportPhone,
       'Barriere über das Kontaktformular melden',
       '28.06.2025',
+      /* the forms that really have the real-user check */
+      'Sicherheitsprüfung „echter Nutzer“ bei „Passwort vergessen“ und im Kontaktformular',
     ]) {
       assert.include(german.text, phrase)
     }
@@ -218,6 +222,32 @@ test.group('Legal pages', () => {
     ]) {
       assert.include(english.text, phrase)
     }
+  })
+
+  test('the operator’s bank account and tax number come from the configuration, checked at start', async ({
+    assert,
+  }) => {
+    const run = (extra: Record<string, string>) =>
+      new Promise<{ code: number; output: string }>((resolve) => {
+        execFile(
+          process.execPath,
+          ['ace', 'list', '--no-ansi'],
+          { cwd: app.makePath(), env: { ...process.env, ...extra } },
+          (error, stdout, stderr) =>
+            resolve({ code: error ? Number(error.code ?? 1) : 0, output: stdout + stderr })
+        )
+      })
+    const wrong = await run({ OPERATOR_IBAN: 'DE89 3704 0044 0532 0130 01' })
+    assert.notEqual(wrong.code, 0)
+    assert.include(wrong.output, 'OPERATOR_IBAN')
+    assert.include(wrong.output, 'not a valid IBAN')
+    const badBic = await run({ OPERATOR_BIC: 'COBA' })
+    assert.include(badBic.output, 'OPERATOR_BIC')
+    const good = await run({
+      OPERATOR_IBAN: 'DE02 1203 0000 0000 2020 51',
+      OPERATOR_BIC: 'BYLADEM1001',
+    })
+    assert.equal(good.code, 0, good.output)
   })
 
   test('the footer of the login page links all four legal pages, by name', async ({ assert }) => {
