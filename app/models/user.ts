@@ -44,6 +44,10 @@ export default class User extends compose(BaseModel, AuthFinder) {
   @column()
   declare state: UserState
 
+  /** The state a disabled account returns to when enabled (null: not disabled). */
+  @column()
+  declare stateBeforeDisable: UserState | null
+
   /** When the account was erased (issue 18): the row stays, pseudonymised, and is never enabled again. */
   @column.dateTime()
   declare erasedAt: DateTime | null

@@ -42,7 +42,8 @@ export function availableActions(user: User): AccountAction[] {
   /* an erased account (docs/privacy.md) has nobody behind it any more */
   if (user.erasedAt) return actions
   if (user.state === 'locked') actions.push('unlock')
-  if (user.state === 'active' || user.state === 'pending_approval') actions.push('lock')
+  /* a registration waiting for approval cannot log in: it is approved, or disabled */
+  if (user.state === 'active') actions.push('lock')
   if (user.state === 'pending_approval') actions.push('approve')
   if (user.state !== 'disabled') actions.push('disable')
   if (user.state === 'disabled') actions.push('enable')
@@ -165,11 +166,12 @@ export const AccountStateService = {
     return true
   },
 
-  /** Disables the account (from any state) and ends all its sessions. */
+  /** Disables the account (from any state, remembered for `enable`) and ends all its sessions. */
   async disable(user: User, actor: AuditActor) {
     if (user.state === 'disabled') return false
     const previous = user.state
     user.state = 'disabled'
+    user.stateBeforeDisable = previous
     await user.save()
     const ended = await SessionRegistry.endUserSessions(user)
     await LiveRevocation.userAccessEnded(user.id)
@@ -183,13 +185,36 @@ export const AccountStateService = {
     return true
   },
 
-  /** A disabled account is active again, with a fresh start for the failure count. */
+  /**
+   * A disabled account returns to the state it had, with a fresh start for the
+   * failure count: an unconfirmed registration waits for its confirmation again,
+   * one waiting for approval for the approval, a locked one stays locked (with its
+   * reason). Without a remembered state (disabled before it was kept): active when
+   * the e-mail was confirmed, else waiting for the confirmation.
+   */
   async enable(user: User, actor: AuditActor) {
     if (user.state !== 'disabled') return false
-    user.state = 'active'
+    const remembered = user.stateBeforeDisable
+    user.state =
+      remembered && remembered !== 'disabled'
+        ? remembered
+        : user.emailVerifiedAt
+          ? 'active'
+          : 'pending_verification'
+    if (user.state !== 'locked') {
+      user.lockReason = null
+      user.lockNote = null
+      user.lockedAt = null
+    }
+    user.stateBeforeDisable = null
     user.failedLoginCount = 0
     await user.save()
-    await AuditService.record({ action: 'account.enabled', actor, subjectUserId: user.id })
+    await AuditService.record({
+      action: 'account.enabled',
+      actor,
+      subjectUserId: user.id,
+      meta: { state: user.state },
+    })
     return true
   },
 

@@ -212,13 +212,16 @@ export const CustomerClaim = {
 
   /** The customer's owners who confirmed their address (whatever their state since). */
   async confirmedOwners(client: QueryClientContract, customerId: number) {
-    return client
-      .from('customer_user')
-      .join('users', 'users.id', 'customer_user.user_id')
-      .where('customer_user.customer_id', customerId)
-      .where('customer_user.role', 'owner')
-      .whereNot('users.state', 'pending_verification')
-      .select('users.id', 'users.email', 'users.locale', 'users.state')
+    return (
+      client
+        .from('customer_user')
+        .join('users', 'users.id', 'customer_user.user_id')
+        .where('customer_user.customer_id', customerId)
+        .where('customer_user.role', 'owner')
+        /* by the confirmation itself: an unconfirmed registration that support disabled is no owner */
+        .whereNotNull('users.email_verified_at')
+        .select('users.id', 'users.email', 'users.locale', 'users.state')
+    )
   },
 
   /** Tells the customer's active owners about a new access request (link to /account/users). */

@@ -1,5 +1,7 @@
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
+import User from '#models/user'
+import { AccountStateService } from '#services/account/account_state_service'
 import type Customer from '#models/customer'
 import type Invoice from '#models/invoice'
 import type { CustomerRole } from '#models/customer_user'
@@ -7,6 +9,7 @@ import { Agent, type AgentResponse } from '#tests/helpers/agent'
 import { resetState } from '#tests/helpers/db'
 import { smtpSink } from '#tests/helpers/services'
 import {
+  createCustomer,
   createMerchant,
   DEFAULT_PASSWORD,
   linkIn,
@@ -168,6 +171,40 @@ test.group('Access model: access requests', (group) => {
   group.each.setup(async () => {
     await resetState()
     smtpSink.clear()
+  })
+
+  test('an unconfirmed registration that support disabled does not make the real merchant wait as a co-registrant', async ({
+    assert,
+  }) => {
+    const { customer, terminals } = await createCustomer()
+    /* someone registers with the customer's number and Terminal-ID but never confirms */
+    const squatter = new Agent()
+    const sent = await squatter.post(
+      '/register',
+      {
+        email: 'fremd@example.com',
+        password: DEFAULT_PASSWORD,
+        password_confirmation: DEFAULT_PASSWORD,
+        consent: 'on',
+        customer_number: customer.customerNumber,
+        terminal_id: terminals[0].terminalId,
+      },
+      { csrfFrom: '/register' }
+    )
+    assert.equal(sent.location, '/register/sent')
+    const stranger = await User.findByOrFail('email', 'fremd@example.com')
+    await AccountStateService.disable(stranger, { type: 'system' })
+
+    /* the real merchant registers and confirms: the customer is theirs */
+    await register('inhaberin@example.com', customer.customerNumber, terminals[0].terminalId)
+    const owner = await User.findByOrFail('email', 'inhaberin@example.com')
+    const link = await db
+      .from('customer_user')
+      .where('customer_id', customer.id)
+      .where('user_id', owner.id)
+      .first()
+    assert.equal(link?.role, 'owner')
+    assert.isNull(await requestIdFor('inhaberin@example.com'))
   })
 
   test('a co-registrant sees nothing until the owner approves from the mail', async ({

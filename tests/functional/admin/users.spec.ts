@@ -187,6 +187,52 @@ test.group('Admin users', (group) => {
     ])
   })
 
+  test('an account disabled and enabled again returns to its state: no confirmation or approval is skipped', async ({
+    assert,
+  }) => {
+    const { agent } = await staffAgent()
+    const cycle = async (userId: number) => {
+      const detail = `/admin/users/${userId}`
+      await agent.post(`${detail}/actions/disable`, { confirmed: '1' }, { csrfFrom: detail })
+      assert.equal((await User.findOrFail(userId)).state, 'disabled')
+      await agent.post(`${detail}/actions/enable`, { confirmed: '1' }, { csrfFrom: detail })
+      return User.findOrFail(userId)
+    }
+    const unconfirmed = await createMerchant({ state: 'pending_verification' })
+    assert.equal((await cycle(unconfirmed.user.id)).state, 'pending_verification')
+    const waiting = await createMerchant({ state: 'pending_approval' })
+    assert.equal((await cycle(waiting.user.id)).state, 'pending_approval')
+    /* the login still refuses it, with the waiting message */
+    const refused = await new Agent().post(
+      '/login',
+      { email: waiting.user.email, password: waiting.password },
+      { csrfFrom: '/login' }
+    )
+    assert.notEqual(refused.location, '/')
+
+    const locked = await createMerchant()
+    const lockedDetail = `/admin/users/${locked.user.id}`
+    await agent.post(
+      `${lockedDetail}/actions/lock`,
+      { confirmed: '1', reason: 'Verdacht auf Missbrauch' },
+      { csrfFrom: lockedDetail }
+    )
+    const afterCycle = await cycle(locked.user.id)
+    assert.equal(afterCycle.state, 'locked')
+    assert.equal(afterCycle.lockReason, 'by_support')
+
+    /* a registration waiting for approval cannot be locked (an unlock would approve it) */
+    const other = await createMerchant({ state: 'pending_approval' })
+    const otherDetail = `/admin/users/${other.user.id}`
+    assert.notInclude((await agent.get(otherDetail)).text, `${otherDetail}/actions/lock"`)
+    await agent.post(
+      `${otherDetail}/actions/lock`,
+      { confirmed: '1', reason: 'Test' },
+      { csrfFrom: otherDetail }
+    )
+    assert.equal((await User.findOrFail(other.user.id)).state, 'pending_approval')
+  })
+
   test('resend verification mails a fresh confirmation link that activates the account', async ({
     assert,
   }) => {
