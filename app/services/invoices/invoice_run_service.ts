@@ -131,8 +131,10 @@ export class InvoiceRunService {
 
   /**
    * One mail job per recipient (customer e-mail, linked active users whose role may see
-   * invoices: a viewer gets no invoice mail); ids make it once only. Every mail is in
-   * the customer's language (`customers.language`, like the PDF), not the user's.
+   * invoices: a viewer gets no invoice mail); ids make it once only. A portal user's mail
+   * is in the user's language (PRODUCT: every mail in the recipient's language); the
+   * customer's own address, which has no user behind it, gets the customer's invoice
+   * language (`customers.language`, like the PDF).
    */
   async enqueueMails(invoice: Invoice) {
     if (invoice.status !== 'issued' || !invoice.number) return
@@ -146,11 +148,13 @@ export class InvoiceRunService {
         'customer_user.role',
         CUSTOMER_ROLES.filter((role) => roleAllows(role, 'viewInvoices'))
       )
-      .select('users.email')
+      .select('users.email', 'users.locale')
     const language = invoiceLanguage(customer)
     const recipients = new Map<string, string>()
     if (customer?.email) recipients.set(customer.email.trim().toLowerCase(), language)
-    for (const user of users) recipients.set(user.email.trim().toLowerCase(), language)
+    for (const user of users) {
+      recipients.set(user.email.trim().toLowerCase(), user.locale === 'en' ? 'en' : 'de')
+    }
 
     const data = {
       number: invoice.number,

@@ -26,7 +26,7 @@ test.group('Invoices / in the customer language', (group) => {
   })
   group.each.timeout(120_000)
 
-  test('an English customer gets an English PDF and mail; the XML is the same as a German one', async ({
+  test('an English customer gets an English PDF and mail to its address, each user a mail in their language; the XML is the same as a German one', async ({
     assert,
   }) => {
     const period = testPeriod()
@@ -96,7 +96,7 @@ test.group('Invoices / in the customer language', (group) => {
       assert.include(deText, phrase)
     }
 
-    /* the mails follow the customer's language, not the user's */
+    /* the customer's own address gets the customer's language; a user gets the user's own */
     const enMail = await smtpSink.waitFor(
       (m) =>
         recipients(m).includes('accounts@en.example') &&
@@ -109,12 +109,18 @@ test.group('Invoices / in the customer language', (group) => {
         recipients(m).includes(english.user.email) &&
         Boolean(m.parsed.subject?.includes(en.number!))
     )
-    assert.include(enUserMail.parsed.subject ?? '', 'Your invoice')
+    assert.include(enUserMail.parsed.subject ?? '', 'Ihre Rechnung')
     const deUserMail = await smtpSink.waitFor(
       (m) =>
         recipients(m).includes(german.user.email) && Boolean(m.parsed.subject?.includes(de.number!))
     )
-    assert.include(deUserMail.parsed.subject ?? '', 'Ihre Rechnung')
+    assert.include(deUserMail.parsed.subject ?? '', 'Your invoice')
+    const deCustomerMail = await smtpSink.waitFor(
+      (m) =>
+        recipients(m).includes('buchhaltung@de.example') &&
+        Boolean(m.parsed.subject?.includes(de.number!))
+    )
+    assert.include(deCustomerMail.parsed.subject ?? '', 'Ihre Rechnung')
 
     /* XML: same root, same structure, same amounts and codes; item names stay German */
     const enXml = await readFile(storage.resolve(en.xmlPath!), 'utf8')
