@@ -1,4 +1,5 @@
 import type { InvoiceMailData } from '#mails/invoice_issued_mail'
+import { MAIL_BACKOFF } from '#services/queue/backoff'
 
 export type SendInvoiceMailPayload = { recipient: string; locale: string; invoice: InvoiceMailData }
 
@@ -12,8 +13,9 @@ export const sendInvoiceMailJob = {
   queue: 'invoices' as const,
   name: 'send_invoice_mail',
   options: {
-    attempts: 10,
-    backoff: { type: 'exponential' as const, delay: 2000 },
+    /* about a day of SMTP outage: doubling from 1 s, then every 15 min (queue/backoff.ts) */
+    attempts: 100,
+    backoff: { type: MAIL_BACKOFF },
     removeOnComplete: { age: 90 * 24 * 3600 },
     removeOnFail: { age: 90 * 24 * 3600 },
   },

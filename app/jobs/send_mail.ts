@@ -1,4 +1,5 @@
 import type { MessageBodyTemplates, NodeMailerMessage } from '@adonisjs/mail/types'
+import { MAIL_BACKOFF } from '#services/queue/backoff'
 
 export type SendMailPayload = {
   mailer: string
@@ -15,8 +16,9 @@ export const sendMailJob = {
   queue: 'mail' as const,
   name: 'send_mail',
   options: {
-    attempts: 10,
-    backoff: { type: 'exponential' as const, delay: 1000 },
+    /* about a day of SMTP outage: doubling from 1 s, then every 15 min (queue/backoff.ts) */
+    attempts: 100,
+    backoff: { type: MAIL_BACKOFF },
     removeOnComplete: true,
     removeOnFail: { age: 7 * 24 * 3600 },
   },

@@ -3,6 +3,7 @@ import logger from '@adonisjs/core/services/logger'
 import { queueConnection, queuePrefix } from '#services/queue/connection'
 import { QUEUE_NAMES, type QueueName } from '#services/queue/queues'
 import { within } from '#services/process/time_limit'
+import { backoffStrategy } from '#services/queue/backoff'
 
 /**
  * What a worker runs for one job: the job's descriptor (its queue and name),
@@ -70,6 +71,7 @@ export class WorkerPool {
           lockDuration: 15_000,
           stalledInterval: 10_000,
           maxStalledCount: 3,
+          settings: { backoffStrategy },
         }
       )
       worker.on('failed', (job, error) => {

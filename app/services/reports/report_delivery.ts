@@ -115,7 +115,8 @@ export const ReportDelivery = {
         if (isDuplicateKey(error)) return false
         throw error
       }
-      await mail.sendLater(message)
+      /* one delivery: a retry after the commit failed does not queue it again */
+      await mail.sendLater(message.once(`report/${payload.subscriptionId}/${period.key}`))
       return true
     })
     if (sent)
