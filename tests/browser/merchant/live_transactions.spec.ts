@@ -76,7 +76,9 @@ test.group('Merchant in the browser (German)', (group) => {
     await page.waitForURL(/\/transactions$/)
     /* at a desk the filters are unfolded and their toggle is no tab stop */
     assert.equal(await page.getAttribute('.tx-filter__summary', 'tabindex'), '-1')
-    assert.isTrue(await page.locator('details.tx-filter__box').evaluate((box: any) => box.open))
+    assert.isTrue(
+      await page.locator('details.tx-filter__box').evaluate((details: any) => details.open)
+    )
     await page.selectOption('#f-terminal', t1.terminalId)
     await page.click('form[action="/transactions"] button[type="submit"]')
     await page.waitForURL(new RegExp(`terminal=${t1.terminalId}`))

@@ -15,7 +15,8 @@ test.group('Mail retries', () => {
     for (const job of [sendMailJob, sendInvoiceMailJob]) {
       assert.equal(job.options.backoff.type, MAIL_BACKOFF)
       let waited = 0
-      for (let attempt = 1; attempt < job.options.attempts; attempt++) waited += mailBackoff(attempt)
+      for (let attempt = 1; attempt < job.options.attempts; attempt++)
+        waited += mailBackoff(attempt)
       /* an overnight SMTP outage is outlasted; the last try is not weeks later */
       assert.isAbove(waited, 22 * 3600 * 1000)
       assert.isBelow(waited, 30 * 3600 * 1000)
