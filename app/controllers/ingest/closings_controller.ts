@@ -9,6 +9,6 @@ export default class ClosingsController {
     const items = moneyBatch(ctx, 'closings', MAX_MONEY_ITEMS_PER_REQUEST)
     if (!items) return
     const result = await new ClosingIngest().ingest(items, ctx.request.raw())
-    return ctx.response.status(result.counts.rejected === items.length ? 422 : 200).json(result)
+    return ctx.response.status(result.counts.rejected > 0 ? 422 : 200).json(result)
   }
 }

@@ -23,10 +23,11 @@ export default class TransactionsController {
       })
     }
     const result = await this.ingest.ingest(items, request.raw())
-    /* 422 only when nothing of the batch was acceptable; otherwise each item says what happened */
+    /* 422 as soon as an item is refused (PRODUCT: created or duplicate, or 422 with the reasons);
+       the body says per item what happened: the good ones are stored, a resend is idempotent */
     /* plain JSON.stringify: the framework's safe serializer costs more than the insert for 1,000 items */
     return response
-      .status(result.counts.rejected === items.length ? 422 : 200)
+      .status(result.counts.rejected > 0 ? 422 : 200)
       .header('content-type', 'application/json; charset=utf-8')
       .send(JSON.stringify(result))
   }

@@ -339,7 +339,8 @@ export class SimulatedMoney {
       body: JSON.stringify(payload),
       signal: AbortSignal.timeout(30_000),
     })
-    if (response.status !== 200) {
+    /* 422 with per-item results: some were refused, the others stored */
+    if (response.status !== 200 && response.status !== 422) {
       const items = (payload as Record<string, unknown[]>)[path]
       this.counts.failed += items.length
       throw new Error(`the ${path} API answered ${response.status}`)

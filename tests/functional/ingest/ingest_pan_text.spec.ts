@@ -50,7 +50,7 @@ test.group('Ingest API: card numbers hidden in the JSON text', (group) => {
     assert.equal(JSON.parse(text).transactions[1].receipt_number, PAN)
 
     const response = await postRaw(text, token)
-    assert.equal(response.status, 200)
+    assert.equal(response.status, 422)
     assert.deepEqual(response.json.counts, { created: 1, duplicate: 0, rejected: 1 })
     const [created, rejected] = response.json.results
     assert.include(created, { index: 0, status: 'created', reference: good.reference })
@@ -86,7 +86,7 @@ test.group('Ingest API: card numbers hidden in the JSON text', (group) => {
       assert.equal(JSON.parse(text).transactions[1].x, Number(pan))
 
       const response = await postRaw(text, token)
-      assert.equal(response.status, 200)
+      assert.equal(response.status, 422)
       assert.deepEqual(response.json.counts, { created: 1, duplicate: 0, rejected: 1 })
       assert.equal(response.json.results[0].status, 'created')
       const rejected = response.json.results[1]
@@ -121,7 +121,7 @@ test.group('Ingest API: card numbers hidden in the JSON text', (group) => {
     assert.notMatch(text, THIRTEEN_DIGIT_RUN)
 
     const response = await postRaw(text, token)
-    assert.equal(response.status, 200)
+    assert.equal(response.status, 422)
     assert.deepEqual(response.json.counts, { created: 2, duplicate: 0, rejected: 5 })
     for (const result of response.json.results.slice(0, 5)) {
       assert.equal(result.status, 'rejected')
@@ -160,7 +160,7 @@ test.group('Ingest API: card numbers hidden in the JSON text', (group) => {
       const good = item(terminals[0].terminalId)
       const bad = item(terminals[0].terminalId, { [field]: JSON.parse(`"${value}"`) })
       const response = await postRaw(body([JSON.stringify(good), JSON.stringify(bad)]), token)
-      assert.equal(response.status, 200)
+      assert.equal(response.status, 422)
       assert.deepEqual(response.json.counts, { created: 1, duplicate: 0, rejected: 1 })
       assert.deepEqual(response.json.results[1].errors, [
         { field, rule: 'card_number', message: response.json.results[1].errors[0].message },
