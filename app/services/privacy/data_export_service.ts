@@ -65,6 +65,9 @@ export type DownloadOutcome =
   | { result: 'used' | 'expired' }
   | { result: 'not_found' }
 
+/** An export queued or building without a change for this long is taken as lost. */
+const STALE_MINUTES = 30
+
 /** Where the CSV finds the label of a column's code (the JSON files keep the codes). */
 const VALUE_LABELS: Record<string, string> = {
   role: 'admin.access_requests.roles',
@@ -96,28 +99,50 @@ export const DataExportService = {
     return latest
   },
 
-  /** Queues a new export unless one is already on its way; audited. */
+  /**
+   * Queues a new export unless one is already on its way; audited. Two clicks at
+   * once queue one (the user's row is locked while deciding). An export that has not
+   * moved for STALE_MINUTES (its job lost with Redis, its worker killed) no longer
+   * blocks a new one: it is marked failed. If queueing fails, the new row is marked
+   * failed at once, so the next click tries again.
+   */
   async request(user: User) {
-    const running = await DataExport.query()
-      .where('user_id', user.id)
-      .whereIn('status', ['queued', 'building'])
-      .first()
-    if (running) return { created: false, export: running }
-    const created = await DataExport.create({
-      userId: user.id,
-      status: 'queued',
-      progress: 0,
-      locale: user.locale,
-    })
-    await enqueue(
-      buildDataExportJob.queue,
-      buildDataExportJob.name,
-      { exportId: created.id },
-      {
-        ...buildDataExportJob.options,
-        jobId: buildDataExportJob.jobId(created.id, created.createdAt.toMillis()),
+    const decided = await db.transaction(async (trx) => {
+      await trx.from('users').where('id', user.id).forUpdate().select('id')
+      const running = await DataExport.query({ client: trx })
+        .where('user_id', user.id)
+        .whereIn('status', ['queued', 'building'])
+        .orderBy('id', 'desc')
+        .first()
+      if (running && running.updatedAt > DateTime.now().minus({ minutes: STALE_MINUTES })) {
+        return { created: false as const, export: running }
       }
-    )
+      if (running) {
+        running.status = 'failed'
+        await running.useTransaction(trx).save()
+      }
+      const fresh = await DataExport.create(
+        { userId: user.id, status: 'queued', progress: 0, locale: user.locale },
+        { client: trx }
+      )
+      return { created: true as const, export: fresh }
+    })
+    if (!decided.created) return decided
+    const created = decided.export
+    try {
+      await enqueue(
+        buildDataExportJob.queue,
+        buildDataExportJob.name,
+        { exportId: created.id },
+        {
+          ...buildDataExportJob.options,
+          jobId: buildDataExportJob.jobId(created.id, created.createdAt.toMillis()),
+        }
+      )
+    } catch (error) {
+      await this.markFailed(created.id)
+      throw error
+    }
     await AuditService.record({
       action: 'privacy.export_requested',
       actor: { type: 'user', id: user.id },
@@ -127,10 +152,13 @@ export const DataExportService = {
     return { created: true, export: created }
   },
 
-  /** The worker's part: collect, write the ZIP, issue the link, mail it. */
+  /**
+   * The worker's part: collect, write the ZIP, issue the link, mail it. A failed
+   * export is built again when an admin retries its job (/admin/jobs).
+   */
   async build(exportId: number) {
     const entry = await DataExport.find(exportId)
-    if (!entry || !['queued', 'building'].includes(entry.status)) return { skipped: true }
+    if (!entry || !['queued', 'building', 'failed'].includes(entry.status)) return { skipped: true }
     const user = await User.find(entry.userId)
     if (!user || user.state === 'disabled') {
       entry.status = 'failed'

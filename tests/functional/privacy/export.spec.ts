@@ -6,6 +6,7 @@ import { resetState } from '#tests/helpers/db'
 import { smtpSink } from '#tests/helpers/services'
 import { createMerchant, linkIn, loginAs, mailTo, pathOf } from '#tests/helpers/auth'
 import { getBytes, member, readZip, ticketOf } from '#tests/functional/privacy/fixtures'
+import { DataExportService } from '#services/privacy/data_export_service'
 
 /*
 | „Meine Daten herunterladen“ (issue 18, point 1): the ZIP holds exactly the user's
@@ -165,6 +166,40 @@ test.group('Privacy / data export', (group) => {
     assert.include(expired.text, 'Dieser Link ist abgelaufen')
     const page = await agent.get('/account/privacy')
     assert.include(page.text, 'Abgelaufen')
+  })
+
+  test('two clicks at once start one export; one that stalled no longer blocks a new one', async ({
+    assert,
+  }) => {
+    const { owner } = await setup()
+    const answers = await Promise.all([
+      DataExportService.request(owner.user),
+      DataExportService.request(owner.user),
+    ])
+    assert.deepEqual(answers.map((answer) => answer.created).sort(), [false, true])
+    assert.lengthOf(await db.from('data_exports').where('user_id', owner.user.id), 1)
+    await mailTo(OWNER, SUBJECT, 30_000)
+
+    /* a request whose job was lost (Redis gone while queueing, a worker killed) */
+    const now = DateTime.utc()
+    const [stalledId] = await db.table('data_exports').insert({
+      user_id: owner.user.id,
+      status: 'queued',
+      progress: 0,
+      locale: 'de',
+      created_at: now.minus({ hours: 2 }).toFormat('yyyy-MM-dd HH:mm:ss'),
+      updated_at: now.minus({ minutes: 31 }).toFormat('yyyy-MM-dd HH:mm:ss'),
+    })
+    const again = await DataExportService.request(owner.user)
+    assert.isTrue(again.created)
+    assert.equal((await db.from('data_exports').where('id', stalledId).first()).status, 'failed')
+    /* an admin retrying the failed job (/admin/jobs) builds it after all */
+    await DataExportService.build(Number(stalledId))
+    assert.equal((await db.from('data_exports').where('id', stalledId).first()).status, 'ready')
+    await smtpSink.waitFor(
+      (mail) => (mail.parsed.subject ?? '') === SUBJECT && smtpSink.to(OWNER).length >= 3,
+      30_000
+    )
   })
 
   test('the account page offers the download', async ({ assert }) => {
