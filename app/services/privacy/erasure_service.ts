@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { DateTime } from 'luxon'
 import hash from '@adonisjs/core/services/hash'
 import db from '@adonisjs/lucid/services/db'
+import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import mail from '@adonisjs/mail/services/main'
 import User from '#models/user'
 import ErasureRequest from '#models/erasure_request'
@@ -30,6 +31,13 @@ export const ERASED_NAME = 'Gelöschter Benutzer'
 export const erasedEmail = (userId: number) => `deleted-${userId}@invalid`
 const REDACTED = '[gelöscht]'
 const sqlNow = () => DateTime.now().toSQL({ includeOffset: false })!
+
+/** Thrown inside a self-erasure's transaction when the person has become a customer's last owner. */
+class LastOwnerError extends Error {
+  constructor(readonly customers: LastOwnedCustomer[]) {
+    super('last owner')
+  }
+}
 
 export type LastOwnedCustomer = { id: number; customerNumber: string; companyName: string }
 
@@ -82,8 +90,11 @@ function redact(text: string, needles: string[]) {
 
 export const ErasureService = {
   /** The customers this user is the only owner of (erasing would leave them without one). */
-  async lastOwnedCustomers(userId: number): Promise<LastOwnedCustomer[]> {
-    const rows = await db
+  async lastOwnedCustomers(
+    userId: number,
+    client: QueryClientContract = db.connection()
+  ): Promise<LastOwnedCustomer[]> {
+    const query = client
       .from('customer_user as mine')
       .join('customers', 'customers.id', 'mine.customer_id')
       .where('mine.user_id', userId)
@@ -97,6 +108,9 @@ export const ErasureService = {
       )
       .orderBy('customers.customer_number')
       .select('customers.id', 'customers.customer_number', 'customers.company_name')
+    /* inside the erasure's transaction: read what is committed now, not the transaction's snapshot */
+    if (client.isTransaction) query.forUpdate()
+    const rows = await query
     return rows.map((row) => ({
       id: row.id,
       customerNumber: row.customer_number,
@@ -128,7 +142,15 @@ export const ErasureService = {
     await LoginService.recordRightCurrentPassword(user, failuresOnRecord)
     const customers = await this.lastOwnedCustomers(user.id)
     if (customers.length) return { ok: false, error: 'last_owner', customers }
-    await this.erase(user, { type: 'user', id: user.id }, { by: 'self' })
+    try {
+      await this.erase(user, { type: 'user', id: user.id }, { by: 'self' })
+    } catch (error) {
+      /* a co-owner erased at the same moment: now this user is the last owner */
+      if (error instanceof LastOwnerError) {
+        return { ok: false, error: 'last_owner', customers: error.customers }
+      }
+      throw error
+    }
     return { ok: true }
   },
 
@@ -187,16 +209,28 @@ export const ErasureService = {
     })
     if (!claimed) return { ok: false, error: 'not_found' }
     await request.refresh()
-    await this.erase(
-      user,
-      { type: 'staff', id: staff.id },
-      {
-        by: 'support',
-        requestId: request.id,
-        requestedBy: request.requestedByStaffId,
-        customersWithoutOwner: customers.map((customer) => customer.customerNumber),
-      }
-    )
+    try {
+      await this.erase(
+        user,
+        { type: 'staff', id: staff.id },
+        {
+          by: 'support',
+          requestId: request.id,
+          requestedBy: request.requestedByStaffId,
+          customersWithoutOwner: customers.map((customer) => customer.customerNumber),
+        }
+      )
+    } catch (error) {
+      /* not erased: the request waits again, rather than saying „done“ for an account that is not */
+      await db.from('erasure_requests').where('id', request.id).where('status', 'done').update({
+        status: 'pending',
+        approved_by_staff_id: null,
+        last_owner_override: false,
+        decided_at: null,
+        updated_at: sqlNow(),
+      })
+      throw error
+    }
     return { ok: true, request, erased: true }
   },
 
@@ -246,15 +280,33 @@ export const ErasureService = {
       /* no session store in this process: nothing to list */
     }
 
-    await SessionRegistry.endAll(SessionRegistry.userTag(user.id))
-    await LiveRevocation.userAccessEnded(user.id)
-    await DataExportService.removeAll(user.id)
-
     const needles = [oldEmail, ...names]
     const pseudonym = erasedEmail(user.id)
     /* report mails (docs/reports.md): an erased person subscribes to nothing */
     const hasReports = await db.connection().schema.hasTable('report_subscriptions')
     await db.transaction(async (trx) => {
+      /* the person's own erasure: a co-owner erasing themselves at the same moment must not
+         leave a customer without an owner — the owned customers are locked, then checked again */
+      const owned = await trx
+        .from('customer_user')
+        .where('user_id', user.id)
+        .where('role', 'owner')
+        .forUpdate()
+        .select('customer_id')
+      if (owned.length) {
+        await trx
+          .from('customers')
+          .whereIn(
+            'id',
+            owned.map((row) => row.customer_id)
+          )
+          .forUpdate()
+          .select('id')
+      }
+      if (meta.by === 'self') {
+        const last = await this.lastOwnedCustomers(user.id, trx)
+        if (last.length) throw new LastOwnerError(last)
+      }
       if (hasReports) {
         const subscriptions = trx
           .from('report_subscriptions')
@@ -377,6 +429,12 @@ export const ErasureService = {
         })
     })
     await user.refresh()
+
+    /* after the commit: the sessions (also ended by the row's new state and generation), the
+       live streams and export files — a failure here leaves an erased account, never half of one */
+    await SessionRegistry.endAll(SessionRegistry.userTag(user.id))
+    await LiveRevocation.userAccessEnded(user.id)
+    await DataExportService.removeAll(user.id)
 
     const event = await AuditService.record({
       action: 'user.erased',

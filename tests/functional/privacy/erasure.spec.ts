@@ -187,6 +187,49 @@ test.group('Privacy / erasure', (group) => {
     assert.equal(user.state, 'active')
   })
 
+  test('two co-owners erasing themselves at the same moment: one goes, the other stays the owner', async ({
+    assert,
+  }) => {
+    const first = await createMerchant({
+      email: 'erste@erase.example',
+      customers: [{ companyName: 'Zu Zweit GmbH' }],
+    })
+    const second = await member(
+      first.customers[0],
+      'zweite@erase.example',
+      'owner',
+      'Zweite Inhaberin'
+    )
+    const agents = [new Agent(), new Agent()]
+    await loginAs(agents[0], 'erste@erase.example', first.password)
+    await loginAs(agents[1], 'zweite@erase.example', second.password)
+    const tokens = await Promise.all(agents.map((agent) => agent.csrf('/account/privacy')))
+    const answers = await Promise.all(
+      agents.map((agent, i) =>
+        agent.request('POST', '/account/privacy/erase', {
+          form: {
+            current_password: [first.password, second.password][i],
+            confirm: '1',
+            _csrf: tokens[i],
+          },
+        })
+      )
+    )
+    const erased = await Promise.all(
+      [first.user.id, second.user.id].map(async (id) => (await User.findOrFail(id)).erasedAt)
+    )
+    assert.lengthOf(
+      erased.filter((at) => at !== null),
+      1,
+      JSON.stringify(answers.map((a) => a.location))
+    )
+    const owners = await db
+      .from('customer_user')
+      .where('customer_id', first.customers[0].id)
+      .where('role', 'owner')
+    assert.lengthOf(owners, 1)
+  })
+
   test('with two-factor on, the code is needed too', async ({ assert }) => {
     const { customer, erika } = await setup()
     const twoFactor = await member(customer, 'zwei@erase.example', 'owner', 'Zora Zweifaktor')
