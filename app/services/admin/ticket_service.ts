@@ -114,6 +114,7 @@ export const TicketService = {
   async reply(ticket: Ticket, staff: StaffUser, text: string) {
     const body = masked(text)
     const first = await publicMessages(ticket.id).where('author_type', 'requester').first()
+    const replyTo = await replyAddressOf(ticket)
     await db.transaction(async (trx) => {
       await TicketMessage.create(
         {
@@ -129,6 +130,23 @@ export const TicketService = {
       ticket.status = 'answered'
       ticket.lastMessageAt = DateTime.now()
       await ticket.useTransaction(trx).save()
+      /* queued before the commit: if queueing fails the answer is not stored as sent (the
+         agent sends it again, once), rather than waiting for a customer who never got it */
+      await mail.sendLater(
+        new TicketReplyMail(
+          ticket.email,
+          ticket.locale,
+          {
+            id: ticket.id,
+            reference: ticket.reference!,
+            name: ticket.name,
+            originalMessage: first?.body ?? '',
+            replyTo,
+            inPortal: ticket.userId !== null,
+          },
+          body
+        )
+      )
     })
     await AuditService.record({
       action: 'ticket.replied',
@@ -136,21 +154,6 @@ export const TicketService = {
       subjectUserId: ticket.userId,
       meta: { reference: ticket.reference },
     })
-    await mail.sendLater(
-      new TicketReplyMail(
-        ticket.email,
-        ticket.locale,
-        {
-          id: ticket.id,
-          reference: ticket.reference!,
-          name: ticket.name,
-          originalMessage: first?.body ?? '',
-          replyTo: await replyAddressOf(ticket),
-          inPortal: ticket.userId !== null,
-        },
-        body
-      )
-    )
   },
 
   /** An agent's internal note: stored for agents only, never mailed, never shown to the merchant. */

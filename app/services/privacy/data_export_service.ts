@@ -180,15 +180,19 @@ export const DataExportService = {
     await setProgress(entry, 95)
 
     const raw = randomBytes(32).toString('base64url')
+    const size = (await stat(target)).size
+    /* the mail first: once the row says „ready“ a retried job skips it, and the link (only its
+       hash is stored) could never be mailed again. If saving fails after this, the retry builds
+       anew and mails a second, working link; the first one then says it is not valid. */
+    await mail.sendLater(new DataExportReadyMail(user.email, user.locale, raw, exportLinkHours))
     entry.filePath = relative
-    entry.fileSize = (await stat(target)).size
+    entry.fileSize = size
     entry.tokenHash = digest(raw)
     entry.expiresAt = DateTime.now().plus({ hours: exportLinkHours })
     entry.readyAt = DateTime.now()
     entry.status = 'ready'
     entry.progress = 100
     await entry.save()
-    await mail.sendLater(new DataExportReadyMail(user.email, user.locale, raw, exportLinkHours))
     await AuditService.record({
       action: 'privacy.export_ready',
       actor: { type: 'system' },

@@ -63,6 +63,11 @@ export async function openTicket(data: NewTicket) {
       },
       { client: trx }
     )
+    /* the receipt is queued before the commit: if queueing fails nothing is stored, and the
+       writer's second try opens one ticket, not a second one without a receipt */
+    await mail.sendLater(
+      new TicketReceiptMail(created.email, created.locale, created.reference!, created.category)
+    )
     return created
   })
   const actor: AuditActor = data.userId ? { type: 'user', id: data.userId } : { type: 'anonymous' }
@@ -77,9 +82,6 @@ export async function openTicket(data: NewTicket) {
       ...(data.source === 'portal' ? { customerNumber: ticket.customerNumber } : {}),
     },
   })
-  await mail.sendLater(
-    new TicketReceiptMail(ticket.email, ticket.locale, ticket.reference!, ticket.category)
-  )
   return ticket
 }
 
