@@ -99,8 +99,8 @@ export const ErasureService = {
       .join('customers', 'customers.id', 'mine.customer_id')
       .where('mine.user_id', userId)
       .where('mine.role', 'owner')
-      .whereNotExists((query) =>
-        query
+      .whereNotExists((others) =>
+        others
           .from('customer_user as other')
           .whereColumn('other.customer_id', 'mine.customer_id')
           .where('other.role', 'owner')
