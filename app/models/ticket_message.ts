@@ -29,6 +29,10 @@ export default class TicketMessage extends BaseModel {
   @column()
   declare userId: number | null
 
+  /** A reply by mail: its Message-ID, so a mail delivered twice is stored once. */
+  @column({ serializeAs: null })
+  declare mailMessageId: string | null
+
   @column.dateTime({ autoCreate: true })
   declare createdAt: DateTime
 }

@@ -144,7 +144,12 @@ export async function receiveMail(
   if (!body) throw REJECT.empty()
 
   for (const { ticket, userId } of targets) {
-    await addRequesterMessage(ticket.id, { body, channel: 'mail', userId })
+    await addRequesterMessage(ticket.id, {
+      body,
+      channel: 'mail',
+      userId,
+      mailMessageId: mail.messageId ?? null,
+    })
   }
   return {
     outcome: 'stored',

@@ -99,16 +99,29 @@ export type RequesterMessage = {
    * address it came from; null for a contact-form requester's mail
    */
   userId: number | null
+  /** a mail's Message-ID: the same mail delivered again is not stored again */
+  mailMessageId?: string | null
 }
 
 export async function addRequesterMessage(ticketId: number, message: RequesterMessage) {
   const body = maskPans(message.body).text
   const now = DateTime.now()
-  const { ticket, reopened } = await db.transaction(async (trx) => {
+  const mailMessageId = message.mailMessageId ? message.mailMessageId.slice(0, 255) : null
+  const outcome = await db.transaction(async (trx) => {
     const locked = await Ticket.query({ client: trx })
       .where('id', ticketId)
       .forUpdate()
       .firstOrFail()
+    if (mailMessageId) {
+      /* under the ticket's lock: a second delivery of the same mail waits, then finds the first */
+      const stored = await trx
+        .from('ticket_messages')
+        .where('ticket_id', locked.id)
+        .where('mail_message_id', mailMessageId)
+        .forUpdate()
+        .first()
+      if (stored) return { ticket: locked, reopened: false, duplicate: true }
+    }
     await TicketMessage.create(
       {
         ticketId: locked.id,
@@ -117,6 +130,7 @@ export async function addRequesterMessage(ticketId: number, message: RequesterMe
         internal: false,
         channel: message.channel,
         userId: message.userId,
+        mailMessageId,
       },
       { client: trx }
     )
@@ -125,15 +139,17 @@ export async function addRequesterMessage(ticketId: number, message: RequesterMe
     locked.lastMessageAt = now
     locked.lastRequesterMessageAt = now
     await locked.useTransaction(trx).save()
-    return { ticket: locked, reopened: wasWaiting }
+    return { ticket: locked, reopened: wasWaiting, duplicate: false }
   })
+  const { ticket, reopened } = outcome
+  if (outcome.duplicate) return { ticket, reopened, duplicate: true }
   await AuditService.record({
     action: 'ticket.requester_replied',
     actor: message.userId ? { type: 'user', id: message.userId } : { type: 'anonymous' },
     subjectUserId: ticket.userId,
     meta: { reference: ticket.reference, channel: message.channel, reopened },
   })
-  return { ticket, reopened }
+  return { ticket, reopened, duplicate: false }
 }
 
 /** The messages a merchant may see: never internal notes. */

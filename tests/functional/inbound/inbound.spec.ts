@@ -488,6 +488,30 @@ test.group('Inbound mail listener', (group) => {
     assert.lengthOf(smtpSink.to('alt-adresse@example.com'), 0)
   })
 
+  test('the same mail delivered twice (a sender retrying) is stored once', async ({ assert }) => {
+    const { ticket, address } = await answeredTicket()
+    const raw = message(
+      {
+        'From': MERCHANT,
+        'To': address,
+        'Subject': 'AW',
+        'Message-ID': '<retry-4711@client.example.com>',
+      },
+      'Einmal reicht.'
+    )
+    const first = await sendRaw(listener.port, { from: MERCHANT, to: [address], message: raw })
+    const again = await sendRaw(listener.port, { from: MERCHANT, to: [address], message: raw })
+    assert.equal(first.data?.code, 250)
+    assert.equal(again.data?.code, 250)
+    assert.deepEqual(
+      (await mailMessages(ticket.id)).map((row) => row.body),
+      ['Einmal reicht.']
+    )
+    /* another mail with the same text is another message */
+    await replyFrom(listener.port, MERCHANT, address, 'Einmal reicht.')
+    assert.lengthOf(await mailMessages(ticket.id), 2)
+  })
+
   test('an empty reply and an auto-reply are not stored', async ({ assert }) => {
     const { ticket, address } = await answeredTicket()
     const empty = await replyFrom(listener.port, MERCHANT, address, '> nur das Zitat\n')
