@@ -36,9 +36,9 @@ export default class CustomersController {
   }
 
   /** An invoice PDF of this customer (the merchant's archive file, checked before it leaves). */
-  async invoicePdf({ params, response, view, auth }: HttpContext) {
+  async invoicePdf({ params, response, view, auth, i18n }: HttpContext) {
     const staff = auth.use('admin').user!
-    const result = await CustomerRecords.invoicePdf(params.id, params.invoiceId, staff)
+    const result = await CustomerRecords.invoicePdf(params.id, params.invoiceId, staff, i18n.locale)
     if (result.status === 'not_found') throw new lucidErrors.E_ROW_NOT_FOUND()
     if (result.status === 'unavailable') {
       return response.status(503).send(await view.render('pages/merchant/invoices/unavailable'))

@@ -12,7 +12,7 @@ export default class InvoiceZipController {
     const scope = await ctx.customerScope.authorize(ctx.bouncer, 'viewInvoices')
     const range = input.year ? yearRange(input.year) : { from: input.from!, to: input.to! }
     const zip = new InvoiceZip()
-    const plan = await zip.plan(scope.ids, range)
+    const plan = await zip.plan(scope.ids, range, ctx.i18n.locale)
     if (plan.status === 'empty') {
       ctx.session.flash('error', ctx.i18n.t('invoices.zip.empty'))
       return ctx.response.redirect().toRoute('invoices.index')

@@ -38,7 +38,12 @@ export default class InvoicesController {
     for (const customer of linked) {
       if (await policy.allows('viewInvoices', customer)) allowed.push(customer.id)
     }
-    const result: ArchiveFileResult = await new InvoiceArchive().file(allowed, id, kind)
+    const result: ArchiveFileResult = await new InvoiceArchive().file(
+      allowed,
+      id,
+      kind,
+      ctx.i18n.locale
+    )
     if (result.status === 'not_found') throw new OutOfScope()
     if (result.status === 'unavailable') {
       return ctx.response

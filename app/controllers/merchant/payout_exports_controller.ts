@@ -9,7 +9,7 @@ export default class PayoutExportsController {
     response.header('Content-Type', 'text/csv; charset=utf-8')
     response.header(
       'Content-Disposition',
-      `attachment; filename="${PayoutExportService.filename()}"`
+      `attachment; filename="${PayoutExportService.filename(i18n.locale)}"`
     )
     const t = (key: string) => i18n.t(key)
     return response.stream(PayoutExportService.stream(scope.ids, i18n.locale, t))

@@ -39,7 +39,7 @@ export default class TransactionExportsController {
     response.header('Content-Type', 'text/csv; charset=utf-8')
     response.header(
       'Content-Disposition',
-      `attachment; filename="${TransactionExportService.filename(scoped)}"`
+      `attachment; filename="${TransactionExportService.filename(scoped, i18n.locale)}"`
     )
     const t = (key: string) => i18n.t(key)
     return response.stream(TransactionExportService.stream(customerScope, scoped, i18n.locale, t))

@@ -39,8 +39,8 @@ export const CustomerRecords = {
   },
 
   /** One of the customer's invoice PDFs (checked against its SHA-256), audited. */
-  async invoicePdf(customerId: number, invoiceId: number, staff: StaffUser) {
-    const result = await new InvoiceArchive().file([customerId], invoiceId, 'pdf')
+  async invoicePdf(customerId: number, invoiceId: number, staff: StaffUser, locale = 'de') {
+    const result = await new InvoiceArchive().file([customerId], invoiceId, 'pdf', locale)
     if (result.status === 'ok') {
       await AuditService.record({
         action: 'customer.downloaded_invoice',

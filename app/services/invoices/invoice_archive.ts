@@ -1,6 +1,7 @@
 import logger from '@adonisjs/core/services/logger'
 import Invoice from '#models/invoice'
 import { InvoiceStorage } from '#services/invoices/invoice_storage'
+import { downloadName } from '#services/i18n/download_names'
 
 export type ArchiveFile = { bytes: Buffer; fileName: string; contentType: string }
 export type ArchiveFileResult =
@@ -40,7 +41,12 @@ export class InvoiceArchive {
   }
 
   /** The stored PDF or XML of one of these customers' invoices. */
-  async file(customerIds: number[], id: number, kind: 'pdf' | 'xml'): Promise<ArchiveFileResult> {
+  async file(
+    customerIds: number[],
+    id: number,
+    kind: 'pdf' | 'xml',
+    locale = 'de'
+  ): Promise<ArchiveFileResult> {
     const invoice = customerIds.length
       ? await Invoice.query()
           .where('id', id)
@@ -65,10 +71,9 @@ export class InvoiceArchive {
       status: 'ok',
       file: {
         bytes: read.bytes,
-        fileName:
-          kind === 'pdf'
-            ? `Rechnung_${invoice.number}.pdf`
-            : `Rechnung_${invoice.number}_XRechnung.xml`,
+        fileName: downloadName(locale, kind === 'pdf' ? 'invoice_pdf' : 'invoice_xml', {
+          number: invoice.number,
+        }),
         contentType: kind === 'pdf' ? 'application/pdf' : 'application/xml; charset=utf-8',
       },
     }

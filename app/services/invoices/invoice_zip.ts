@@ -6,6 +6,7 @@ import { ZipArchive } from 'archiver'
 import db from '@adonisjs/lucid/services/db'
 import logger from '@adonisjs/core/services/logger'
 import { InvoiceStorage } from '#services/invoices/invoice_storage'
+import { downloadName } from '#services/i18n/download_names'
 
 /** A range of billing periods, both ends inclusive (`YYYY-MM`). */
 export type ZipRange = { from: string; to: string }
@@ -47,7 +48,7 @@ export class InvoiceZip {
   constructor(readonly storage = new InvoiceStorage()) {}
 
   /** The files to pack, each already checked against its SHA-256. */
-  async plan(customerIds: number[], range: ZipRange): Promise<ZipPlan> {
+  async plan(customerIds: number[], range: ZipRange, locale = 'de'): Promise<ZipPlan> {
     const entries = await this.entries(customerIds, range)
     if (entries.length === 0) return { status: 'empty' }
     for (const entry of entries) {
@@ -60,7 +61,7 @@ export class InvoiceZip {
         return { status: 'unavailable' }
       }
     }
-    return { status: 'ok', entries, fileName: zipFileName(range) }
+    return { status: 'ok', entries, fileName: zipFileName(range, locale) }
   }
 
   /** PDF and XML of every issued or cancelled invoice in the range, by number. */
@@ -188,12 +189,12 @@ class VerifyingStream extends Transform {
   }
 }
 
-/** `Rechnungen_2026.zip` or `Rechnungen_2026-01_2026-06.zip`. */
-export function zipFileName(range: ZipRange) {
+/** `Rechnungen_2026.zip` or `Rechnungen_2026-01_2026-06.zip` (`Invoices_…` in English). */
+export function zipFileName(range: ZipRange, locale = 'de') {
   const [fromYear, fromMonth] = range.from.split('-')
   const [toYear, toMonth] = range.to.split('-')
   if (fromYear === toYear && fromMonth === '01' && toMonth === '12') {
-    return `Rechnungen_${fromYear}.zip`
+    return downloadName(locale, 'invoices_year_zip', { year: fromYear })
   }
-  return `Rechnungen_${range.from}_${range.to}.zip`
+  return downloadName(locale, 'invoices_range_zip', { from: range.from, to: range.to })
 }

@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream'
+import { downloadName } from '#services/i18n/download_names'
 import { csvLine, csvNumber, csvText } from '#services/export/csv_cells'
 import { PayoutService, type PayoutRow } from '#services/merchant/payout_service'
 
@@ -60,7 +61,7 @@ export const PayoutExportService = {
     return Readable.from(chunks(), { objectMode: false })
   },
 
-  filename() {
-    return 'auszahlungen.csv'
+  filename(locale: string) {
+    return downloadName(locale, 'payouts_csv')
   },
 }

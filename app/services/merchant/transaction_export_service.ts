@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream'
+import { downloadName } from '#services/i18n/download_names'
 import type { CustomerScope } from '#services/merchant/customer_scope'
 import type { TransactionFilter } from '#services/merchant/transaction_filter'
 import { berlinHourPrefix } from '#services/merchant/row_format'
@@ -77,8 +78,8 @@ export const TransactionExportService = {
     return Readable.from(chunks(), { objectMode: false })
   },
 
-  filename(filter: TransactionFilter) {
-    return `transaktionen_${filter.fromDate}_${filter.toDate}.csv`
+  filename(filter: TransactionFilter, locale: string) {
+    return downloadName(locale, 'transactions_csv', { from: filter.fromDate, to: filter.toDate })
   },
 }
 

@@ -18,6 +18,7 @@ import { AuditService } from '#services/audit/audit_service'
 import { SessionRegistry } from '#services/account/session_registry'
 import { csvLine, csvText } from '#services/export/csv_cells'
 import { formatDateTime } from '#services/format/formatters'
+import { downloadName } from '#services/i18n/download_names'
 
 /*
 | „Meine Daten herunterladen“ (GDPR Art. 15/20, docs/privacy.md). A request queues
@@ -509,7 +510,13 @@ export const DataExportService = {
       meta: { exportId: entry.id },
     })
     const day = entry.createdAt.toFormat('yyyy-MM-dd')
-    return { result: 'ok', path, size, filename: `meine-daten-${day}.zip`, export: entry }
+    return {
+      result: 'ok',
+      path,
+      size,
+      filename: downloadName(user.locale, 'my_data_zip', { day }),
+      export: entry,
+    }
   },
 
   /** A read stream of the downloaded file; the file is removed once it has been sent. */

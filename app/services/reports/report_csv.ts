@@ -25,7 +25,7 @@ export async function reportCsv(
   const i18n = i18nManager.locale(
     i18nManager.supportedLocales().includes(locale) ? locale : i18nManager.defaultLocale
   )
-  const filename = TransactionExportService.filename(filter)
+  const filename = TransactionExportService.filename(filter, i18n.locale)
   const chunks: Buffer[] = []
   let size = 0
   for await (const chunk of TransactionExportService.stream(scope, filter, i18n.locale, (key) =>
