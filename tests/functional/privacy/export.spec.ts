@@ -1,6 +1,7 @@
 import { test } from '@japa/runner'
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
+import redis from '@adonisjs/redis/services/main'
 import { Agent } from '#tests/helpers/agent'
 import { resetState } from '#tests/helpers/db'
 import { smtpSink } from '#tests/helpers/services'
@@ -200,6 +201,43 @@ test.group('Privacy / data export', (group) => {
       (mail) => (mail.parsed.subject ?? '') === SUBJECT && smtpSink.to(OWNER).length >= 3,
       30_000
     )
+  })
+
+  test('a link mail that cannot be queued leaves the export unfinished; the retry mails a working link', async ({
+    assert,
+  }) => {
+    const { owner, agent } = await setup()
+    const now = DateTime.utc().toFormat('yyyy-MM-dd HH:mm:ss')
+    const [exportId] = await db.table('data_exports').insert({
+      user_id: owner.user.id,
+      status: 'queued',
+      progress: 0,
+      locale: 'de',
+      created_at: now,
+      updated_at: now,
+    })
+    /* Redis refuses every write (out of memory): the mail queue cannot take the link */
+    await redis.config('SET', 'maxmemory', '1')
+    let failed = false
+    try {
+      await DataExportService.build(Number(exportId))
+    } catch {
+      failed = true
+    } finally {
+      await redis.config('SET', 'maxmemory', '0')
+    }
+    assert.isTrue(failed, 'the build must fail while the mail cannot be queued')
+    const unfinished = await db.from('data_exports').where('id', exportId).first()
+    assert.notEqual(unfinished.status, 'ready')
+    assert.isNull(unfinished.token_hash)
+
+    /* the job's retry: built again, and this time the link arrives and works */
+    await DataExportService.build(Number(exportId))
+    assert.equal((await db.from('data_exports').where('id', exportId).first()).status, 'ready')
+    const path = pathOf(linkIn(await mailTo(OWNER, SUBJECT, 30_000), '/account/privacy/export/'))
+    const download = await getBytes(agent, path)
+    assert.equal(download.status, 200)
+    assert.isAbove(download.body.length, 100)
   })
 
   test('the account page offers the download', async ({ assert }) => {
