@@ -188,6 +188,9 @@ export class ClosingIngest {
         countsDiffer ||=
           r.sales.count !== l.sales.count - l.reversals.count || r.refunds.count !== l.refunds.count
       }
+      /* per brand, not only in sum: girocard +50 € and Visa −50 € is two differences, not none
+         (and would split the expected credits wrongly between next day and the schemes' rhythm) */
+      countsDiffer ||= net(r) !== net(l)
       return {
         closing_id: closingId,
         card_brand: brand,

@@ -259,6 +259,43 @@ test.group('Ingest API: closings', (group) => {
     assert.equal(Number(total.linked_sales_minor), 2000)
   })
 
+  test('amounts swapped between card brands are a difference, though the sum matches', async ({
+    assert,
+  }) => {
+    const token = await issueToken()
+    const { terminals } = await createCustomer()
+    const tid = terminals[0].terminalId
+    await transactionsAt(token, tid, [
+      { minutesAgo: 30, amount: 5000, brand: 'girocard' },
+      { minutesAgo: 20, amount: 10000, brand: 'visa' },
+    ])
+    const response = await post(
+      'closings',
+      {
+        closings: [
+          {
+            terminal_id: tid,
+            closing_number: 4,
+            closed_at: at(5),
+            totals: [
+              { card_brand: 'girocard', sales_count: 1, sales_minor: 10000 },
+              { card_brand: 'visa', sales_count: 1, sales_minor: 5000 },
+            ],
+          },
+        ],
+      },
+      token
+    )
+    assert.equal(response.status, 200)
+    assert.include(response.json.results[0], {
+      status: 'created',
+      difference_minor: 0,
+      has_difference: true,
+    })
+    const [closing] = await closingsOf(tid)
+    assert.isTrue(Boolean(closing.has_difference))
+  })
+
   test('unknown terminal, bad fields and a card number are refused; nothing is stored', async ({
     assert,
   }) => {
