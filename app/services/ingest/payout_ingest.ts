@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { screenBatch, validatePayout, type PayoutItem } from '#services/ingest/money_items'
 import type { FieldError } from '#services/ingest/item_validator'
 import { countResults, isUniqueViolation, retryOnDeadlock } from '#services/ingest/closing_ingest'
@@ -77,22 +78,12 @@ export class PayoutIngest {
       return { index, status: 'rejected', reference: item.reference, errors: [covered] }
 
     const kind = item.kind ?? 'all'
-    const expected = covered.length
-      ? sumMinor(
-          covered.map((closing) =>
-            kind === 'girocard'
-              ? Number(closing.girocard_net_minor)
-              : kind === 'schemes'
-                ? Number(closing.scheme_net_minor)
-                : Number(closing.reported_net_minor)
-          )
-        )
-      : null
-    const difference = expected === null ? 0 : item.gross_minor - expected
     const now = DateTime.utc().toFormat('yyyy-MM-dd HH:mm:ss')
     try {
-      const id = await retryOnDeadlock(() =>
+      const stored = await retryOnDeadlock(() =>
         db.transaction(async (trx) => {
+          const expected = await expectedGross(trx, covered, kind)
+          const difference = expected === null ? 0 : item.gross_minor - expected
           const [payoutId] = await trx.table('payouts').insert({
             customer_id: customerId,
             reference: item.reference,
@@ -128,17 +119,17 @@ export class PayoutIngest {
               }))
             )
           }
-          return Number(payoutId)
+          return { id: Number(payoutId), expected, difference }
         })
       )
       return {
         index,
         status: 'created',
         reference: item.reference,
-        id,
-        expected_gross_minor: expected,
-        difference_minor: difference,
-        has_difference: difference !== 0,
+        id: stored.id,
+        expected_gross_minor: stored.expected,
+        difference_minor: stored.difference,
+        has_difference: stored.difference !== 0,
       }
     } catch (error) {
       if (!isUniqueViolation(error)) throw error
@@ -262,4 +253,54 @@ function reject(
 function echo(raw: unknown) {
   const reference = (raw as { reference?: unknown } | null)?.reference
   return typeof reference === 'string' ? reference.slice(0, 64) : undefined
+}
+
+type Part = 'girocard' | 'schemes'
+const PARTS: Record<string, Part[]> = {
+  girocard: ['girocard'],
+  schemes: ['schemes'],
+  all: ['girocard', 'schemes'],
+}
+
+/**
+ * What a new payout of `kind` should credit for the closings it names: their reported net
+ * of that kind, less the parts another payout (not returned) already credits. A second
+ * girocard payout for the same closing therefore expects 0 and shows its whole gross as a
+ * difference instead of passing as matched. The closings are locked first, so two payouts
+ * for the same closing arriving at once are judged one after the other.
+ */
+async function expectedGross(
+  trx: TransactionClientContract,
+  covered: ClosingRow[],
+  kind: string
+): Promise<number | null> {
+  if (!covered.length) return null
+  const closings = [...new Map(covered.map((closing) => [Number(closing.id), closing])).values()]
+  const ids = closings.map((closing) => Number(closing.id))
+  const lock = trx.from('closings').whereIn('id', ids).select('id')
+  if (!trx.dialect.name.includes('sqlite')) lock.forUpdate()
+  await lock
+  const credited: { closing_id: number; kind: string }[] = await trx
+    .from('payout_closings')
+    .join('payouts', 'payouts.id', 'payout_closings.payout_id')
+    .whereIn('payout_closings.closing_id', ids)
+    .whereNot('payouts.status', 'returned')
+    .select('payout_closings.closing_id', 'payouts.kind')
+  const taken = new Map<number, Set<Part>>()
+  for (const row of credited) {
+    const parts = taken.get(Number(row.closing_id)) ?? new Set<Part>()
+    for (const part of PARTS[row.kind] ?? PARTS.all) parts.add(part)
+    taken.set(Number(row.closing_id), parts)
+  }
+  return sumMinor(
+    closings.flatMap((closing) =>
+      (PARTS[kind] ?? PARTS.all)
+        .filter((part) => !taken.get(Number(closing.id))?.has(part))
+        .map((part) =>
+          part === 'girocard'
+            ? Number(closing.girocard_net_minor)
+            : Number(closing.scheme_net_minor)
+        )
+    )
+  )
 }

@@ -541,6 +541,66 @@ test.group('Ingest API: payouts', (group) => {
     })
   })
 
+  test('a second payout for a closing already credited is a difference, not a match', async ({
+    assert,
+  }) => {
+    const token = await issueToken()
+    const { customer, tid } = await closedTerminal(token)
+    const send = async (overrides: Record<string, unknown>) => {
+      const response = await post(
+        'payouts',
+        { payouts: [payout(customer.customerNumber, tid, overrides)] },
+        token
+      )
+      assert.equal(response.status, 200, response.text)
+      return response.json.results[0]
+    }
+    const first = await send({ reference: 'PO-GIRO-1' })
+    assert.include(first, {
+      expected_gross_minor: 10_000,
+      difference_minor: 0,
+      has_difference: false,
+    })
+    /* the same girocard part again: nothing left to credit, the whole amount is a difference */
+    const second = await send({ reference: 'PO-GIRO-2' })
+    assert.include(second, {
+      expected_gross_minor: 0,
+      difference_minor: 10_000,
+      has_difference: true,
+    })
+    /* „all“ after the girocard part was credited: only the Mastercard part is expected */
+    const all = await send({
+      reference: 'PO-ALL-AFTER',
+      kind: 'all',
+      gross_minor: 15_000,
+      fees_minor: 0,
+      net_minor: 15_000,
+      fees: undefined,
+    })
+    assert.include(all, {
+      expected_gross_minor: 5_000,
+      difference_minor: 10_000,
+      has_difference: true,
+    })
+    const stored = await db.from('payouts').where('reference', 'PO-GIRO-2').first()
+    assert.isTrue(Boolean(stored.has_difference))
+    assert.equal(Number(stored.difference_minor), 10_000)
+
+    /* a credit that came back (returned) no longer counts: the new one is a match again */
+    await db
+      .from('payouts')
+      .whereIn('reference', ['PO-GIRO-1', 'PO-GIRO-2', 'PO-ALL-AFTER'])
+      .update({
+        status: 'returned',
+      })
+    const again = await send({ reference: 'PO-GIRO-3' })
+    assert.include(again, {
+      expected_gross_minor: 10_000,
+      difference_minor: 0,
+      has_difference: false,
+    })
+  })
+
   test('bad sums, unknown customer or closing, a conflict and a card number are refused', async ({
     assert,
   }) => {

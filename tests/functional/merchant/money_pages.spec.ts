@@ -209,6 +209,8 @@ test.group('Merchant money pages: Auszahlungen', (group) => {
         ],
       },
     ])
+    /* the first payout of closing A1 came back from the bank: PO-3 credits A1 again */
+    await db.from('payouts').where('id', m.payoutId).update({ status: 'returned' })
     const [id] = await pay([
       {
         reference: 'PO-3',
