@@ -103,5 +103,13 @@ test.group('Admin area access', (group) => {
     staff.staff.state = 'disabled'
     await staff.staff.save()
     assert.equal((await agent.get('/admin')).location, '/admin/login')
+
+    const locked = await createStaff()
+    const other = new Agent()
+    await loginStaff(other, locked)
+    assert.equal((await other.get('/admin')).status, 200)
+    locked.staff.state = 'locked'
+    await locked.staff.save()
+    assert.equal((await other.get('/admin')).location, '/admin/login')
   })
 })

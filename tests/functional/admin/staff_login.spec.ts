@@ -181,6 +181,29 @@ test.group('Admin login with TOTP', (group) => {
     assert.isNotNull(await AuditEvent.findBy('action', 'staff.locked'))
   })
 
+  test('a locked staff account is refused with the right password (no limiter in the way)', async ({
+    assert,
+  }) => {
+    const agentAccount = await createStaff()
+    agentAccount.staff.state = 'locked'
+    await agentAccount.staff.save()
+    /* a fresh address and no failed attempts: only the account's state can refuse it */
+    const agent = new Agent({ 'x-forwarded-for': '10.9.9.10' })
+    const after = await agent.post(
+      '/admin/login',
+      { email: agentAccount.email, password: agentAccount.password },
+      { csrfFrom: '/admin/login' }
+    )
+    assert.equal(after.status, 302)
+    assert.notEqual(after.location, '/admin/login/totp')
+    const page = await agent.get(after.location!)
+    assert.include(
+      page.text,
+      'Anmeldung fehlgeschlagen. Bitte prüfen Sie E-Mail-Adresse und Passwort.'
+    )
+    assert.equal((await agent.get('/admin')).location, '/admin/login')
+  })
+
   test('the session id is renewed after the password and again after the code', async ({
     assert,
   }) => {
