@@ -23,6 +23,20 @@ export default class StaffCreate extends BaseCommand {
   async run() {
     const { staffCreateValidator } = await import('#validators/admin')
     const { StaffAccountService } = await import('#services/admin/staff_account_service')
+    /* without a terminal nobody can answer a prompt: say what is missing and fail */
+    const missing = [
+      ['--email', this.email],
+      ['--name', this.name],
+      ['--role', this.role],
+      ['--password', this.password],
+    ].filter(([, value]) => value === undefined)
+    if (missing.length && !process.stdin.isTTY) {
+      this.logger.error(
+        `missing ${missing.map(([flag]) => flag).join(', ')} (no terminal to ask for them)`
+      )
+      this.exitCode = 1
+      return
+    }
     const input = {
       email: this.email ?? (await this.prompt.ask('E-mail address')),
       fullName: this.name ?? (await this.prompt.ask('Full name')),

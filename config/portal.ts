@@ -37,7 +37,8 @@ export const documentMaxBytes = env.get('DOCUMENT_MAX_BYTES', 20 * 1024 * 1024)
 
 /** Where „Meine Daten herunterladen“ ZIPs wait for their download (docs/privacy.md); 24 h each. */
 export const exportStoragePath =
-  env.get('NODE_ENV') === 'test' ? 'tmp/test-exports' : 'storage/exports'
+  env.get('EXPORT_STORAGE_PATH') ||
+  (env.get('NODE_ENV') === 'test' ? 'tmp/test-exports' : 'storage/exports')
 export const exportLinkHours = 24
 
 /**

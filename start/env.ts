@@ -185,6 +185,7 @@ export default await Env.create(appRoot, {
   INVOICE_STORAGE_PATH: Env.schema.string.optional(),
   /* „Dokumente“ (docs/documents.md) */
   DOCUMENT_STORAGE_PATH: Env.schema.string.optional(),
+  EXPORT_STORAGE_PATH: Env.schema.string.optional(),
   DOCUMENT_MAX_BYTES: Env.schema.number.optional(),
   DEMO_MODE: Env.schema.boolean.optional(),
   DEMO_MAIL_DIR: Env.schema.string.optional(),

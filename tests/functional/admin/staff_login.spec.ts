@@ -269,4 +269,18 @@ test.group('Admin login with TOTP', (group) => {
     assert.notEqual(staff.password, 'ein-langes-Passwort-2026')
     assert.isNull(staff.totpEnabledAt)
   })
+
+  test('staff:create without a terminal and with a value missing fails and creates nothing', async ({
+    assert,
+  }) => {
+    const { default: ace } = await import('@adonisjs/core/services/ace')
+    /* a provisioning script: no terminal on stdin, no --password */
+    const command = await ace.exec('staff:create', [
+      '--email=skript@support.example.com',
+      '--name=Skript',
+      '--role=agent',
+    ])
+    assert.equal(command.exitCode, 1)
+    assert.isNull(await StaffUser.findBy('email', 'skript@support.example.com'))
+  })
 })
