@@ -10,6 +10,8 @@ export function safeRedirectTarget(value: unknown, fallback = '/') {
   try {
     const parsed = new URL(value, 'http://portal.invalid')
     if (parsed.host !== 'portal.invalid') return fallback
+    /* `/.//evil.example` and `/a/..//evil.example` normalise to `//evil.example`: another host */
+    if (parsed.pathname.startsWith('//')) return fallback
     return parsed.pathname + parsed.search
   } catch {
     return fallback
