@@ -31,7 +31,12 @@ router
 router
   .group(() => {
     router.get('/register/sent', [controllers.account.Registration, 'sent']).as('register.sent')
-    router.get('/verify-email/:token', [controllers.account.Registration, 'verify']).as('verify')
+    router
+      .get('/verify-email/:token', [controllers.account.Registration, 'confirmPage'])
+      .as('verify')
+    router
+      .post('/verify-email/:token', [controllers.account.Registration, 'verify'])
+      .as('verify.store')
     router.get('/forgot-password', [controllers.account.PasswordReset, 'create']).as('forgot')
     router
       .post('/forgot-password', [controllers.account.PasswordReset, 'store'])
@@ -136,5 +141,8 @@ formPage('account.two_factor.require', { route: 'account.two_factor.show', hash:
 
 /* The link mailed to a new address; it works without being logged in. */
 router
-  .get('/account/email/confirm/:token', [controllers.account.Email, 'confirm'])
+  .get('/account/email/confirm/:token', [controllers.account.Email, 'confirmPage'])
   .as('account.email.confirm')
+router
+  .post('/account/email/confirm/:token', [controllers.account.Email, 'confirm'])
+  .as('account.email.confirm.store')

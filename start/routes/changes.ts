@@ -24,8 +24,11 @@ formPage('changes.create', { route: 'changes.index' })
 
 /* The link mailed to the customer's existing address: no login (the page says only „bestätigt“). */
 router
-  .get('/changes/confirm/:token', [controllers.changes.Confirmations, 'show'])
+  .get('/changes/confirm/:token', [controllers.changes.Confirmations, 'ask'])
   .as('changes.confirm')
+router
+  .post('/changes/confirm/:token', [controllers.changes.Confirmations, 'show'])
+  .as('changes.confirm.store')
 
 /* Support: list, detail, approve (four eyes for bank accounts), reject. */
 router

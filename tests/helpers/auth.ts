@@ -133,3 +133,11 @@ async function sinkModule() {
   const sink = await import('#demo/smtp_sink')
   return { smtpSink: services.smtpSink, recipients: sink.recipients }
 }
+
+/**
+ * Follows a mailed confirmation link as a person does: the link only shows a page with a
+ * button (mail scanners open links), the button's POST confirms.
+ */
+export async function confirmLink(agent: Agent, path: string) {
+  return agent.post(path, {}, { csrfFrom: path })
+}

@@ -2,6 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import { urlFor } from '@adonisjs/core/services/url_builder'
 import { emailChangeValidator } from '#validators/account'
 import { AccountService } from '#services/account/account_service'
+import { OneTimeTokenService } from '#services/account/one_time_token_service'
 import { flashFieldError } from '#helpers/form_feedback'
 
 /** „E-Mail-Adresse ändern“: takes effect when the new address confirms; the old one is told. */
@@ -21,6 +22,22 @@ export default class AccountEmailController {
     else if (result === 'same') flashFieldError(ctx, 'email', i18n.t('account.email.same'))
     else session.flash('error', i18n.t('account.throttled'))
     return response.redirect(urlFor('account.show') + '#email')
+  }
+
+  /** The mailed link only asks (mail scanners open links); the button changes the address. */
+  async confirmPage({ params, response, view, i18n }: HttpContext) {
+    response.header('Referrer-Policy', 'no-referrer')
+    response.header('Cache-Control', 'no-store')
+    if (!(await OneTimeTokenService.find(params.token, 'email_change'))) {
+      response.status(410)
+      return view.render('pages/account/email_confirmed', { changed: false })
+    }
+    return view.render('pages/shared/confirm_link', {
+      title: i18n.t('account.email.confirm_title'),
+      text: i18n.t('account.email.confirm_text'),
+      button: i18n.t('account.email.confirm_button'),
+      action: urlFor('account.email.confirm.store', { token: params.token }),
+    })
   }
 
   async confirm({ params, response, view }: HttpContext) {

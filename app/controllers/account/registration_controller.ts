@@ -1,4 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { urlFor } from '@adonisjs/core/services/url_builder'
+import { OneTimeTokenService } from '#services/account/one_time_token_service'
 import { registerValidator } from '#validators/account'
 import { RegistrationService } from '#services/account/registration_service'
 import { flashFieldError, passwordProblemMessage } from '#helpers/form_feedback'
@@ -28,6 +30,22 @@ export default class RegistrationController {
 
   async sent({ view }: HttpContext) {
     return view.render('pages/account/register_sent')
+  }
+
+  /** The mailed link only asks (mail scanners open links); the button confirms. */
+  async confirmPage({ params, response, view, i18n }: HttpContext) {
+    response.header('Referrer-Policy', 'no-referrer')
+    response.header('Cache-Control', 'no-store')
+    if (!(await OneTimeTokenService.find(params.token, 'verify_email'))) {
+      response.status(410)
+      return view.render('pages/account/verified', { outcome: null })
+    }
+    return view.render('pages/shared/confirm_link', {
+      title: i18n.t('account.verify.confirm_title'),
+      text: i18n.t('account.verify.confirm_text'),
+      button: i18n.t('account.verify.confirm_button'),
+      action: urlFor('account.verify.store', { token: params.token }),
+    })
   }
 
   async verify({ params, response, view }: HttpContext) {

@@ -115,6 +115,16 @@ export const ChangeRequestService = {
   },
 
   /** Follows a confirmation link once: the bank-account change goes to support. */
+  /** The request a confirmation link is for, while it still waits for it (the link unused). */
+  async awaitingConfirmation(raw: unknown) {
+    if (typeof raw !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(raw)) return null
+    return ChangeRequest.query()
+      .where('confirm_token_hash', digest(raw))
+      .where('status', 'awaiting_confirmation')
+      .where('confirm_expires_at', '>', sqlNow())
+      .first()
+  },
+
   async confirm(raw: unknown) {
     if (typeof raw !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(raw)) return null
     const request = await ChangeRequest.query()

@@ -41,6 +41,8 @@ test.group('Konto im Browser (Deutsch)', (group) => {
       'Bitte bestätigen Sie Ihre E-Mail-Adresse'
     )
     await page.goto(baseUrl() + pathOf(linkIn(mail, '/verify-email/')))
+    await page.getByRole('button', { name: 'E-Mail-Adresse bestätigen' }).click()
+    await page.waitForLoadState()
     assert.include(await page.textContent('main'), 'Ihr Zugang ist freigeschaltet')
     await page.click('main a[href="/login"]')
 

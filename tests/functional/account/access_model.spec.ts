@@ -16,6 +16,7 @@ import {
   loginAs,
   mailTo,
   pathOf,
+  confirmLink,
 } from '#tests/helpers/auth'
 import { InvoiceIssuer } from '#services/invoices/invoice_issuer'
 import { testPeriod } from '#tests/functional/invoices/fixtures'
@@ -84,7 +85,7 @@ async function register(email: string, customerNumber: string, terminalId: strin
   )
   if (response.location !== '/register/sent') throw new Error('registration not accepted')
   const link = linkIn(await mailTo(email, 'bestätigen'), '/verify-email/')
-  const verified = await new Agent().get(pathOf(link))
+  const verified = await confirmLink(new Agent(), pathOf(link))
   if (verified.status !== 200) throw new Error('verification failed')
 }
 

@@ -15,6 +15,7 @@ import {
   loginAs,
   mailTo,
   pathOf,
+  confirmLink,
 } from '#tests/helpers/auth'
 import { addTransactions } from '#tests/functional/merchant/fixtures'
 
@@ -165,7 +166,7 @@ test.group('Activation codes: REGISTRATION_PROOF=code', (group) => {
     })
     assert.equal(ok.response.location, '/register/sent')
     const link = linkIn(await mailTo('inhaber@example.com', 'bestätigen'), '/verify-email/')
-    assert.equal((await new Agent().get(pathOf(link))).status, 200)
+    assert.equal((await confirmLink(new Agent(), pathOf(link))).status, 200)
     const owner = await db
       .from('customer_user')
       .join('users', 'users.id', 'customer_user.user_id')
@@ -248,8 +249,8 @@ test.group('Registration: the role is decided at confirmation', (group) => {
     const lateLink = linkIn(await mailTo('spaet@example.com', 'bestätigen'), '/verify-email/')
 
     /* the later registrant confirms first: they become the owner */
-    assert.equal((await new Agent().get(pathOf(lateLink))).status, 200)
-    assert.equal((await new Agent().get(pathOf(earlyLink))).status, 200)
+    assert.equal((await confirmLink(new Agent(), pathOf(lateLink))).status, 200)
+    assert.equal((await confirmLink(new Agent(), pathOf(earlyLink))).status, 200)
 
     const links = await db
       .from('customer_user')

@@ -15,6 +15,7 @@ import {
   loginAs,
   mailTo,
   pathOf,
+  confirmLink,
 } from '#tests/helpers/auth'
 
 const NEW_PASSWORD = 'Frankfurter-Kranz-mit-Buttercreme-2026'
@@ -209,7 +210,7 @@ test.group('Kontowiederherstellung schließt jede Tür', (group) => {
       'pending_verification'
     )
 
-    const verified = await new Agent().get(secondLink)
+    const verified = await confirmLink(new Agent(), secondLink)
     assert.equal(verified.status, 200)
     assert.include(verified.text, 'Ihr Zugang ist freigeschaltet')
 
@@ -246,7 +247,7 @@ test.group('Kontowiederherstellung schließt jede Tür', (group) => {
     await new Promise((resolve) => setTimeout(resolve, 500))
     assert.lengthOf(smtpSink.to('laden@example.com'), 1)
 
-    assert.equal((await new Agent().get(link)).status, 200)
+    assert.equal((await confirmLink(new Agent(), link)).status, 200)
     await loginAs(new Agent(), 'laden@example.com', DEFAULT_PASSWORD)
   })
 

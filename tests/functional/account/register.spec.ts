@@ -14,6 +14,7 @@ import {
   loginAs,
   mailTo,
   pathOf,
+  confirmLink,
 } from '#tests/helpers/auth'
 
 const strip = (html: string) =>
@@ -97,7 +98,15 @@ test.group('Registrieren', (group) => {
     const link = linkIn(await mailTo('aktiv@example.com', 'bestätigen'), '/verify-email/')
 
     const agent = new Agent()
-    const first = await agent.get(pathOf(link))
+    /* opening the link (as a mail scanner does) only asks */
+    const asked = await agent.get(pathOf(link))
+    assert.equal(asked.status, 200)
+    assert.include(asked.text, 'E-Mail-Adresse bestätigen')
+    assert.equal(
+      (await User.findByOrFail('email', 'aktiv@example.com')).state,
+      'pending_verification'
+    )
+    const first = await confirmLink(agent, pathOf(link))
     assert.equal(first.status, 200)
     assert.include(first.text, 'Ihr Zugang ist freigeschaltet')
     assert.equal((await User.findByOrFail('email', 'aktiv@example.com')).state, 'active')
@@ -141,7 +150,7 @@ test.group('Registrieren', (group) => {
       terminal_id: terminals[0].terminalId,
     })
     const link = linkIn(await mailTo('warte@example.com', 'bestätigen'), '/verify-email/')
-    const page = await new Agent().get(pathOf(link))
+    const page = await confirmLink(new Agent(), pathOf(link))
     assert.include(page.text, 'Unser Kundenservice prüft Ihre Registrierung')
     assert.equal((await User.findByOrFail('email', 'warte@example.com')).state, 'pending_approval')
     const login = await new Agent().post(

@@ -6,7 +6,7 @@ import { Agent } from '#tests/helpers/agent'
 import { smtpSink } from '#tests/helpers/services'
 import { recipients } from '#demo/smtp_sink'
 import { resetState } from '#tests/helpers/db'
-import { createMerchant, loginAs } from '#tests/helpers/auth'
+import { createMerchant, loginAs, confirmLink } from '#tests/helpers/auth'
 import { createStaff, loginStaff, type TestStaff } from '#tests/helpers/staff'
 
 async function staffAgent(role: 'agent' | 'admin' = 'agent') {
@@ -248,7 +248,7 @@ test.group('Admin users', (group) => {
     )
     const mail = await smtpSink.waitFor((m) => recipients(m).includes(merchant.user.email))
     const token = (mail.parsed.text ?? '').match(/\/verify-email\/([A-Za-z0-9_-]+)/)![1]
-    await new Agent().get(`/verify-email/${token}`)
+    await confirmLink(new Agent(), `/verify-email/${token}`)
     const user = await User.findOrFail(merchant.user.id)
     assert.oneOf(user.state, ['active', 'pending_approval'])
     assert.isNotNull(

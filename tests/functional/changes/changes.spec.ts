@@ -13,7 +13,7 @@ import { UserFactory } from '#database/factories/user_factory'
 import { importCustomers } from '#services/import/import_customers'
 import { Agent } from '#tests/helpers/agent'
 import { resetState } from '#tests/helpers/db'
-import { createMerchant, loginAs, mailTo, DEFAULT_PASSWORD } from '#tests/helpers/auth'
+import { createMerchant, loginAs, mailTo, DEFAULT_PASSWORD, confirmLink } from '#tests/helpers/auth'
 import { createStaff, loginStaff } from '#tests/helpers/staff'
 
 const OLD_IBAN = 'DE89370400440532013000'
@@ -137,7 +137,11 @@ test.group('Change requests', (group) => {
     /* the link works without a login, once */
     const stranger = new Agent()
     const link = pathOf(text.match(/https?:\/\/\S*\/changes\/confirm\/\S+/)![0])
-    const confirmed = await stranger.get(link)
+    /* opening the link (as a mail scanner does) only asks */
+    const asked = await stranger.get(link)
+    assert.include(asked.text, 'Änderung der Bankverbindung bestätigen')
+    assert.equal((await ChangeRequest.firstOrFail()).status, 'awaiting_confirmation')
+    const confirmed = await confirmLink(stranger, link)
     assert.equal(confirmed.status, 200)
     assert.include(confirmed.text, 'Bestätigt')
     assert.notInclude(confirmed.text, '2051')

@@ -4,7 +4,7 @@ import { test } from '@japa/runner'
 import nodemailer from 'nodemailer'
 import TicketMessage from '#models/ticket_message'
 import { resetState } from '#tests/helpers/db'
-import { createMerchant, linkIn, loginAs, mailTo, pathOf } from '#tests/helpers/auth'
+import { createMerchant, linkIn, loginAs, mailTo, pathOf, confirmLink } from '#tests/helpers/auth'
 import { Agent } from '#tests/helpers/agent'
 import { createStaff, loginStaff } from '#tests/helpers/staff'
 import { smtpSink } from '#tests/helpers/services'
@@ -455,7 +455,7 @@ test.group('Inbound mail listener', (group) => {
       await mailTo('neue-adresse@example.com', 'neue E-Mail-Adresse'),
       '/account/email/confirm/'
     )
-    assert.equal((await new Agent().get(pathOf(link))).status, 200)
+    assert.equal((await confirmLink(new Agent(), pathOf(link))).status, 200)
     await ticket.refresh()
     assert.equal(ticket.email, 'neue-adresse@example.com')
 
