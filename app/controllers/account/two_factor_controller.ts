@@ -15,6 +15,8 @@ import { OutOfScope } from '#services/merchant/customer_scope'
 
 /* the secret being enrolled, kept encrypted in the session until confirmed */
 const PENDING_SECRET = 'account_totp_pending'
+/* bound to the account: a secret left in a shared browser's session is never shown to another */
+const pendingPurpose = (userId: number) => `account_totp_pending:${userId}`
 
 /** Merchant two-factor: the login's code step, and switching TOTP on and off on the account page. */
 export default class TwoFactorController {
@@ -69,10 +71,11 @@ export default class TwoFactorController {
         owned,
       })
     }
-    let secret = encryption.decrypt<string>(session.get(PENDING_SECRET, '')) ?? null
+    let secret =
+      encryption.decrypt<string>(session.get(PENDING_SECRET, ''), pendingPurpose(user.id)) ?? null
     if (!secret) {
       secret = TwoFactorService.newSecret()
-      session.put(PENDING_SECRET, encryption.encrypt(secret))
+      session.put(PENDING_SECRET, encryption.encrypt(secret, undefined, pendingPurpose(user.id)))
     }
     const enrolment = await TwoFactorService.enrolment(user, secret)
     return view.render('pages/account/two_factor', { enabled: false, enrolment, secret, owned })
@@ -81,7 +84,8 @@ export default class TwoFactorController {
   async enable({ auth, request, session, response, i18n }: HttpContext) {
     const user = auth.use('web').user!
     const { code } = await request.validateUsing(twoFactorCodeValidator)
-    const secret = encryption.decrypt<string>(session.get(PENDING_SECRET, '')) ?? null
+    const secret =
+      encryption.decrypt<string>(session.get(PENDING_SECRET, ''), pendingPurpose(user.id)) ?? null
     const codes = secret ? await TwoFactorService.enable(user, secret, code) : null
     if (!codes) {
       session.flash('error', i18n.t('account.two_factor.enable_failed'))

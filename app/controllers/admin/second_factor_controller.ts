@@ -7,6 +7,8 @@ import { SessionRegistry } from '#services/account/session_registry'
 import type StaffUser from '#models/staff_user'
 
 const PENDING_SECRET = 'staff_totp_pending'
+/* bound to the account: a secret left in a shared browser's session is never shown to another */
+const pendingPurpose = (staff: StaffUser) => `staff_totp_pending:${staff.id}`
 
 /** The staff member who passed the password step but not yet the second factor. */
 async function halfSignedIn({ auth, session }: HttpContext): Promise<StaffUser | null> {
@@ -54,10 +56,11 @@ export default class SecondFactorController {
     if (!staff) return ctx.response.redirect().toRoute('admin.login')
     if (staff.totpEnabledAt) return ctx.response.redirect().toRoute('admin.totp')
     /* one pending secret per login, kept (encrypted) in the session until confirmed */
-    let secret = encryption.decrypt<string>(ctx.session.get(PENDING_SECRET, '')) ?? null
+    let secret =
+      encryption.decrypt<string>(ctx.session.get(PENDING_SECRET, ''), pendingPurpose(staff)) ?? null
     if (!secret) {
       secret = TotpService.newSecret()
-      ctx.session.put(PENDING_SECRET, encryption.encrypt(secret))
+      ctx.session.put(PENDING_SECRET, encryption.encrypt(secret, undefined, pendingPurpose(staff)))
     }
     const enrolment = await TotpService.enrolment(staff, secret)
     return ctx.view.render('pages/admin/enrol', { enrolment, secret })
@@ -66,7 +69,8 @@ export default class SecondFactorController {
   async confirmEnrolment(ctx: HttpContext) {
     const staff = await halfSignedIn(ctx)
     if (!staff || staff.totpEnabledAt) return ctx.response.redirect().toRoute('admin.login')
-    const secret = encryption.decrypt<string>(ctx.session.get(PENDING_SECRET, '')) ?? null
+    const secret =
+      encryption.decrypt<string>(ctx.session.get(PENDING_SECRET, ''), pendingPurpose(staff)) ?? null
     if (!secret) return ctx.response.redirect().toRoute('admin.enrol')
     const { code } = await ctx.request.validateUsing(staffCodeValidator)
     const codes = await StaffLoginService.confirmEnrolment(staff, secret, code, {

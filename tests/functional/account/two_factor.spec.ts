@@ -36,6 +36,24 @@ test.group('Zwei-Faktor-Anmeldung für Händler', (group) => {
     smtpSink.clear()
   })
 
+  test('a half-finished enrolment is never shown to the next merchant on the same browser', async ({
+    assert,
+  }) => {
+    const first = await createMerchant()
+    const second = await createMerchant()
+    const browser = new Agent()
+    await loginAs(browser, first.user.email, first.password)
+    const firstKey = secretFromEnrolmentPage((await browser.get('/account/two-factor')).text)
+    /* the session is ended from outside (support locks the account; the 12 h limit), not by
+       „Abmelden“, and the next person signs in on that browser */
+    first.user.state = 'locked'
+    await first.user.save()
+    assert.match((await browser.get('/account')).location ?? '', /^\/login/)
+    await loginAs(browser, second.user.email, second.password)
+    const secondKey = secretFromEnrolmentPage((await browser.get('/account/two-factor')).text)
+    assert.notEqual(secondKey, firstKey)
+  })
+
   test('enrolment from the account page: QR code and key, a code turns it on, 10 recovery codes shown once', async ({
     assert,
   }) => {

@@ -50,6 +50,32 @@ test.group('Admin login with TOTP', (group) => {
     assert.equal((await agent.get('/admin')).location, '/admin/login/enrol')
   })
 
+  test('a half-finished enrolment is never shown to the next staff member on the same browser', async ({
+    assert,
+  }) => {
+    const first = await createStaff({ withTotp: false })
+    const second = await createStaff({ withTotp: false })
+    const browser = new Agent()
+    const enrolAs = async (account: typeof first) => {
+      await browser.post(
+        '/admin/login',
+        { email: account.email, password: account.password },
+        { csrfFrom: '/admin/login' }
+      )
+      const page = await browser.get('/admin/login/enrol')
+      return page.text.match(/data-secret="([A-Z2-7]+)"/)![1]
+    }
+    const firstKey = await enrolAs(first)
+    /* the same person reloading keeps the key */
+    assert.equal(
+      (await browser.get('/admin/login/enrol')).text.match(/data-secret="([A-Z2-7]+)"/)![1],
+      firstKey
+    )
+    /* someone else signs in on that browser: a key of their own */
+    const secondKey = await enrolAs(second)
+    assert.notEqual(secondKey, firstKey)
+  })
+
   test('a later login asks for the TOTP code; password alone opens no admin page', async ({
     assert,
   }) => {
