@@ -6,6 +6,7 @@ import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import Customer from '#models/customer'
 import AccessRequestMail from '#mails/access_request_mail'
 import { activationCodeDays, registrationProof } from '#config/portal'
+import { visibleLinksOnly } from '#services/account/owner_links'
 
 /** Trimmed, upper case, inner spaces removed: the one stored form of a Kundennummer. */
 export function normalizeCustomerNumber(value: string) {
@@ -227,8 +228,17 @@ export const CustomerClaim = {
   /** Tells the customer's active owners about a new access request (link to /account/users). */
   async notifyOwners(customerId: number, requesterEmail: string) {
     const customer = await Customer.findOrFail(customerId)
-    const owners = await this.confirmedOwners(db.connection(), customerId)
-    for (const owner of owners.filter((row) => row.state === 'active')) {
+    /* confirmed, active owners who can see the customer: the one two-factor rule, as on
+       /account/users */
+    const owners = await visibleLinksOnly(
+      db.from('customer_user').join('users', 'users.id', 'customer_user.user_id')
+    )
+      .where('customer_user.customer_id', customerId)
+      .where('customer_user.role', 'owner')
+      .whereNotNull('users.email_verified_at')
+      .where('users.state', 'active')
+      .select('users.email', 'users.locale')
+    for (const owner of owners) {
       await mail.sendLater(
         new AccessRequestMail(owner.email, owner.locale, {
           customerNumber: customer.customerNumber,

@@ -1,12 +1,16 @@
 import db from '@adonisjs/lucid/services/db'
+import { visibleLinksOnly } from '#services/account/owner_links'
 
 export type Recipient = { email: string; locale: string }
 
-/** The active owners of a customer, each with their language. */
+/**
+ * The active owners of a customer who can see it (an owner without two-factor on a customer
+ * that requires it is hidden from it, also here), each with their language.
+ */
 export async function ownersOf(customerId: number): Promise<Recipient[]> {
-  const rows = await db
-    .from('customer_user')
-    .join('users', 'users.id', 'customer_user.user_id')
+  const rows = await visibleLinksOnly(
+    db.from('customer_user').join('users', 'users.id', 'customer_user.user_id')
+  )
     .where('customer_user.customer_id', customerId)
     .where('customer_user.role', 'owner')
     .where('users.state', 'active')

@@ -1,5 +1,6 @@
 import { simpleParser, type ParsedMail } from 'mailparser'
 import db from '@adonisjs/lucid/services/db'
+import { visibleLinksOnly } from '#services/account/owner_links'
 import Ticket from '#models/ticket'
 import { ticketForAddress } from '#services/tickets/reply_address'
 import { addRequesterMessage } from '#services/tickets/conversation'
@@ -85,11 +86,14 @@ export async function allowedSenders(ticket: Ticket) {
   if (ticket.userId) userIds.push(ticket.userId)
   else allowed.set(ticket.email.toLowerCase(), null)
   if (ticket.customerId) {
-    const owners = await db
-      .from('customer_user')
-      .where('customer_id', ticket.customerId)
-      .where('role', 'owner')
-      .select('user_id')
+    /* active owners who can see the customer (the one two-factor rule, as in the portal) */
+    const owners = await visibleLinksOnly(
+      db.from('customer_user').join('users', 'users.id', 'customer_user.user_id')
+    )
+      .where('customer_user.customer_id', ticket.customerId)
+      .where('customer_user.role', 'owner')
+      .where('users.state', 'active')
+      .select('customer_user.user_id')
     userIds.push(...owners.map((row) => Number(row.user_id)))
   }
   if (userIds.length) {

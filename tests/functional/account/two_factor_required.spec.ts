@@ -7,6 +7,12 @@ import AuditEvent from '#models/audit_event'
 import type { CustomerRole } from '#models/customer_user'
 import { Totp } from '#services/security/totp'
 import { Agent } from '#tests/helpers/agent'
+import { smtpSink } from '#tests/helpers/services'
+import { mailsSettled } from '#tests/helpers/queues'
+import Ticket from '#models/ticket'
+import { ownersOf } from '#services/changes/change_recipients'
+import { CustomerClaim } from '#services/account/customer_proof'
+import { allowedSenders } from '#services/inbound/inbound_mail'
 import { resetState } from '#tests/helpers/db'
 import { createMerchant, loginAs } from '#tests/helpers/auth'
 import { secretFromEnrolmentPage, totpCode } from '#tests/helpers/staff'
@@ -283,5 +289,50 @@ test.group('Zwei-Faktor-Anmeldung für alle Benutzer eines Kunden', (group) => {
     )
     assert.equal(invite.status, 404)
     assert.lengthOf(await db.from('invitations').where('email', 'neu@example.com'), 0)
+  })
+
+  test('an owner hidden by the rule gets none of the customer’s owner mails and cannot write into its tickets by mail', async ({
+    assert,
+  }) => {
+    const owner = await ownedCustomer()
+    const hidden = await coUser(owner.customer, 'owner')
+    owner.customer.requireTwoFactor = true
+    await owner.customer.save()
+
+    /* the bank-account confirmation and the decisions go to visible owners only */
+    assert.deepEqual(
+      (await ownersOf(owner.customer.id)).map((recipient) => recipient.email),
+      ['inhaber@example.com']
+    )
+    /* an access request is told to visible owners only */
+    smtpSink.clear()
+    await CustomerClaim.notifyOwners(owner.customer.id, 'anfrage@example.com')
+    await mailsSettled()
+    assert.lengthOf(smtpSink.to('inhaber@example.com'), 1)
+    assert.lengthOf(smtpSink.to(hidden.user.email), 0)
+    /* replies by mail into the customer's tickets: not from the hidden owner */
+    const ticket = await Ticket.create({
+      reference: 'T-2FA-0001',
+      name: 'Inhaberin',
+      email: 'inhaber@example.com',
+      userId: owner.user.id,
+      customerId: owner.customer.id,
+      category: 'other',
+      status: 'open',
+      locale: 'de',
+      source: 'portal',
+      lastMessageAt: DateTime.now(),
+    })
+    const senders = await allowedSenders(ticket)
+    assert.isTrue(senders.has('inhaber@example.com'))
+    assert.isFalse(senders.has(hidden.user.email))
+
+    /* with two-factor the co-owner is an owner like any other again */
+    await withTotp(hidden.user)
+    assert.sameMembers(
+      (await ownersOf(owner.customer.id)).map((recipient) => recipient.email),
+      ['inhaber@example.com', hidden.user.email]
+    )
+    assert.isTrue((await allowedSenders(ticket)).has(hidden.user.email))
   })
 })
