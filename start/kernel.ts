@@ -20,6 +20,8 @@ router.use([
   () => import('@adonisjs/session/session_middleware'),
   () => import('#middleware/card_number_notice_middleware'),
   () => import('@adonisjs/shield/shield_middleware'),
+  /* /api/* and /health keep no session (shield's CSRF secret would start one per call) */
+  () => import('#middleware/stateless_routes_middleware'),
   () => import('@adonisjs/auth/initialize_auth_middleware'),
   () => import('#middleware/initialize_bouncer_middleware'),
 ])

@@ -1,5 +1,7 @@
 import { test } from '@japa/runner'
+import redis from '@adonisjs/redis/services/main'
 import { freePort, WebProcess } from '#tests/helpers/web_process'
+import { Agent } from '#tests/helpers/agent'
 
 test.group('Health', () => {
   test('GET /health reports database and redis as healthy', async ({ client }) => {
@@ -10,6 +12,29 @@ test.group('Health', () => {
       failed: [],
       checks: { database: { ok: true }, redis: { ok: true } },
     })
+  })
+
+  test('monitoring that polls /health leaves no session behind', async ({ assert }) => {
+    for (let i = 0; i < 3; i++) {
+      const response = await new Agent().get('/health')
+      assert.equal(response.status, 200)
+      /* the cookie names a session id (signed `s:<base64 {message}>.<mac>`); nothing is stored */
+      const cookie = decodeURIComponent(
+        /kp_session=([^;]+)/.exec(response.headers.get('set-cookie') ?? '')?.[1] ?? ''
+      )
+      const id = JSON.parse(Buffer.from(cookie.slice(2).split('.')[0], 'base64url').toString())
+        .message as string
+      assert.isString(id)
+      assert.equal(await redis.exists(id), 0)
+    }
+    /* a page with a form does store its session (the CSRF secret): the check above can fail */
+    const login = await new Agent().get('/login')
+    const cookie = decodeURIComponent(
+      /kp_session=([^;]+)/.exec(login.headers.get('set-cookie') ?? '')?.[1] ?? ''
+    )
+    const id = JSON.parse(Buffer.from(cookie.slice(2).split('.')[0], 'base64url').toString())
+      .message as string
+    assert.equal(await redis.exists(id), 1)
   })
 
   test('a failing database is named, but its error text stays in the log', async ({
