@@ -2,11 +2,10 @@ import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
 
 /*
-| The ingest API (`/api/*`, bearer token) and `/health` need no session. Shield still makes a
-| CSRF secret for every request and puts it into the session, so each API call and each
-| monitoring probe would leave a session in Redis for its 30 minutes: thousands an hour from
-| a processing host. A caller that came without a session cookie leaves none behind; a
-| browser that has one keeps it untouched.
+| `/health` (and the bearer-token API under `/api/*`) need no session. Shield still makes a
+| CSRF secret for every request and puts it into the session, so each monitoring probe left a
+| session in Redis for its 30 minutes. A caller that came without a session cookie now leaves
+| none behind; a browser that has one keeps it untouched.
 */
 export default class StatelessRoutesMiddleware {
   async handle(ctx: HttpContext, next: NextFn) {
