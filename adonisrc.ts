@@ -38,6 +38,7 @@ export default defineConfig({
     () => import('#start/view'),
     () => import('#start/mail'),
     { file: () => import('#start/transmit'), environment: ['web', 'test'] },
+    { file: () => import('#start/production_checks'), environment: ['web'] },
   ],
 
   tests: {

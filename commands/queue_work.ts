@@ -26,6 +26,11 @@ export default class QueueWork extends BaseCommand {
   declare queue: string[] | undefined
 
   async run() {
+    if (this.app.inProduction) {
+      const { operatorDetailsWarning } = await import('#services/operator/production_warnings')
+      const warning = operatorDetailsWarning()
+      if (warning) this.logger.warning(warning)
+    }
     const queues = (this.queue?.length ? this.queue : QUEUE_NAMES).filter(
       (name): name is QueueName => (QUEUE_NAMES as readonly string[]).includes(name)
     )
