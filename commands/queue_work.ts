@@ -27,7 +27,7 @@ export default class QueueWork extends BaseCommand {
 
   async run() {
     if (this.app.inProduction) {
-      const { operatorDetailsWarning } = await import('#services/operator/production_warnings')
+      const { operatorDetailsWarning } = await import('#start/production_warnings')
       const warning = operatorDetailsWarning()
       if (warning) this.logger.warning(warning)
     }

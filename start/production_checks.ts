@@ -6,7 +6,7 @@
 */
 import logger from '@adonisjs/core/services/logger'
 import env from '#start/env'
-import { productionWarnings } from '#services/operator/production_warnings'
+import { productionWarnings } from '#start/production_warnings'
 
 if (env.get('NODE_ENV') === 'production') {
   for (const warning of productionWarnings()) logger.warn(warning)

@@ -4,7 +4,7 @@ import {
   missingOperatorDetails,
   operatorDetailsWarning,
   productionWarnings,
-} from '#services/operator/production_warnings'
+} from '#start/production_warnings'
 
 /* what a production process says at start when it would show merchants the demo company,
    send cookies without Secure or share one login limit between all visitors */
