@@ -10,6 +10,8 @@ export type InvoiceMailData = {
   period: string
   grossMinor: number
   dueDate: string
+  /** the cancelled invoice's number, for a cancellation invoice (Stornorechnung) */
+  cancels?: string | null
 }
 
 /** "Your new invoice is ready": no attachment, a link to the archive (login required). */
@@ -26,16 +28,27 @@ export default class InvoiceIssuedMail extends PortalMail {
     const locale = i18n.locale
     /* „Oktober 2026“ / "October 2026", as in the archive */
     const period = monthName(this.invoice.period, locale)
+    const values = {
+      number: this.invoice.number,
+      period,
+      amount: formatMoney(this.invoice.grossMinor, locale),
+      cancels: this.invoice.cancels ?? '',
+    }
+    /* a cancellation or a month in the merchant's favour asks for no payment */
+    const money =
+      this.invoice.grossMinor < 0
+        ? t('invoices.mail.refund')
+        : t('invoices.mail.due', { date: formatDate(this.invoice.dueDate, locale) })
     return {
-      subject: t('invoices.mail.subject', { number: this.invoice.number, period }),
+      subject: this.invoice.cancels
+        ? t('invoices.mail.cancellation_subject', values)
+        : t('invoices.mail.subject', values),
       greeting: t('mail.greeting'),
       paragraphs: [
-        t('invoices.mail.body', {
-          number: this.invoice.number,
-          period,
-          amount: formatMoney(this.invoice.grossMinor, locale),
-        }),
-        t('invoices.mail.due', { date: formatDate(this.invoice.dueDate, locale) }),
+        this.invoice.cancels
+          ? t('invoices.mail.cancellation_body', values)
+          : t('invoices.mail.body', values),
+        money,
       ],
       action: {
         label: t('invoices.mail.action'),

@@ -62,12 +62,15 @@ export class EInvoiceBuilder {
     const dueDate = invoice.dueDate!.toISODate()!
     const issueDate = invoice.issueDate!.toISODate()!
     const isCancellation = invoice.kind === 'cancellation'
+    /* a cancellation or a month of refunds: nothing to pay, no due date (BR-CO-25 asks for one
+       only when an amount is due) */
+    const refund = invoice.grossMinor < 0
 
     const data = {
       'ubl:Invoice': {
         'cbc:ID': invoice.number!,
         'cbc:IssueDate': issueDate,
-        'cbc:DueDate': dueDate,
+        ...(refund ? {} : { 'cbc:DueDate': dueDate }),
         /* 380 commercial invoice, 384 corrected invoice (our cancellation) */
         'cbc:InvoiceTypeCode': isCancellation ? '384' : '380',
         /* one note only (several trigger a warning); a cancellation names the original here too,
@@ -111,7 +114,9 @@ export class EInvoiceBuilder {
           },
         ],
         'cac:PaymentTerms': {
-          'cbc:Note': `Zahlbar ohne Abzug bis ${invoice.dueDate!.toFormat('dd.MM.yyyy')}.`,
+          'cbc:Note': refund
+            ? 'Bitte überweisen Sie nichts. Ein bereits gezahlter Betrag wird erstattet oder mit der nächsten Rechnung verrechnet.'
+            : `Zahlbar ohne Abzug bis ${invoice.dueDate!.toFormat('dd.MM.yyyy')}.`,
         },
         'cac:TaxTotal': [
           {

@@ -80,6 +80,9 @@ export class InvoiceCancellation {
     }
     await this.issuer.finish(cancellation)
     await original.refresh()
+    /* the merchant is told like for any invoice (once per recipient, by the mail's job id) */
+    const { InvoiceRunService } = await import('#services/invoices/invoice_run_service')
+    await new InvoiceRunService().enqueueMails(cancellation)
     return { status: 'ok', cancellation, original }
   }
 }

@@ -156,11 +156,15 @@ export class InvoiceRunService {
       recipients.set(user.email.trim().toLowerCase(), user.locale === 'en' ? 'en' : 'de')
     }
 
+    const cancelled = invoice.cancelsInvoiceId
+      ? await db.from('invoices').where('id', invoice.cancelsInvoiceId).select('number').first()
+      : null
     const data = {
       number: invoice.number,
       period: invoice.period,
       grossMinor: invoice.grossMinor,
       dueDate: invoice.dueDate!.toISODate()!,
+      cancels: cancelled?.number ?? null,
     }
     await getQueue('invoices').addBulk(
       [...recipients].map(([recipient, locale]) => ({

@@ -2,7 +2,7 @@ import { test } from '@japa/runner'
 import { readFile } from 'node:fs/promises'
 import Invoice from '#models/invoice'
 import { resetState } from '#tests/helpers/db'
-import { createCustomer } from '#tests/helpers/auth'
+import { createCustomer, mailTo } from '#tests/helpers/auth'
 import { InvoiceIssuer } from '#services/invoices/invoice_issuer'
 import { InvoiceCancellation } from '#services/invoices/invoice_cancellation'
 import { InvoiceStorage, sha256 } from '#services/invoices/invoice_storage'
@@ -16,7 +16,10 @@ test.group('Invoices / cancellation (GoBD correction)', (group) => {
   test('a cancellation invoice references the original, which stays unchanged', async ({
     assert,
   }) => {
-    const { customer } = await createCustomer({ terminals: [{ monthlyFeeMinor: 1990 }] })
+    const { customer } = await createCustomer({
+      email: 'buchhaltung@storno.example',
+      terminals: [{ monthlyFeeMinor: 1990 }],
+    })
     const issuer = new InvoiceIssuer()
     const prepared = await issuer.prepare(customer.id, testPeriod())
     if (prepared.status !== 'ready') throw new Error('expected an invoice')
@@ -47,6 +50,19 @@ test.group('Invoices / cancellation (GoBD correction)', (group) => {
     assert.equal(xmlValue(xml, 'ram:TypeCode'), '384')
     assert.equal(xmlValue(xml, 'ram:GrandTotalAmount'), minorToDecimal(cancellation.grossMinor))
     assert.include(xml, original.number!)
+    /* nothing to pay: no due date, no „Zahlbar …“, a refund note instead (PDF and XML) */
+    const text = (await pdfText(pdf)).replace(/\s+/g, ' ')
+    assert.include(text, `hiermit stornieren wir die Rechnung ${original.number} vollständig`)
+    assert.include(text, 'Bitte überweisen Sie nichts.')
+    assert.notInclude(text, 'Zahlbar ohne Abzug')
+    assert.notInclude(text, 'Fällig am')
+    assert.notInclude(xml, 'DueDateDateTime')
+    assert.include(xml, 'Bitte überweisen Sie nichts.')
+    /* and the merchant is told, with the cancelled invoice's number */
+    const mail = await mailTo(customer.email!, `Ihre Stornorechnung ${cancellation.number}`)
+    assert.include(mail.parsed.subject ?? '', `zur Rechnung ${original.number}`)
+    assert.include(mail.parsed.text ?? '', 'Bitte überweisen Sie nichts.')
+    assert.notInclude(mail.parsed.text ?? '', 'fällig')
 
     /* again: the same cancellation, no second one */
     const again = await service.cancel(original.number!)
