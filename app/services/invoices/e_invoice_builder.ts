@@ -1,4 +1,4 @@
-import { InvoiceService, type Invoice as EInvoice } from '@e-invoice-eu/core'
+import { FormatFactoryService, InvoiceService, type Invoice as EInvoice } from '@e-invoice-eu/core'
 import logger from '@adonisjs/core/services/logger'
 import operator from '#config/operator'
 import type Invoice from '#models/invoice'
@@ -14,6 +14,51 @@ export type EInvoiceInput = {
   lines: InvoiceLine[]
   /** the cancelled invoice's number, for a cancellation */
   precedingNumber?: string | null
+  /** and its issue date (BT-26), YYYY-MM-DD */
+  precedingIssueDate?: string | null
+}
+
+/*
+| BT-25/BT-26 (the invoice a cancellation corrects) in every CII-based format. The library
+| (@e-invoice-eu/core 2.3.x) maps cac:BillingReference with its children read one level too
+| high, so the reference never reaches the XML, and its own schema refuses the shape it would
+| read. Its CII writer is therefore wrapped once: after it has written the XML, the reference
+| from the input is added where CII puts it (ram:InvoiceReferencedDocument, right after the
+| monetary summation). The Factur-X formats call the same writer for the embedded XML. Nothing
+| is added when the library writes the element itself (a fixed version).
+*/
+const PATCHED = Symbol.for('kundenportal.cii.invoiceReferencedDocument')
+const CiiFormat = (new FormatFactoryService() as any).formatServices.CII
+if (!CiiFormat.prototype[PATCHED]) {
+  const original = CiiFormat.prototype.generate
+  CiiFormat.prototype.generate = async function (invoice: EInvoice, options: unknown) {
+    const xml = await original.call(this, invoice, options)
+    return typeof xml === 'string' ? withPrecedingInvoice(xml, invoice) : xml
+  }
+  CiiFormat.prototype[PATCHED] = true
+}
+
+const escapeXml = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
+
+/** Adds ram:InvoiceReferencedDocument (BT-25, BT-26) from the input's cac:BillingReference. */
+export function withPrecedingInvoice(xml: string, invoice: EInvoice): string {
+  const reference = (invoice as any)?.['ubl:Invoice']?.['cac:BillingReference']?.[0]?.[
+    'cac:InvoiceDocumentReference'
+  ]
+  const id: unknown = reference?.['cbc:ID']
+  const anchor = '</ram:SpecifiedTradeSettlementHeaderMonetarySummation>'
+  if (typeof id !== 'string' || !id || xml.includes('<ram:InvoiceReferencedDocument>')) return xml
+  if (!xml.includes(anchor)) return xml
+  const issued: unknown = reference?.['cbc:IssueDate']
+  const date =
+    typeof issued === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(issued)
+      ? `<ram:FormattedIssueDateTime><qdt:DateTimeString format="102">${issued.replaceAll('-', '')}</qdt:DateTimeString></ram:FormattedIssueDateTime>`
+      : ''
+  return xml.replace(
+    anchor,
+    `${anchor}<ram:InvoiceReferencedDocument><ram:IssuerAssignedID>${escapeXml(id)}</ram:IssuerAssignedID>${date}</ram:InvoiceReferencedDocument>`
+  )
 }
 
 /* the library logs through this; its warnings are worth keeping, its chatter is not */
@@ -51,7 +96,13 @@ export class EInvoiceBuilder {
     return typeof result === 'string' ? result : Buffer.from(result).toString('utf8')
   }
 
-  build({ invoice, customer, lines, precedingNumber }: EInvoiceInput): EInvoice {
+  build({
+    invoice,
+    customer,
+    lines,
+    precedingNumber,
+    precedingIssueDate,
+  }: EInvoiceInput): EInvoice {
     const percent = minorToDecimal(invoice.vatRateBp)
     const taxCategory = {
       'cbc:ID': 'S',
@@ -74,7 +125,7 @@ export class EInvoiceBuilder {
         /* 380 commercial invoice, 384 corrected invoice (our cancellation) */
         'cbc:InvoiceTypeCode': isCancellation ? '384' : '380',
         /* one note only (several trigger a warning); a cancellation names the original here too,
-           because the library's CII mapping drops cac:BillingReference */
+           for a reader of the text (the reference itself: withPrecedingInvoice above) */
         'cbc:Note': [
           [
             isCancellation && precedingNumber ? `Storno der Rechnung ${precedingNumber}.` : '',
@@ -93,7 +144,12 @@ export class EInvoiceBuilder {
         ...(isCancellation && precedingNumber
           ? {
               'cac:BillingReference': [
-                { 'cac:InvoiceDocumentReference': { 'cbc:ID': precedingNumber } },
+                {
+                  'cac:InvoiceDocumentReference': {
+                    'cbc:ID': precedingNumber,
+                    ...(precedingIssueDate ? { 'cbc:IssueDate': precedingIssueDate } : {}),
+                  },
+                },
               ],
             }
           : {}),

@@ -21,11 +21,12 @@ export async function renderInvoice(
   invoice: Invoice,
   customer: Customer,
   lines: InvoiceLine[],
-  precedingNumber: string | null = null
+  precedingNumber: string | null = null,
+  precedingIssueDate: string | null = null
 ): Promise<RenderedInvoice> {
   const html = await renderInvoiceHtml(invoice, customer, lines, precedingNumber)
   const printed = await pdfRenderer.render(html)
-  const input = { invoice, customer, lines, precedingNumber }
+  const input = { invoice, customer, lines, precedingNumber, precedingIssueDate }
   const pdf = await eInvoices.facturX(input, printed)
   const xml = await eInvoices.xrechnung(input)
   return { pdf, xml }

@@ -88,9 +88,7 @@ export class InvoiceIssuer {
 
     const customer = await Customer.findOrFail(invoice.customerId)
     const lines = await InvoiceLine.query().where('invoice_id', invoice.id).orderBy('position')
-    const preceding = invoice.cancelsInvoiceId
-      ? ((await Invoice.find(invoice.cancelsInvoiceId))?.number ?? null)
-      : null
+    const preceding = invoice.cancelsInvoiceId ? await Invoice.find(invoice.cancelsInvoiceId) : null
 
     await db.transaction(async (trx) => {
       const query = Invoice.query({ client: trx }).where('id', invoice.id)
@@ -98,7 +96,13 @@ export class InvoiceIssuer {
       const locked = await query.first()
       if (!locked || locked.status !== 'draft') return
 
-      const rendered = await renderInvoice(invoice, customer, lines, preceding)
+      const rendered = await renderInvoice(
+        invoice,
+        customer,
+        lines,
+        preceding?.number ?? null,
+        preceding?.issueDate?.toISODate() ?? null
+      )
       const base = `${invoice.issueDate!.year}/${invoice.number}`
       const pdf = await this.storage.write(`${base}.pdf`, rendered.pdf)
       const xml = await this.storage.write(`${base}.xml`, Buffer.from(rendered.xml, 'utf8'))

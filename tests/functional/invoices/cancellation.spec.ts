@@ -50,6 +50,17 @@ test.group('Invoices / cancellation (GoBD correction)', (group) => {
     assert.equal(xmlValue(xml, 'ram:TypeCode'), '384')
     assert.equal(xmlValue(xml, 'ram:GrandTotalAmount'), minorToDecimal(cancellation.grossMinor))
     assert.include(xml, original.number!)
+    /* BT-25/BT-26: the corrected invoice, machine-readable, in the embedded and the XRechnung XML */
+    const standalone = await readFile(storage.resolve(cancellation.xmlPath!), 'utf8')
+    for (const document of [xml, standalone]) {
+      const referenced =
+        /<ram:InvoiceReferencedDocument>([\s\S]*?)<\/ram:InvoiceReferencedDocument>/.exec(
+          document
+        )?.[1]
+      assert.isDefined(referenced, 'ram:InvoiceReferencedDocument')
+      assert.equal(xmlValue(referenced!, 'ram:IssuerAssignedID'), original.number)
+      assert.include(referenced!, original.issueDate!.toFormat('yyyyMMdd'))
+    }
     /* nothing to pay: no due date, no „Zahlbar …“, a refund note instead (PDF and XML) */
     const text = (await pdfText(pdf)).replace(/\s+/g, ' ')
     assert.include(text, `hiermit stornieren wir die Rechnung ${original.number} vollständig`)
