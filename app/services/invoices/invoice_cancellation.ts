@@ -3,7 +3,7 @@ import db from '@adonisjs/lucid/services/db'
 import tariff from '#config/tariff'
 import Invoice from '#models/invoice'
 import InvoiceLine from '#models/invoice_line'
-import { BILLING_ZONE } from '#services/invoices/billing_period'
+import { BILLING_ZONE, BillingPeriod } from '#services/invoices/billing_period'
 import { InvoiceIssuer } from '#services/invoices/invoice_issuer'
 import { ensureSequenceRow, takeInvoiceNumber } from '#services/invoices/invoice_numbers'
 
@@ -73,7 +73,12 @@ export class InvoiceCancellation {
           })),
           { client: trx }
         )
-        await trx.from('invoices').where('id', original.id).update({ status: 'cancelled' })
+        /* the period is free again for a corrected invoice (`invoices:cancel --reissue`); the
+           original keeps its number, period and file */
+        await trx
+          .from('invoices')
+          .where('id', original.id)
+          .update({ status: 'cancelled', period_key: null })
         return created
       })
       if (!cancellation) return { status: 'not_cancellable' }
@@ -84,5 +89,24 @@ export class InvoiceCancellation {
     const { InvoiceRunService } = await import('#services/invoices/invoice_run_service')
     await new InvoiceRunService().enqueueMails(cancellation)
     return { status: 'ok', cancellation, original }
+  }
+
+  /**
+   * The correction's second half: the period's invoice issued again for the customer, from
+   * today's master data and tariff (a new number; mailed like any invoice). Only after the
+   * original is cancelled; a second call returns the same new invoice.
+   */
+  async reissue(original: Invoice) {
+    if (original.status !== 'cancelled' || original.kind !== 'invoice') {
+      return { status: 'not_cancelled' as const }
+    }
+    const period = BillingPeriod.parse(original.period)
+    if (!period) throw new Error(`invalid billing period ${original.period}`)
+    const prepared = await this.issuer.prepare(original.customerId, period)
+    if (prepared.status !== 'ready') return { status: 'nothing_billable' as const }
+    const invoice = await this.issuer.finish(prepared.invoice)
+    const { InvoiceRunService } = await import('#services/invoices/invoice_run_service')
+    await new InvoiceRunService().enqueueMails(invoice)
+    return { status: 'ok' as const, invoice }
   }
 }

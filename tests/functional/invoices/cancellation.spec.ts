@@ -81,4 +81,52 @@ test.group('Invoices / cancellation (GoBD correction)', (group) => {
     assert.lengthOf(await Invoice.query().where('kind', 'cancellation'), 1)
     assert.equal((await service.cancel(cancellation.number!)).status, 'not_cancellable')
   })
+
+  test('invoices:cancel --reissue corrects a period: cancellation plus a new invoice from today’s data', async ({
+    assert,
+  }) => {
+    const { customer, terminals } = await createCustomer({
+      email: 'buchhaltung@korrektur.example',
+      terminals: [{ monthlyFeeMinor: 1990 }],
+    })
+    const issuer = new InvoiceIssuer()
+    const period = testPeriod()
+    const prepared = await issuer.prepare(customer.id, period)
+    if (prepared.status !== 'ready') throw new Error('expected an invoice')
+    const original = await issuer.finish(prepared.invoice)
+    /* the fee was wrong in the master data; corrected since */
+    terminals[0].monthlyFeeMinor = 2990
+    await terminals[0].save()
+
+    const { default: ace } = await import('@adonisjs/core/services/ace')
+    const command = await ace.exec('invoices:cancel', [original.number!, '--reissue'])
+    assert.equal(command.exitCode, 0)
+    const forPeriod = await Invoice.query()
+      .where('customer_id', customer.id)
+      .where('period', period.key)
+      .orderBy('id')
+    assert.deepEqual(
+      forPeriod.map((invoice) => [invoice.kind, invoice.status]),
+      [
+        ['invoice', 'cancelled'],
+        ['cancellation', 'issued'],
+        ['invoice', 'issued'],
+      ]
+    )
+    const corrected = forPeriod[2]
+    assert.notEqual(corrected.number, original.number)
+    assert.equal(corrected.netMinor, 2990)
+    assert.equal(corrected.grossMinor - corrected.vatMinor, 2990)
+    /* the original keeps its number and file; only its period slot is free */
+    assert.equal(forPeriod[0].number, original.number)
+    assert.equal(forPeriod[0].fileSha256, original.fileSha256)
+    await mailTo('buchhaltung@korrektur.example', `Ihre Rechnung ${corrected.number}`)
+
+    /* the same command again changes nothing */
+    await ace.exec('invoices:cancel', [original.number!, '--reissue'])
+    assert.lengthOf(
+      await Invoice.query().where('customer_id', customer.id).where('period', period.key),
+      3
+    )
+  })
 })
