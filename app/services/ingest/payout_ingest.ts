@@ -5,6 +5,7 @@ import { screenBatch, validatePayout, type PayoutItem } from '#services/ingest/m
 import type { FieldError } from '#services/ingest/item_validator'
 import { countResults, isUniqueViolation, retryOnDeadlock } from '#services/ingest/closing_ingest'
 import { sumMinor } from '#services/money/amounts'
+import { isoDay } from '#services/money/money_overview'
 
 export type PayoutResult =
   | {
@@ -189,10 +190,8 @@ export class PayoutIngest {
     existing: Record<string, any>,
     customerId: number
   ): Promise<PayoutResult> {
-    const storedDay =
-      existing.value_date instanceof Date
-        ? DateTime.fromJSDate(existing.value_date).toISODate()
-        : String(existing.value_date).slice(0, 10)
+    /* the driver's DATE (UTC midnight), read in UTC whatever the server's time zone */
+    const storedDay = isoDay(existing.value_date)
     const same =
       Number(existing.customer_id) === customerId &&
       storedDay === item.value_date &&

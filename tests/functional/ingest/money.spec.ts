@@ -541,6 +541,25 @@ test.group('Ingest API: payouts', (group) => {
     })
   })
 
+  test('a payout sent again with its next status is taken on a server west of UTC too', async ({
+    assert,
+    cleanup,
+  }) => {
+    const token = await issueToken()
+    const { customer, tid } = await closedTerminal(token)
+    const ingest = new PayoutIngest()
+    const base = payout(customer.customerNumber, tid, { reference: 'PO-TZ-1' })
+    assert.equal((await ingest.ingest([base])).results[0].status, 'created')
+    const zone = process.env.TZ
+    cleanup(() => {
+      if (zone === undefined) delete process.env.TZ
+      else process.env.TZ = zone
+    })
+    process.env.TZ = 'America/New_York'
+    const paid = await ingest.ingest([{ ...base, status: 'paid' }])
+    assert.equal(paid.results[0].status, 'updated', JSON.stringify(paid.results[0]))
+  })
+
   test('a second payout for a closing already credited is a difference, not a match', async ({
     assert,
   }) => {
