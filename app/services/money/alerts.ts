@@ -8,6 +8,8 @@ import { visibleLinksOnly } from '#services/account/owner_links'
 
 /** A terminal without a Kassenschnitt for this many days is reported (its girocard guarantee lapses after 8). */
 export const UNCLOSED_ALERT_DAYS = 5
+/* the transaction types a Kassenschnitt settles: the money a terminal holds */
+const OPEN_MONEY_TYPES = ['sale', 'refund', 'reversal']
 /** Only events of this many days back are mailed: no mail about old history at the first run. */
 export const ALERT_WINDOW_DAYS = 14
 
@@ -153,6 +155,8 @@ async function unclosedTerminals(now: DateTime): Promise<AlertEvent[]> {
         .whereColumn('transactions.customer_id', 'terminals.customer_id')
         .whereNull('transactions.closing_id')
         .where('transactions.status', 'approved')
+        /* what a closing settles (money_overview holdsMoneyFor): pre-authorisations are not */
+        .whereIn('transactions.type', OPEN_MONEY_TYPES)
         .select(db.raw('1'))
     )
     .select('id', 'terminal_id', 'customer_id', 'last_closed_at')
@@ -167,6 +171,7 @@ async function unclosedTerminals(now: DateTime): Promise<AlertEvent[]> {
     .whereNull('terminals.last_closed_at')
     .whereNull('transactions.closing_id')
     .where('transactions.status', 'approved')
+    .whereIn('transactions.type', OPEN_MONEY_TYPES)
     .whereBetween('transactions.occurred_at', [windowStart, limit])
     .groupBy('terminals.id', 'terminals.terminal_id', 'terminals.customer_id')
     .select('terminals.id', 'terminals.terminal_id', 'terminals.customer_id')

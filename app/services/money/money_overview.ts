@@ -27,8 +27,10 @@ export type OpenAmount = {
   neverClosed: boolean
   /** any unclosed transaction at all (declined ones too) */
   hasOpen: boolean
+  /** terminal status `active` (a removed terminal is not asked to close) */
+  active: boolean
   ageDays: number | null
-  /** open payments and no closing for UNCLOSED_DAYS or more */
+  /** active, open payments and no closing for UNCLOSED_DAYS or more (holdsMoneyFor) */
   overdue: boolean
 }
 
@@ -62,6 +64,16 @@ export const berlinDay = (day: IsoDay) => DateTime.fromISO(day, { zone: BERLIN }
 const NET_SQL = `CASE WHEN status = 'approved' AND type = 'sale' THEN amount_minor WHEN status = 'approved' AND type IN ('refund', 'reversal') THEN -amount_minor ELSE 0 END`
 const COUNTED_SQL = `CASE WHEN status = 'approved' AND type IN ('sale', 'refund', 'reversal') THEN 1 ELSE 0 END`
 
+/** An active terminal holding approved sales, refunds or reversals for `days` or more. */
+export function holdsMoneyFor(
+  status: string,
+  countedOpen: number,
+  ageDays: number | null,
+  days: number
+) {
+  return status === 'active' && countedOpen > 0 && ageDays !== null && ageDays >= days
+}
+
 /**
  * Per terminal of the customers: what it holds since its last closing and for how
  * long. Reads only the unclosed rows (index terminal_id, closing_id, occurred_at).
@@ -75,7 +87,7 @@ export async function openAmounts(
     .from('terminals')
     .whereIn('customer_id', customerIds)
     .orderBy('terminal_id')
-    .select('id', 'terminal_id', 'city', 'customer_id', 'last_closed_at')
+    .select('id', 'terminal_id', 'city', 'customer_id', 'last_closed_at', 'status')
   if (!terminals.length) return []
   const open = await db
     .from('transactions')
@@ -116,9 +128,12 @@ export async function openAmounts(
       since,
       neverClosed: !lastClosed,
       hasOpen,
+      active: terminal.status === 'active',
       ageDays,
-      /* overdue when it holds money: declined attempts alone are nothing to close */
-      overdue: Number(row?.n ?? 0) > 0 && ageDays !== null && ageDays >= UNCLOSED_DAYS,
+      /* the one rule (also the dashboard's card and the alert mail): an active terminal that holds
+         money — approved sales, refunds or reversals; declined attempts and pre-authorisations
+         alone are nothing to close — since its last closing 5 days ago or more */
+      overdue: holdsMoneyFor(terminal.status, Number(row?.n ?? 0), ageDays, UNCLOSED_DAYS),
     }
   })
 }
@@ -134,7 +149,9 @@ export async function unclosedTerminals(
 ): Promise<OpenAmount[]> {
   const all = await openAmounts(customerIds, now)
   return all
-    .filter((terminal) => terminal.hasOpen && terminal.ageDays !== null && terminal.ageDays >= days)
+    .filter((terminal) =>
+      holdsMoneyFor(terminal.active ? 'active' : '', terminal.openCount, terminal.ageDays, days)
+    )
     .sort((a, b) => (b.ageDays ?? 0) - (a.ageDays ?? 0))
 }
 

@@ -6,7 +6,8 @@ import type Terminal from '#models/terminal'
 import type { CustomerRole } from '#models/customer_user'
 import { resetState } from '#tests/helpers/db'
 import { smtpSink } from '#tests/helpers/services'
-import { createMerchant, mailTo } from '#tests/helpers/auth'
+import { DEFAULT_PASSWORD, createMerchant, loginAs, mailTo } from '#tests/helpers/auth'
+import { Agent } from '#tests/helpers/agent'
 import { addTransactions } from '#tests/functional/merchant/fixtures'
 import { runMoneyAlerts } from '#services/money/alerts'
 import { registerMoneyAlertsScheduler } from '#services/money/alert_scheduler'
@@ -160,6 +161,35 @@ test.group('Money alerts', (group) => {
       })
     await db.from('transactions').update({ closing_id: 999 })
     assert.deepEqual((await runMoneyAlerts()).alerted, [])
+  })
+
+  test('one rule for „no Kassenschnitt“: declined attempts or a pre-authorisation alone are no alert, no badge, no dashboard card; an approved sale is all three', async ({
+    assert,
+  }) => {
+    const { terminal } = await team()
+    await db
+      .from('terminals')
+      .where('id', terminal.id)
+      .update({
+        last_closed_at: DateTime.utc().minus({ days: 6 }).toFormat('yyyy-MM-dd HH:mm:ss'),
+      })
+    await addTransactions(terminal, [
+      { occurredAt: DateTime.utc().minus({ days: 2 }), amountMinor: 900, status: 'declined' },
+      { occurredAt: DateTime.utc().minus({ days: 2 }), amountMinor: 5000, type: 'preauth' },
+    ])
+    const agent = new Agent()
+    await loginAs(agent, OWNER, DEFAULT_PASSWORD)
+    const surfaces = async () => ({
+      alert: (await runMoneyAlerts()).alerted.length > 0,
+      badge: (await agent.get('/closings')).text.includes('kein Kassenschnitt</span>'),
+      card: (await agent.get('/')).text.includes('id="unclosed-terminals"'),
+    })
+    assert.deepEqual(await surfaces(), { alert: false, badge: false, card: false })
+
+    await addTransactions(terminal, [
+      { occurredAt: DateTime.utc().minus({ days: 1 }), amountMinor: 4200, type: 'sale' },
+    ])
+    assert.deepEqual(await surfaces(), { alert: true, badge: true, card: true })
   })
 
   test('a closing that does not add up mails the difference once', async ({ assert }) => {
