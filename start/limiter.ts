@@ -13,15 +13,29 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import limiter from '@adonisjs/limiter/services/main'
 import { tooManyMessage } from '#services/security/rate_limits'
+import { limitKeyAddress } from '#services/security/client_address'
+
+/** The client's address as a limit key: an IPv6 client by its /64 (client_address.ts). */
+const ipKey = (ctx: HttpContext) => `ip_${limitKeyAddress(ctx.request.ip())}`
 
 /** POST /register and „Kundennummer hinzufügen“: per IP. */
 export const registerIpThrottle = limiter.define('register_ip', (ctx) =>
-  limiter.allowRequests(20).every('1 hour').blockFor('1 hour').limitExceeded(tooManyMessage(ctx))
+  limiter
+    .allowRequests(20)
+    .every('1 hour')
+    .blockFor('1 hour')
+    .usingKey(ipKey(ctx))
+    .limitExceeded(tooManyMessage(ctx))
 )
 
 /** POST /forgot-password: per IP. */
 export const forgotIpThrottle = limiter.define('forgot_ip', (ctx) =>
-  limiter.allowRequests(20).every('1 hour').blockFor('1 hour').limitExceeded(tooManyMessage(ctx))
+  limiter
+    .allowRequests(20)
+    .every('1 hour')
+    .blockFor('1 hour')
+    .usingKey(ipKey(ctx))
+    .limitExceeded(tooManyMessage(ctx))
 )
 
 /** The normalized e-mail of a form, as a throttle key (empty input shares one key). */

@@ -5,6 +5,7 @@ import type { NextFn } from '@adonisjs/core/types/http'
 import { errors } from '@adonisjs/limiter'
 import { budgets } from '#services/security/rate_limits'
 import { ApiTokenService } from '#services/ingest/api_token_service'
+import { limitKeyAddress } from '#services/security/client_address'
 
 type Budget = ReturnType<typeof budgets.apiRequestsPerToken>
 
@@ -29,7 +30,7 @@ export default class ApiTokenMiddleware {
       if (!token) {
         const waitSeconds = await exhausted(
           budgets.apiFailedTokensPerIp(),
-          `api_ip:${ctx.request.ip()}`
+          `api_ip:${limitKeyAddress(ctx.request.ip())}`
         )
         if (waitSeconds) return tooMany(ctx, waitSeconds)
         return ctx.response

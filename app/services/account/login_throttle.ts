@@ -3,6 +3,7 @@ import type { I18n } from '@adonisjs/i18n'
 import redis from '@adonisjs/redis/services/main'
 import { LIMITER_KEY_PREFIX } from '#config/limiter'
 import { budgets } from '#services/security/rate_limits'
+import { limitKeyAddress } from '#services/security/client_address'
 
 /** Who is knocking: the address the budgets are kept for, and the language of a 429. */
 export type Client = { ip: string; i18n: I18n }
@@ -103,6 +104,6 @@ export const LoginThrottle = new FailureThrottle({
   perIp: budgets.loginFailuresPerIp,
   attemptsPerIp: budgets.loginAttemptsPerIp,
   emailKey: (email) => `email:${email}`,
-  ipKey: (ip) => `ip:${ip}`,
+  ipKey: (ip) => `ip:${limitKeyAddress(ip)}`,
   message: 'account.throttled',
 })

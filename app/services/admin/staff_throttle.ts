@@ -1,5 +1,6 @@
 import { budgets } from '#services/security/rate_limits'
 import { FailureThrottle } from '#services/account/login_throttle'
+import { limitKeyAddress } from '#services/security/client_address'
 
 /*
 | Failure budgets for the admin login (password and TOTP step), per normalized
@@ -10,6 +11,6 @@ export const StaffThrottle = new FailureThrottle({
   perEmail: budgets.staffLoginFailuresPerEmail,
   perIp: budgets.staffLoginFailuresPerIp,
   emailKey: (email) => `staff-login-email:${email}`,
-  ipKey: (ip) => `staff-login-ip:${ip}`,
+  ipKey: (ip) => `staff-login-ip:${limitKeyAddress(ip)}`,
   message: 'admin.login.throttled',
 })

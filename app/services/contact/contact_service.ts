@@ -3,6 +3,7 @@ import { errors } from '@adonisjs/limiter'
 import type Ticket from '#models/ticket'
 import { AltchaService } from '#services/security/altcha_service'
 import { TicketService, type NewContactTicket } from '#services/admin/ticket_service'
+import { limitKeyAddress } from '#services/security/client_address'
 
 /* Every POST per IP, every accepted request per e-mail. */
 const perIp = budgets.contactPerIp
@@ -25,7 +26,7 @@ async function consume(budget: ReturnType<typeof perIp>, key: string) {
 /** The contact form („Jetzt kontaktieren“): throttle, real-user check, ticket. */
 export const ContactService = {
   async submit(data: NewContactTicket, captcha: unknown, ip: string): Promise<ContactResult> {
-    if (!(await consume(perIp(), `contact-ip:${ip}`))) {
+    if (!(await consume(perIp(), `contact-ip:${limitKeyAddress(ip)}`))) {
       return { ok: false, error: 'throttled' }
     }
     const check = await AltchaService.verify(captcha)

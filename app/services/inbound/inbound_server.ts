@@ -4,6 +4,7 @@ import limiter from '@adonisjs/limiter/services/main'
 import { errors as limiterErrors } from '@adonisjs/limiter'
 import { ticketForAddress, type AddressedTicket } from '#services/tickets/reply_address'
 import { InboundRejection, receiveMail, REJECT } from '#services/inbound/inbound_mail'
+import { limitKeyAddress } from '#services/security/client_address'
 
 /*
 | The portal's inbound SMTP listener (`node ace mail:inbound`, docs/inbound.md).
@@ -110,7 +111,9 @@ export class InboundServer {
   async #checkRate(session: SMTPServerSession) {
     const ip = session.remoteAddress || 'unknown'
     if (this.options.isRelay?.(ip)) return
-    await this.#consume(this.options.perMinute, '1 minute', `inbound_ip_${ip}`, { ip })
+    await this.#consume(this.options.perMinute, '1 minute', `inbound_ip_${limitKeyAddress(ip)}`, {
+      ip,
+    })
   }
 
   async #consume(requests: number, duration: string, key: string, log: Record<string, unknown>) {

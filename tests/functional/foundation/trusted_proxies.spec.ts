@@ -80,4 +80,32 @@ test.group('Client address behind a proxy', (group) => {
     assert.equal(account.status, 200)
     assert.include(account.text, '198.51.100.23')
   }).timeout(180_000)
+
+  test('an IPv6 client is counted by its /64: rotating addresses in it gets no fresh budget', async ({
+    assert,
+    cleanup,
+  }) => {
+    const web = new WebProcess({ TRUSTED_PROXIES: '127.0.0.1' })
+    cleanup(async () => {
+      await web.stop()
+    })
+    await web.start()
+    /* every wrong login from another address of the same /64 */
+    const rotating = (i: number) =>
+      new Agent({ 'x-forwarded-for': `2001:db8:5:6::${(i + 1).toString(16)}` }, web.baseUrl)
+    assert.deepEqual(await failFifty(rotating), Array(50).fill(302))
+    const stopped = await rotating(999).post(
+      '/login',
+      { email: 'probe@example.com', password: WRONG },
+      { csrfFrom: '/login' }
+    )
+    assert.equal(stopped.status, 429)
+    /* the neighbouring /64 is another client */
+    const neighbour = await new Agent({ 'x-forwarded-for': '2001:db8:5:7::1' }, web.baseUrl).post(
+      '/login',
+      { email: 'probe@example.com', password: WRONG },
+      { csrfFrom: '/login' }
+    )
+    assert.equal(neighbour.status, 302)
+  }).timeout(120_000)
 })
