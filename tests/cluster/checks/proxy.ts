@@ -49,6 +49,17 @@ export const proxyChecks: Check[] = [
       assert(acme.status === 200 && acme.text === 'token-1.key', `ACME answered ${acme.status}`)
       const health = await context.viaNginx().request('/health')
       assert(health.status === 200, `/health through nginx answered ${health.status}`)
+      /* a mailed link's secret and a query string never reach the access log */
+      const secret = `geheim${Date.now()}`
+      await context.viaNginx().request(`/reset-password/${secret}`)
+      await context.viaNginx().request(`/transactions?q=${secret}`)
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      const log = context.nginx.accessLog()
+      assert(
+        log.some((line) => line.includes('"GET /reset-password/*** ')),
+        'the reset link is not logged as /reset-password/***'
+      )
+      assert(!log.some((line) => line.includes(secret)), 'a secret reached the access log')
     },
   },
   {
