@@ -123,6 +123,14 @@ test.group('Registrieren', (group) => {
       terminal_id: second.terminals[0].terminalId,
     })
     const late = linkIn(await mailTo('spaet@example.com', 'bestätigen'), '/verify-email/')
+    /* a live link with one character changed: refused, opened or pressed, and nothing changes */
+    const tamperedLive = pathOf(late).slice(0, -1) + (late.endsWith('A') ? 'B' : 'A')
+    assert.equal((await agent.get(tamperedLive)).status, 410)
+    assert.equal((await agent.post(tamperedLive, {}, { csrfFrom: '/login' })).status, 410)
+    assert.equal(
+      (await User.findByOrFail('email', 'spaet@example.com')).state,
+      'pending_verification'
+    )
     await OneTimeToken.query()
       .where('purpose', 'verify_email')
       .update({ expires_at: DateTime.now().minus({ minutes: 1 }).toSQL({ includeOffset: false }) })

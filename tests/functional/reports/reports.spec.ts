@@ -19,6 +19,7 @@ import { createMerchant, loginAs, DEFAULT_PASSWORD, linkIn, pathOf } from '#test
 import { addTransactions } from '#tests/functional/merchant/fixtures'
 import { sleep, waitUntil } from '#tests/functional/queue/helpers'
 import { startWorker, workerEnv, type WorkerProcess } from '#tests/functional/queue/worker_process'
+import { freePort } from '#tests/helpers/web_process'
 
 /*
 | Reports by mail (issue 18 point 6, docs/reports.md): subscriptions on
@@ -309,11 +310,17 @@ test.group('Reports by mail: the delivery guard', (group) => {
 
 test.group('Reports by mail: two workers, the scheduler restarted twice', (group) => {
   const prefix = `${env.get('QUEUE_PREFIX', 'kp-test')}-reports`
-  const smtpPort = env.get('SMTP_PORT') + 20
-  const childEnv = workerEnv(prefix, smtpPort)
-  const sink = new SmtpSink({ port: smtpPort, host: env.get('SMTP_HOST') })
+  /* a sink of its own on a port found free (not a guess next to the suite's sink) */
+  let childEnv: ReturnType<typeof workerEnv>
+  let sink: SmtpSink
   const workers: WorkerProcess[] = []
   let money: Queue | undefined
+
+  group.setup(async () => {
+    const smtpPort = await freePort()
+    childEnv = workerEnv(prefix, smtpPort)
+    sink = new SmtpSink({ port: smtpPort, host: env.get('SMTP_HOST') })
+  })
 
   group.each.setup(async () => {
     await resetState()

@@ -9,6 +9,7 @@ import type User from '#models/user'
 import { Agent } from '#tests/helpers/agent'
 import { resetState } from '#tests/helpers/db'
 import { createMerchant, loginAs, mailTo } from '#tests/helpers/auth'
+import { notFoundShape } from '#tests/functional/merchant/fixtures'
 
 /*
 | „Meine Anfragen“ (docs/requests.md): who sees which request, a new request
@@ -158,7 +159,7 @@ test.group('Meine Anfragen', (group) => {
     const page = await agent.get(`/requests/${foreign.id}`)
     const missing = await agent.get('/requests/999999')
     assert.equal(page.status, 404)
-    assert.equal(missing.status, 404)
+    assert.deepEqual(notFoundShape(page), notFoundShape(missing))
     assert.notInclude(page.text, foreign.reference!)
 
     const reply = await agent.post(
