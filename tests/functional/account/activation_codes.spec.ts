@@ -18,6 +18,7 @@ import {
   confirmLink,
 } from '#tests/helpers/auth'
 import { addTransactions } from '#tests/functional/merchant/fixtures'
+import { mailsSettled } from '#tests/helpers/queues'
 
 /*
 | REGISTRATION_PROOF=code: a one-time activation code per customer (letter run from
@@ -184,7 +185,7 @@ test.group('Activation codes: REGISTRATION_PROOF=code', (group) => {
       terminal_id: code,
     })
     assert.equal(reused.response.location, '/register/sent')
-    await new Promise((resolve) => setTimeout(resolve, 1000))
+    await mailsSettled()
     for (const email of ['falsch@example.com', 'fremd@example.com', 'zweiter@example.com']) {
       assert.lengthOf(verifyMails(email), 0, email)
     }

@@ -14,6 +14,7 @@ import { createMerchant, linkIn, loginAs, mailTo, pathOf } from '#tests/helpers/
 import { AccountStateService } from '#services/account/account_state_service'
 import { SessionRegistry } from '#services/account/session_registry'
 import redis from '@adonisjs/redis/services/main'
+import { mailsSettled } from '#tests/helpers/queues'
 
 const NEW_PASSWORD = 'Apfelwein-Sachsenhausen-Ebbelwoi-77'
 
@@ -131,7 +132,7 @@ test.group('Passwort vergessen', (group) => {
       assert.equal(answer.response.location, right.response.location)
     }
     await mailTo(user.email, 'Neues Passwort')
-    await new Promise((resolve) => setTimeout(resolve, 500))
+    await mailsSettled()
     assert.lengthOf(smtpSink.to(user.email), 1)
     assert.lengthOf(smtpSink.to('niemand@example.com'), 0)
   })
@@ -294,7 +295,9 @@ test.group('Passwort vergessen', (group) => {
       statuses.push((await requestReset(user.email, customers[0].customerNumber)).response.status)
     }
     assert.deepEqual(statuses, [302, 302, 302, 302, 302, 429])
-    await new Promise((resolve) => setTimeout(resolve, 1000))
+    /* three arrive; once the queue is empty, no fourth is on its way */
+    await smtpSink.waitFor(() => smtpSink.to(user.email).length >= 3, 30_000)
+    await mailsSettled()
     assert.lengthOf(smtpSink.to(user.email), 3)
     await user.refresh()
     assert.equal(user.state, 'active')

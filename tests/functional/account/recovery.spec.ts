@@ -17,6 +17,7 @@ import {
   pathOf,
   confirmLink,
 } from '#tests/helpers/auth'
+import { mailsSettled } from '#tests/helpers/queues'
 
 const NEW_PASSWORD = 'Frankfurter-Kranz-mit-Buttercreme-2026'
 const SECOND_PASSWORD = 'Handkaes-mit-Musik-am-Mainufer-2027'
@@ -244,7 +245,7 @@ test.group('Kontowiederherstellung schließt jede Tür', (group) => {
       password: SECOND_PASSWORD,
     })
     assert.equal(unproven.response.location, '/register/sent')
-    await new Promise((resolve) => setTimeout(resolve, 500))
+    await mailsSettled()
     assert.lengthOf(smtpSink.to('laden@example.com'), 1)
 
     assert.equal((await confirmLink(new Agent(), link)).status, 200)

@@ -11,6 +11,7 @@ import { addTransactions } from '#tests/functional/merchant/fixtures'
 import { InvoiceIssuer } from '#services/invoices/invoice_issuer'
 import { InvoiceRunService } from '#services/invoices/invoice_run_service'
 import { testPeriod } from '#tests/functional/invoices/fixtures'
+import { mailsSettled } from '#tests/helpers/queues'
 
 /*
 | Support decides access requests in /admin (the customer's page), with the same
@@ -188,7 +189,7 @@ test.group('Invoice mails follow the roles', (group) => {
 
     await mailTo('inhaber@example.com', invoice.number!, 20_000)
     await mailTo('accountant@example.com', invoice.number!, 20_000)
-    await new Promise((resolve) => setTimeout(resolve, 1500))
+    await mailsSettled()
     const toViewer = smtpSink.mails.filter((m) => recipients(m).includes('viewer@example.com'))
     assert.lengthOf(toViewer, 0)
   }).timeout(60_000)

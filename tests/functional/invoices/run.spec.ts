@@ -22,6 +22,7 @@ import {
   waitForRun,
   waitUntil,
 } from '#tests/functional/invoices/fixtures'
+import { mailsSettled } from '#tests/helpers/queues'
 
 /** Three customers: two with something to bill, one with nothing. */
 async function seedCustomers(period = testPeriod()) {
@@ -163,7 +164,7 @@ test.group('Invoices / exactly one invoice per customer and period', (group) => 
     assert.equal(after[0].number, before.number)
     assert.equal(after[0].fileSha256, before.fileSha256)
     assert.equal((await stat(storage.resolve(before.filePath!))).mtimeMs, mtime)
-    await new Promise((resolve) => setTimeout(resolve, 1500))
+    await mailsSettled()
     const mails = smtpSink.mails.filter(
       (m) =>
         m.parsed.subject?.includes(before.number!) &&
