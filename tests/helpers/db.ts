@@ -1,7 +1,7 @@
 import env from '#start/env'
 import db from '@adonisjs/lucid/services/db'
 import redis from '@adonisjs/redis/services/main'
-import { getQueue } from '#services/queue/queues'
+import { getQueue, QUEUE_NAMES } from '#services/queue/queues'
 
 const TABLES = [
   'report_deliveries',
@@ -57,4 +57,7 @@ export async function resetState() {
   if (tags.length) await redis.del(...tags)
   /* the same: one-delivery mails (PortalMail.once) are remembered by keys made of ids */
   await getQueue('mail').clean(0, 100_000, 'completed')
+  /* failed jobs of an earlier test (kept 90 days, as in production) would show on the admin
+     dashboard and job pages of the next one */
+  for (const name of QUEUE_NAMES) await getQueue(name).clean(0, 100_000, 'failed')
 }
