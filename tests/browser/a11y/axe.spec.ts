@@ -8,6 +8,7 @@ import router from '@adonisjs/core/services/router'
 import { resetState } from '#tests/helpers/db'
 import { createStaff, totpCode } from '#tests/helpers/staff'
 import { createMerchant } from '#tests/helpers/auth'
+import { OneTimeTokenService } from '#services/account/one_time_token_service'
 import { addTransactions } from '#tests/functional/merchant/fixtures'
 import { TicketService } from '#services/admin/ticket_service'
 import { InvoiceIssuer } from '#services/invoices/invoice_issuer'
@@ -173,10 +174,14 @@ for (const lang of ['de', 'en'] as const) {
         '/datenschutz',
         '/agb',
         ...(hasRoute('legal.accessibility') ? ['/barrierefreiheit'] : []),
+        /* a mailed link's confirmation page (the button that confirms) */
+        `/account/email/confirm/${await OneTimeTokenService.issue(m.user, 'email_change', 'neu@a11y.example')}`,
         '/no-such-page',
       ]
       for (const path of publicPaths) {
-        await page.goto(path)
+        /* the page itself is audited, not an error page or a redirect in its place */
+        const response = await page.goto(path)
+        assert.equal(response?.status(), path === '/no-such-page' ? 404 : 200, path)
         findings.push(...(await audit(page, `${lang} ${path}`)))
       }
 
@@ -220,7 +225,9 @@ for (const lang of ['de', 'en'] as const) {
         '/account/privacy',
       ]
       for (const path of merchantPaths) {
-        await page.goto(path)
+        const response = await page.goto(path)
+        assert.equal(response?.status(), 200, path)
+        assert.equal(new URL(page.url()).pathname, path.split('?')[0], `${path} stayed itself`)
         findings.push(...(await audit(page, `${lang} ${path}`)))
       }
 
