@@ -140,6 +140,16 @@ export const twoFactorCodeValidator = formValidator(
   vine.object({ code: vine.string().trim().maxLength(32) })
 )
 
+/* Turning two-factor on: the current password (a session alone must not bind an authenticator
+   that the account's owner does not hold) and the first code. */
+export const twoFactorEnableValidator = formValidator(
+  PREFIX,
+  vine.object({
+    current_password: vine.string().maxLength(PASSWORD_MAX),
+    code: vine.string().trim().maxLength(32),
+  })
+)
+
 /* Turning two-factor off: the current password and a code. */
 export const twoFactorDisableValidator = formValidator(
   PREFIX,

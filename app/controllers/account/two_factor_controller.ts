@@ -6,9 +6,11 @@ import {
   twoFactorCodeValidator,
   twoFactorDisableValidator,
   twoFactorRequireValidator,
+  twoFactorEnableValidator,
 } from '#validators/account'
 import { LOCALE_COOKIE } from '#middleware/detect_user_locale_middleware'
 import { LoginService } from '#services/account/login_service'
+import { AccountService } from '#services/account/account_service'
 import { TwoFactorService } from '#services/account/two_factor_service'
 import { flashFieldError } from '#helpers/form_feedback'
 import { OutOfScope } from '#services/merchant/customer_scope'
@@ -81,9 +83,16 @@ export default class TwoFactorController {
     return view.render('pages/account/two_factor', { enabled: false, enrolment, secret, owned })
   }
 
-  async enable({ auth, request, session, response, i18n }: HttpContext) {
+  async enable(ctx: HttpContext) {
+    const { auth, request, session, response, i18n } = ctx
     const user = auth.use('web').user!
-    const { code } = await request.validateUsing(twoFactorCodeValidator)
+    const { code, current_password: password } =
+      await request.validateUsing(twoFactorEnableValidator)
+    /* wrong ones count like failed logins: a stolen session cannot guess on */
+    if (!(await AccountService.checkCurrentPassword(user, password, { ip: request.ip(), i18n }))) {
+      flashFieldError(ctx, 'current_password', i18n.t('account.password.wrong_current'))
+      return response.redirect().toRoute('account.two_factor.show')
+    }
     const secret =
       encryption.decrypt<string>(session.get(PENDING_SECRET, ''), pendingPurpose(user.id)) ?? null
     const codes = secret ? await TwoFactorService.enable(user, secret, code) : null

@@ -77,17 +77,29 @@ test.group('Zwei-Faktor-Anmeldung für Händler', (group) => {
     /* a wrong code does not switch it on */
     const wrong = await agent.post(
       '/account/two-factor',
-      { code: '000000' },
+      { current_password: password, code: '000000' },
       { csrfFrom: '/account/two-factor' }
     )
     assert.equal(wrong.location, '/account/two-factor')
     assert.include((await agent.follow(wrong)).text, 'Der Code ist nicht korrekt')
     await user.refresh()
     assert.isNull(user.totpEnabledAt)
+    /* nor does the right code without the account's password (a session alone, e.g. a
+       browser left open, must not bind someone else's authenticator) */
+    const noPassword = await agent.post(
+      '/account/two-factor',
+      { current_password: 'nicht-das-passwort', code: await totpCode(secret) },
+      { csrfFrom: '/account/two-factor' }
+    )
+    assert.equal(noPassword.location, '/account/two-factor')
+    assert.include((await agent.follow(noPassword)).text, 'Das aktuelle Passwort ist nicht korrekt')
+    await user.refresh()
+    assert.isNull(user.totpEnabledAt)
+    assert.equal(user.failedLoginCount, 1, 'a wrong password counts like a failed login')
 
     const done = await agent.post(
       '/account/two-factor',
-      { code: await totpCode(secret) },
+      { current_password: password, code: await totpCode(secret) },
       { csrfFrom: '/account/two-factor' }
     )
     assert.equal(done.location, '/account/two-factor/recovery-codes')

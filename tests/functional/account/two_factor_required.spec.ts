@@ -149,7 +149,7 @@ test.group('Zwei-Faktor-Anmeldung für alle Benutzer eines Kunden', (group) => {
     const secret = secretFromEnrolmentPage(enrolment.text)
     const enabled = await coAgent.post(
       '/account/two-factor',
-      { code: await totpCode(secret) },
+      { current_password: viewer.password, code: await totpCode(secret) },
       { csrfFrom: '/account/two-factor' }
     )
     assert.equal(enabled.location, '/account/two-factor/recovery-codes')
