@@ -15,6 +15,7 @@ import {
   credentialsFingerprint,
   OneTimeTokenService,
 } from '#services/account/one_time_token_service'
+import TwoFactorResetMail from '#mails/two_factor_reset_mail'
 
 /** What support may do to a merchant account (/admin/users/:id/actions/:action). */
 export const ACCOUNT_ACTIONS = [
@@ -25,6 +26,7 @@ export const ACCOUNT_ACTIONS = [
   'enable',
   'resend_verification',
   'unlink',
+  'reset_two_factor',
 ] as const
 export type AccountAction = (typeof ACCOUNT_ACTIONS)[number]
 
@@ -48,6 +50,8 @@ export function availableActions(user: User): AccountAction[] {
   if (user.state !== 'disabled') actions.push('disable')
   if (user.state === 'disabled') actions.push('enable')
   if (user.state === 'pending_verification') actions.push('resend_verification')
+  /* the authenticator is lost: support checks who calls, then the password alone signs in */
+  if (user.totpEnabledAt) actions.push('reset_two_factor')
   return actions
 }
 
@@ -92,7 +96,33 @@ export const AccountStateService = {
         return (await this.resendVerification(user, actor)) ? { ok: true } : NOT_APPLICABLE
       case 'unlink':
         return this.unlinkCustomer(user, input.customerId ?? null, actor)
+      case 'reset_two_factor':
+        return (await this.resetTwoFactor(user, actor)) ? { ok: true } : NOT_APPLICABLE
     }
+  },
+
+  /**
+   * Support switches a merchant's two-factor sign-in off (the phone with the authenticator is
+   * lost, and the recovery codes with it): key and recovery codes are deleted, every session
+   * ends, the merchant is told by mail. A customer that requires two-factor hides its data
+   * again until the merchant enrols anew.
+   */
+  async resetTwoFactor(user: User, actor: AuditActor) {
+    if (!user.totpEnabledAt) return false
+    user.totpSecret = null
+    user.totpEnabledAt = null
+    user.recoveryCodes = null
+    await user.save()
+    const ended = await SessionRegistry.endUserSessions(user)
+    await LiveRevocation.userAccessEnded(user.id)
+    await AuditService.record({
+      action: 'account.two_factor_reset',
+      actor,
+      subjectUserId: user.id,
+      meta: { sessionsEnded: ended },
+    })
+    await mail.sendLater(new TwoFactorResetMail(user.email, user.locale))
+    return true
   },
 
   /** Locks the account (reason `failed_logins` mails the owner), ends all sessions, audits. */

@@ -6,7 +6,9 @@ import { Agent } from '#tests/helpers/agent'
 import { smtpSink } from '#tests/helpers/services'
 import { recipients } from '#demo/smtp_sink'
 import { resetState } from '#tests/helpers/db'
-import { createMerchant, loginAs, confirmLink } from '#tests/helpers/auth'
+import { createMerchant, loginAs, confirmLink, mailTo } from '#tests/helpers/auth'
+import { Totp } from '#services/security/totp'
+import { DateTime } from 'luxon'
 import { createStaff, loginStaff, type TestStaff } from '#tests/helpers/staff'
 
 async function staffAgent(role: 'agent' | 'admin' = 'agent') {
@@ -104,6 +106,42 @@ test.group('Admin users', (group) => {
     const page = await agent.get(detail)
     assert.include(page.text, 'Durch den Support gesperrt')
     assert.include(page.text, 'Verdacht auf Missbrauch')
+  })
+
+  test('support resets a merchant’s lost two-factor: key and codes gone, sessions ended, mail sent, password alone signs in', async ({
+    assert,
+  }) => {
+    const merchant = await createMerchant({ email: 'handy-weg@example.com' })
+    const merchantAgent = new Agent()
+    await loginAs(merchantAgent, merchant.user.email, merchant.password)
+    merchant.user.totpSecret = Totp.encryptSecret(Totp.newSecret())
+    merchant.user.totpEnabledAt = DateTime.now()
+    merchant.user.recoveryCodes = Totp.newRecoveryCodes().stored
+    await merchant.user.save()
+
+    const { agent, staff } = await staffAgent()
+    const detail = `/admin/users/${merchant.user.id}`
+    assert.include((await agent.get(detail)).text, 'Zwei-Faktor zurücksetzen')
+    const done = await agent.post(
+      `${detail}/actions/reset_two_factor`,
+      { confirmed: '1' },
+      { csrfFrom: detail }
+    )
+    assert.include((await agent.follow(done)).text, 'Die Zwei-Faktor-Anmeldung ist zurückgesetzt')
+    const user = await User.findOrFail(merchant.user.id)
+    assert.isNull(user.totpSecret)
+    assert.isNull(user.totpEnabledAt)
+    assert.isNull(user.recoveryCodes)
+    /* the open session is gone; the password alone signs in again */
+    assert.match((await merchantAgent.get('/')).location ?? '', /^\/login/)
+    await loginAs(new Agent(), merchant.user.email, merchant.password)
+    const mail = await mailTo('handy-weg@example.com', 'Zwei-Faktor-Anmeldung wurde zurückgesetzt')
+    assert.include(mail.parsed.text ?? '', 'gleich wieder ein')
+    const event = await AuditEvent.query().where('action', 'account.two_factor_reset').firstOrFail()
+    assert.equal(event.actorId, staff.staff.id)
+    assert.equal(event.subjectUserId, user.id)
+    /* nothing left to reset: the action is no longer offered */
+    assert.notInclude((await agent.get(detail)).text, 'Zwei-Faktor zurücksetzen')
   })
 
   test('without JavaScript an action first shows a confirm page; nothing changes until confirmed', async ({
