@@ -54,6 +54,27 @@ async function assertEndedWithin1s(assert: any, live: LiveClient, since: number)
   assert.isBelow(endedAt! - since, 1000)
 }
 
+/**
+ * The ended session tries again, as the browser does after its reconnect delay (3 s, longer
+ * than `receives` watches): the stream or its subscription is refused.
+ */
+async function assertRefusedAgain(
+  assert: any,
+  live: LiveClient,
+  channel: string,
+  cleanup: Cleanup
+) {
+  const again = new LiveClient(live.agent)
+  cleanup(() => again.close())
+  const opened = await again.open().then(
+    () => true,
+    () => false
+  )
+  if (!opened) return
+  const answer = await again.subscribe(channel)
+  assert.notEqual(answer.status, 204, 'the ended session subscribed again')
+}
+
 test.group('Live feed: a right that ends ends the stream', (group) => {
   group.each.setup(() => resetState())
 
@@ -71,6 +92,7 @@ test.group('Live feed: a right that ends ends the stream', (group) => {
     await AccountStateService.lock(merchant.user, 'by_support', { type: 'staff', id: 1 }, 'Test')
     await assertEndedWithin1s(assert, live, lockedAt)
     assert.isFalse(await receives(live, tid, token), 'a transaction after the lock arrived')
+    await assertRefusedAgain(assert, live, transactionsChannel(merchant.customers[0].id), cleanup)
   })
 
   test('disabling the account ends its stream', async ({ assert, cleanup }) => {
@@ -81,6 +103,7 @@ test.group('Live feed: a right that ends ends the stream', (group) => {
     await AccountStateService.disable(merchant.user, { type: 'staff', id: 1 })
     await assertEndedWithin1s(assert, live, disabledAt)
     assert.isFalse(await receives(live, merchant.terminals[0].terminalId, token))
+    await assertRefusedAgain(assert, live, transactionsChannel(merchant.customers[0].id), cleanup)
   })
 
   test('a password change on the account page ends the streams of the other session', async ({
@@ -105,6 +128,12 @@ test.group('Live feed: a right that ends ends the stream', (group) => {
     assert.include((await agent.follow(done)).text, 'Ihr Passwort wurde geändert.')
     await assertEndedWithin1s(assert, elsewhere, changedAt)
     assert.isFalse(await receives(elsewhere, merchant.terminals[0].terminalId, token))
+    await assertRefusedAgain(
+      assert,
+      elsewhere,
+      transactionsChannel(merchant.customers[0].id),
+      cleanup
+    )
   })
 
   test('„Andere Sitzungen abmelden“ ends the other session’s stream, not this one’s', async ({
