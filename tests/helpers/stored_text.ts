@@ -84,3 +84,21 @@ export function holdingDigits(texts: string[], digits: string) {
       .includes(digits)
   )
 }
+
+/**
+ * The log file from `offset` on, once everything logged before this call is in it: the file
+ * target writes from its own thread, so a marker line is logged and waited for (up to 30 s on
+ * a loaded machine). Fails when the log file is not written at all — a check of the log must
+ * not pass because there is no log.
+ */
+export async function logTextFlushed(offset: number) {
+  const { default: logger } = await import('@adonisjs/core/services/logger')
+  const marker = `log-flushed-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`
+  logger.info(marker)
+  for (let i = 0; i < 300; i++) {
+    const text = await logTextSince(offset)
+    if (text.includes(marker)) return text
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  throw new Error(`the log file ${logPath()} did not receive the marker line within 30 s`)
+}
