@@ -14,6 +14,7 @@ import { smtpSink } from '#tests/helpers/services'
 import { Agent, type AgentResponse } from '#tests/helpers/agent'
 import { createMerchant, loginAs, mailTo, linkIn, pathOf } from '#tests/helpers/auth'
 import { createStaff, loginStaff } from '#tests/helpers/staff'
+import { logOffset, logTextFlushed } from '#tests/helpers/stored_text'
 
 /*
 | „Dokumente“ (issue 18, point 4): support uploads a customer's PDF in /admin or
@@ -486,6 +487,7 @@ test.group('Documents: the merchant page', (group) => {
   })
 
   test('a changed file is never sent: 500 and logged', async ({ assert }) => {
+    const offset = await logOffset()
     const { customer, password } = await team()
     const { agent: staff } = await staffAgent()
     await upload(
@@ -508,6 +510,9 @@ test.group('Documents: the merchant page', (group) => {
       'Dieses Dokument kann gerade nicht bereitgestellt werden'
     )
     assert.equal(await receiptCount(), 0)
+    const log = await logTextFlushed(offset)
+    assert.include(log, 'stored document failed its SHA-256 check; download refused')
+    assert.include(log, `"document":${row.id}`)
   })
 
   test('a new document is mailed to owner and accountant in their language, not to the viewer', async ({

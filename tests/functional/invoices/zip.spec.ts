@@ -13,6 +13,7 @@ import { Agent } from '#tests/helpers/agent'
 import { WebProcess } from '#tests/helpers/web_process'
 import { createMerchant, loginAs } from '#tests/helpers/auth'
 import { InvoiceStorage, sha256 } from '#services/invoices/invoice_storage'
+import { logOffset, logTextFlushed } from '#tests/helpers/stored_text'
 
 type Seeded = { number: string; pdf: string; xml: string }
 
@@ -232,6 +233,7 @@ test.group('Invoices / ZIP of the archive', (group) => {
   test('a file that no longer matches its SHA-256 refuses the ZIP and is logged', async ({
     assert,
   }) => {
+    const offset = await logOffset()
     const merchant = await createMerchant()
     const seeded = await seedArchive(merchant.customers[0].id, 2025, 3)
     const storage = new InvoiceStorage()
@@ -242,5 +244,8 @@ test.group('Invoices / ZIP of the archive', (group) => {
     const response = await agent.get('/invoices.zip?year=2025')
     assert.equal(response.status, 503)
     assert.notEqual(response.headers.get('content-type'), 'application/zip')
+    const log = await logTextFlushed(offset)
+    assert.include(log, 'archived invoice file failed its SHA-256 check; invoice ZIP refused')
+    assert.include(log, seeded[1].number)
   })
 })
