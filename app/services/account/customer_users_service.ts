@@ -78,6 +78,8 @@ export const CustomerUsersService = {
       .join('users', 'users.id', 'access_requests.user_id')
       .whereIn('access_requests.customer_id', ids)
       .where('access_requests.status', 'pending')
+      /* a registration whose address is not confirmed yet is nobody to decide on */
+      .whereNotNull('users.email_verified_at')
       .orderBy('access_requests.id')
       .select(
         'access_requests.id',
@@ -208,6 +210,7 @@ export const CustomerUsersService = {
       .where('id', requestId)
       .where('status', 'pending')
       .whereIn('customer_id', this.ownedIds(trx, owner))
+      .whereIn('user_id', trx.from('users').whereNotNull('email_verified_at').select('id'))
       .forUpdate()
       .first()
     if (!row) throw new OutOfScope()

@@ -138,7 +138,8 @@ export const RegistrationService = {
       subjectUserId: user.id,
       meta: { customerId, provenBy: 'registration' },
     })
-    await CustomerClaim.notifyOwners(customerId, user.email)
+    /* the owners hear of it once the address is confirmed (verify): anyone can type an address */
+    if (user.emailVerifiedAt) await CustomerClaim.notifyOwners(customerId, user.email)
   },
 
   /** Mails the confirmation link, bound to the credentials stored right now. */
@@ -163,8 +164,18 @@ export const RegistrationService = {
     if (!user) return null
     /* links mailed before fingerprints existed carry none (they expire within 24 h) */
     if (token.payload !== null && token.payload !== credentialsFingerprint(user)) return null
+    /* requests made at registration wait for the confirmation before the owners are told */
+    const waiting = await db
+      .from('access_requests')
+      .where({ user_id: user.id, status: 'pending' })
+      .select('customer_id')
     const state = await AccountStateService.verifyEmail(user)
-    if (state) await this.settleOwnership(user)
+    if (state) {
+      for (const request of waiting) {
+        await CustomerClaim.notifyOwners(Number(request.customer_id), user.email)
+      }
+      await this.settleOwnership(user)
+    }
     return state
   },
 

@@ -8,6 +8,7 @@ import type { CustomerRole } from '#models/customer_user'
 import { Agent, type AgentResponse } from '#tests/helpers/agent'
 import { resetState } from '#tests/helpers/db'
 import { smtpSink } from '#tests/helpers/services'
+import { mailsSettled } from '#tests/helpers/queues'
 import {
   createCustomer,
   createMerchant,
@@ -206,6 +207,46 @@ test.group('Access model: access requests', (group) => {
       .first()
     assert.equal(link?.role, 'owner')
     assert.isNull(await requestIdFor('inhaberin@example.com'))
+  })
+
+  test('owners hear of a co-registrant only once the address is confirmed; until then there is nothing to approve', async ({
+    assert,
+  }) => {
+    const { owner, customer, terminal } = await customerWithData()
+    const response = await new Agent().post(
+      '/register',
+      {
+        email: 'unbestaetigt@example.com',
+        password: DEFAULT_PASSWORD,
+        password_confirmation: DEFAULT_PASSWORD,
+        consent: 'on',
+        customer_number: customer.customerNumber,
+        terminal_id: terminal.terminalId,
+      },
+      { csrfFrom: '/register' }
+    )
+    assert.equal(response.location, '/register/sent')
+    const link = linkIn(await mailTo('unbestaetigt@example.com', 'bestätigen'), '/verify-email/')
+    await mailsSettled()
+    /* anyone can type an address: no mail to the owner, nothing listed, nothing to approve */
+    assert.lengthOf(smtpSink.to('inhaber@example.com'), 0)
+    const ownerAgent = new Agent()
+    await loginAs(ownerAgent, 'inhaber@example.com', owner.password)
+    assert.notInclude((await ownerAgent.get('/account/users')).text, 'unbestaetigt@example.com')
+    const request = (await requestIdFor('unbestaetigt@example.com'))!
+    const early = await ownerAgent.post(
+      `/account/users/requests/${request.id}/approve`,
+      { role: 'viewer' },
+      { csrfFrom: '/account/users' }
+    )
+    assert.equal(early.status, 404)
+    assert.equal((await requestIdFor('unbestaetigt@example.com'))!.status, 'pending')
+
+    /* confirmed: the owner is told and sees the request */
+    await confirmLink(new Agent(), pathOf(link))
+    const notice = await mailTo('inhaber@example.com', 'Zugriffsanfrage')
+    assert.include(notice.parsed.text ?? '', 'unbestaetigt@example.com')
+    assert.include((await ownerAgent.get('/account/users')).text, 'unbestaetigt@example.com')
   })
 
   test('a co-registrant sees nothing until the owner approves from the mail', async ({
