@@ -30,6 +30,7 @@ export class InvoiceIssuer {
   async prepare(customerId: number, period: BillingPeriod, now = DateTime.now()) {
     const existing = await this.#existing(customerId, period)
     if (existing) return { status: 'ready', invoice: existing, created: false } as PrepareResult
+    await assertGermanVat(customerId)
 
     const data = await loadBillingData(customerId, period)
     const computed = computeInvoice(data.terminals, data.usage, tariff)
@@ -124,6 +125,28 @@ export class InvoiceIssuer {
 
   #existing(customerId: number, period: BillingPeriod) {
     return Invoice.query().where('customer_id', customerId).where('period_key', period.key).first()
+  }
+}
+
+/**
+ * The tariff bills German VAT (19 %, category S) only. A customer based abroad needs another
+ * tax treatment (reverse charge for EU businesses, not taxable in Germany outside the EU), and
+ * an issued invoice can never be changed: its invoice is refused before a number is taken, and
+ * the run shows the customer as failed with this reason.
+ */
+export class UnsupportedTaxCase extends Error {}
+
+async function assertGermanVat(customerId: number) {
+  const customer = await db
+    .from('customers')
+    .where('id', customerId)
+    .select('customer_number', 'country')
+    .first()
+  const country = String(customer?.country ?? 'DE').toUpperCase()
+  if (country !== 'DE') {
+    throw new UnsupportedTaxCase(
+      `customer ${customer?.customer_number} is based in ${country}: the portal bills German VAT only; invoice this customer outside the portal (reverse charge / not taxable in Germany)`
+    )
   }
 }
 

@@ -129,4 +129,24 @@ test.group('Invoices / cancellation (GoBD correction)', (group) => {
       3
     )
   })
+
+  test('a customer based abroad gets no invoice with German VAT, and no number is used up', async ({
+    assert,
+  }) => {
+    const { customer } = await createCustomer({ terminals: [{ monthlyFeeMinor: 1990 }] })
+    customer.country = 'AT'
+    customer.vatId = 'ATU12345678'
+    await customer.save()
+    const issuer = new InvoiceIssuer()
+    await assert.rejects(
+      () => issuer.prepare(customer.id, testPeriod()),
+      /based in AT: the portal bills German VAT only/
+    )
+    assert.lengthOf(await Invoice.query().where('customer_id', customer.id), 0)
+    /* the next German customer's invoice takes the number that was free */
+    const german = await createCustomer({ terminals: [{ monthlyFeeMinor: 1990 }] })
+    const prepared = await issuer.prepare(german.customer.id, testPeriod())
+    assert.equal(prepared.status, 'ready')
+    if (prepared.status === 'ready') assert.match(prepared.invoice.number!, /-000001$/)
+  })
 })
