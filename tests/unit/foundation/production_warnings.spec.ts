@@ -1,5 +1,4 @@
 import { test } from '@japa/runner'
-import env from '#start/env'
 import {
   missingOperatorDetails,
   operatorDetailsWarning,
@@ -7,8 +6,9 @@ import {
 } from '#start/production_warnings'
 
 /* what a production process says at start when it would show merchants the demo company,
-   send cookies without Secure or share one login limit between all visitors */
-const OPERATOR = {
+   send cookies without Secure or share one login limit between all visitors (settings are
+   passed in: the process's own environment, which child processes inherit, stays untouched) */
+const OPERATOR: Record<string, string> = {
   OPERATOR_NAME: 'Netz GmbH',
   OPERATOR_STREET: 'Hauptstraße 1',
   OPERATOR_POSTAL_CODE: '10115',
@@ -25,32 +25,24 @@ const OPERATOR = {
 }
 
 test.group('Production warnings', () => {
-  test('the demo company, http:// and no trusted proxy are each named', ({ assert, cleanup }) => {
-    const saved = { APP_URL: env.get('APP_URL'), TRUSTED_PROXIES: env.get('TRUSTED_PROXIES') }
-    const savedOperator = Object.fromEntries(
-      Object.keys(OPERATOR).map((name) => [name, env.get(name as keyof typeof OPERATOR)])
-    )
-    cleanup(() => {
-      for (const [name, value] of Object.entries({ ...saved, ...savedOperator })) {
-        env.set(name as any, value as any)
-      }
-    })
-    for (const name of Object.keys(OPERATOR)) env.set(name as any, '' as any)
-    env.set('APP_URL', 'http://portal.example.de')
-    env.set('TRUSTED_PROXIES', [] as any)
-
-    assert.sameMembers(missingOperatorDetails(), Object.keys(OPERATOR))
-    const warnings = productionWarnings()
+  test('the demo company, http:// and no trusted proxy are each named', ({ assert }) => {
+    const demo = (name: string): unknown =>
+      ({ APP_URL: 'http://portal.example.de', TRUSTED_PROXIES: [] })[name]
+    assert.sameMembers(missingOperatorDetails(demo), Object.keys(OPERATOR))
+    const warnings = productionWarnings(demo)
     assert.lengthOf(warnings, 3)
     assert.include(warnings[0], 'OPERATOR_IBAN')
     assert.include(warnings[0], 'an issued invoice cannot be changed')
     assert.include(warnings[1], 'APP_URL is not https://')
     assert.include(warnings[2], 'TRUSTED_PROXIES is empty')
 
-    for (const [name, value] of Object.entries(OPERATOR)) env.set(name as any, value as any)
-    env.set('APP_URL', 'https://portal.example.de')
-    env.set('TRUSTED_PROXIES', ['127.0.0.1'] as any)
-    assert.isNull(operatorDetailsWarning())
-    assert.deepEqual(productionWarnings(), [])
+    const ready = (name: string): unknown =>
+      ({
+        ...OPERATOR,
+        APP_URL: 'https://portal.example.de',
+        TRUSTED_PROXIES: ['127.0.0.1'],
+      })[name]
+    assert.isNull(operatorDetailsWarning(ready))
+    assert.deepEqual(productionWarnings(ready), [])
   })
 })
