@@ -4,6 +4,7 @@ import { emailChangeValidator } from '#validators/account'
 import { AccountService } from '#services/account/account_service'
 import { OneTimeTokenService } from '#services/account/one_time_token_service'
 import { flashFieldError } from '#helpers/form_feedback'
+import { confirmLinkPage } from '#helpers/confirm_link_page'
 
 /** „E-Mail-Adresse ändern“: takes effect when the new address confirms; the old one is told. */
 export default class AccountEmailController {
@@ -25,18 +26,17 @@ export default class AccountEmailController {
   }
 
   /** The mailed link only asks (mail scanners open links); the button changes the address. */
-  async confirmPage({ params, response, view, i18n }: HttpContext) {
-    response.header('Referrer-Policy', 'no-referrer')
-    response.header('Cache-Control', 'no-store')
-    if (!(await OneTimeTokenService.find(params.token, 'email_change'))) {
-      response.status(410)
-      return view.render('pages/account/email_confirmed', { changed: false })
-    }
-    return view.render('pages/shared/confirm_link', {
-      title: i18n.t('account.email.confirm_title'),
-      text: i18n.t('account.email.confirm_text'),
-      button: i18n.t('account.email.confirm_button'),
-      action: urlFor('account.email.confirm.store', { token: params.token }),
+  async confirmPage(ctx: HttpContext) {
+    const token = ctx.params.token
+    return confirmLinkPage(ctx, {
+      valid: !!(await OneTimeTokenService.find(token, 'email_change')),
+      keys: {
+        title: 'account.email.confirm_title',
+        text: 'account.email.confirm_text',
+        button: 'account.email.confirm_button',
+      },
+      action: urlFor('account.email.confirm.store', { token }),
+      invalid: { view: 'pages/account/email_confirmed', data: { changed: false } },
     })
   }
 

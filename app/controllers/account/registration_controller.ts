@@ -4,6 +4,7 @@ import { OneTimeTokenService } from '#services/account/one_time_token_service'
 import { registerValidator } from '#validators/account'
 import { RegistrationService } from '#services/account/registration_service'
 import { flashFieldError, passwordProblemMessage } from '#helpers/form_feedback'
+import { confirmLinkPage } from '#helpers/confirm_link_page'
 
 /** „Registrieren“ and the e-mail confirmation link. */
 export default class RegistrationController {
@@ -33,18 +34,17 @@ export default class RegistrationController {
   }
 
   /** The mailed link only asks (mail scanners open links); the button confirms. */
-  async confirmPage({ params, response, view, i18n }: HttpContext) {
-    response.header('Referrer-Policy', 'no-referrer')
-    response.header('Cache-Control', 'no-store')
-    if (!(await OneTimeTokenService.find(params.token, 'verify_email'))) {
-      response.status(410)
-      return view.render('pages/account/verified', { outcome: null })
-    }
-    return view.render('pages/shared/confirm_link', {
-      title: i18n.t('account.verify.confirm_title'),
-      text: i18n.t('account.verify.confirm_text'),
-      button: i18n.t('account.verify.confirm_button'),
-      action: urlFor('account.verify.store', { token: params.token }),
+  async confirmPage(ctx: HttpContext) {
+    const token = ctx.params.token
+    return confirmLinkPage(ctx, {
+      valid: !!(await OneTimeTokenService.find(token, 'verify_email')),
+      keys: {
+        title: 'account.verify.confirm_title',
+        text: 'account.verify.confirm_text',
+        button: 'account.verify.confirm_button',
+      },
+      action: urlFor('account.verify.store', { token }),
+      invalid: { view: 'pages/account/verified', data: { outcome: null } },
     })
   }
 

@@ -1,6 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { urlFor } from '@adonisjs/core/services/url_builder'
 import { ChangeRequestService } from '#services/changes/change_request_service'
+import { confirmLinkPage } from '#helpers/confirm_link_page'
 
 /**
  * The link in the confirmation mail of a bank-account change. No login: it goes
@@ -9,18 +10,17 @@ import { ChangeRequestService } from '#services/changes/change_request_service'
  */
 export default class ConfirmationsController {
   /** The mailed link only asks (mail scanners open links); the button confirms. */
-  async ask({ params, response, view, i18n }: HttpContext) {
-    response.header('Referrer-Policy', 'no-referrer')
-    response.header('Cache-Control', 'no-store')
-    if (!(await ChangeRequestService.awaitingConfirmation(params.token))) {
-      response.status(410)
-      return view.render('pages/changes/confirmed', { confirmed: false })
-    }
-    return view.render('pages/shared/confirm_link', {
-      title: i18n.t('changes.confirm.ask_title'),
-      text: i18n.t('changes.confirm.ask_text'),
-      button: i18n.t('changes.confirm.ask_button'),
-      action: urlFor('changes.confirm.store', { token: params.token }),
+  async ask(ctx: HttpContext) {
+    const token = ctx.params.token
+    return confirmLinkPage(ctx, {
+      valid: !!(await ChangeRequestService.awaitingConfirmation(token)),
+      keys: {
+        title: 'changes.confirm.ask_title',
+        text: 'changes.confirm.ask_text',
+        button: 'changes.confirm.ask_button',
+      },
+      action: urlFor('changes.confirm.store', { token }),
+      invalid: { view: 'pages/changes/confirmed', data: { confirmed: false } },
     })
   }
 

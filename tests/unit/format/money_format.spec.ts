@@ -1,5 +1,6 @@
 import { test } from '@japa/runner'
 import { formatMoney } from '#services/format/formatters'
+import { seededRandom } from '#tests/helpers/random'
 
 /*
 | formatMoney writes euros by hand for speed (a list page has 50 amounts); it must give
@@ -50,15 +51,7 @@ test.group('Money format: euros as Intl writes them', () => {
   })
 
   test('100,000 random amounts give the same text', ({ assert }) => {
-    /* mulberry32: deterministic (a failure can be reproduced) and without a short cycle — the
-       multiplicative generator used before lost precision beyond 2^53 and repeated after ~10k */
-    let state = 19
-    const random = () => {
-      state = (state + 0x6d2b79f5) | 0
-      let t = Math.imul(state ^ (state >>> 15), 1 | state)
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-      return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-    }
+    const random = seededRandom(19)
     const seen = new Set<string>()
     for (let i = 0; i < 100_000; i++) {
       const digits = 1 + Math.floor(random() * 13)

@@ -1,6 +1,7 @@
 import { test } from '@japa/runner'
 import { allocate, netOf, sumMinor } from '#services/money/amounts'
 import { validatePayout } from '#services/ingest/money_items'
+import { seededRandom } from '#tests/helpers/random'
 
 test.group('Money: sums and splits to the cent', () => {
   test('allocate splits {total} by {weights} into {parts}')
@@ -21,15 +22,7 @@ test.group('Money: sums and splits to the cent', () => {
     })
 
   test('every split of random totals adds up exactly', ({ assert }) => {
-    /* mulberry32: deterministic (a failure can be reproduced) and without a short cycle — the
-       multiplicative generator used before lost precision beyond 2^53 and repeated after ~10k */
-    let state = 42
-    const random = () => {
-      state = (state + 0x6d2b79f5) | 0
-      let t = Math.imul(state ^ (state >>> 15), 1 | state)
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-      return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-    }
+    const random = seededRandom(42)
     const next = () => Math.floor(random() * 2 ** 31)
     for (let round = 0; round < 2000; round++) {
       const total = (next() % 2_000_000) - 1_000_000

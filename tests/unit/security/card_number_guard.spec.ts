@@ -1,5 +1,6 @@
 import { test } from '@japa/runner'
 import { containsPan, maskPans } from '#services/security/card_number_guard'
+import { seededRandom } from '#tests/helpers/random'
 
 /** `\uXXXX` spelled out, as a JSON text or a pasted source string carries it. */
 const escaped = (text: string) =>
@@ -134,13 +135,7 @@ test.group('Card-number guard: what counts as a card number', () => {
     assert,
   }) => {
     /* deterministic pseudo-random generator: a failure can be reproduced */
-    let seed = 1401
-    const random = () => {
-      seed = (seed + 0x6d2b79f5) | 0
-      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-      return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-    }
+    const random = seededRandom(1401)
     const pick = (chars: string[]) => chars[Math.floor(random() * chars.length)]
     const pieces = [...'0123456789123456789', ' ', '-', '.', '/', '_', ',', 'x', '\n', '+', 'DE']
     let masked = 0
