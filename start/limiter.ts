@@ -18,25 +18,22 @@ import { limitKeyAddress } from '#services/security/client_address'
 /** The client's address as a limit key: an IPv6 client by its /64 (client_address.ts). */
 const ipKey = (ctx: HttpContext) => `ip_${limitKeyAddress(ctx.request.ip())}`
 
+/** A form's ceiling per client: 20 POSTs an hour, then blocked for an hour. */
+const hourlyPerIp = (name: string) =>
+  limiter.define(name, (ctx) =>
+    limiter
+      .allowRequests(20)
+      .every('1 hour')
+      .blockFor('1 hour')
+      .usingKey(ipKey(ctx))
+      .limitExceeded(tooManyMessage(ctx))
+  )
+
 /** POST /register and „Kundennummer hinzufügen“: per IP. */
-export const registerIpThrottle = limiter.define('register_ip', (ctx) =>
-  limiter
-    .allowRequests(20)
-    .every('1 hour')
-    .blockFor('1 hour')
-    .usingKey(ipKey(ctx))
-    .limitExceeded(tooManyMessage(ctx))
-)
+export const registerIpThrottle = hourlyPerIp('register_ip')
 
 /** POST /forgot-password: per IP. */
-export const forgotIpThrottle = limiter.define('forgot_ip', (ctx) =>
-  limiter
-    .allowRequests(20)
-    .every('1 hour')
-    .blockFor('1 hour')
-    .usingKey(ipKey(ctx))
-    .limitExceeded(tooManyMessage(ctx))
-)
+export const forgotIpThrottle = hourlyPerIp('forgot_ip')
 
 /** The normalized e-mail of a form, as a throttle key (empty input shares one key). */
 const emailKey = (ctx: HttpContext) =>
